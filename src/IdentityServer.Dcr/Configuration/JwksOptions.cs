@@ -1,0 +1,46 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+namespace IdentityServer.Dcr.Configuration;
+
+/// <summary>
+/// Fetching JSON Web Key Sets. A TPP's <c>software_jwks_endpoint</c> is a URL chosen outside the bank, so it is an
+/// SSRF surface: only HTTPS, only allowed hosts, no loopback, private or link-local addresses unless configured.
+/// Trust anchors' JWKS URLs are the bank's own configuration and are not subject to the host list.
+/// </summary>
+public sealed class JwksOptions
+{
+    /// <summary>
+    /// Host names TPP JWKS may be fetched from. An entry starting with <c>*.</c> matches any sub-domain.
+    /// Default empty: any public host. Production banks typically set the Directory key stores, for example
+    /// <c>keystore.openbanking.org.uk</c>.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>
+    /// Whether TPP JWKS hosts may resolve to loopback, private (RFC 1918, ULA), link-local, CGNAT or other
+    /// non-public addresses. Default <see langword="false"/>. Turn on only for a sandbox on one machine.
+    /// </summary>
+    public bool AllowNonPublicAddresses { get; set; }
+
+    /// <summary>Whether plain <c>http</c> JWKS URLs are accepted. Default <see langword="false"/>; never in production.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>Time-out of one JWKS fetch. Default 5 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The largest JWKS document accepted, in bytes. Default 65536.</summary>
+    public int MaxResponseSize { get; set; } = 64 * 1024;
+
+    /// <summary>How long a fetched JWKS is used before it is fetched again. Default 15 minutes.</summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The shortest interval between two fetches of one URL forced by an unknown <c>kid</c> (key rotation).
+    /// Default 30 seconds: a stream of made-up <c>kid</c>s cannot turn the bank into a request amplifier.
+    /// </summary>
+    public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many JWKS URLs are cached at most. Default 10000.</summary>
+    public int MaxCachedEntries { get; set; } = 10_000;
+}

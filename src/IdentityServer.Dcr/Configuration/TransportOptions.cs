@@ -1,0 +1,49 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace IdentityServer.Dcr.Configuration;
+
+/// <summary>Mutual TLS: the TPP's transport certificate and its binding to the software statement.</summary>
+public sealed class TransportOptions
+{
+    /// <summary>
+    /// Whether a transport certificate is required to register. Default <see langword="true"/>; only turn it off in
+    /// a test environment.
+    /// </summary>
+    public bool RequireClientCertificate { get; set; } = true;
+
+    /// <summary>
+    /// The root (and intermediate) CA certificates the transport certificate must chain to, for example the Open
+    /// Banking issuing CAs. Default empty: required when <see cref="RequireClientCertificate"/> is on.
+    /// </summary>
+    public IList<X509Certificate2> TrustedRoots { get; } = [];
+
+    /// <summary>
+    /// Paths of PEM or DER files holding CA certificates to add to <see cref="TrustedRoots"/> (convenient from
+    /// configuration). Default empty.
+    /// </summary>
+    public IList<string> TrustedRootFiles { get; } = [];
+
+    /// <summary>Revocation checking of the transport certificate chain. Default <see cref="X509RevocationMode.NoCheck"/>.</summary>
+    public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+
+    /// <summary>
+    /// Whether the certificate must belong to the TPP of the SSA: its subject names the SSA's <c>org_id</c>
+    /// (as <c>OU</c> or <c>CN</c>), its <c>software_id</c> (as <c>CN</c>), or its competent-authority registration
+    /// (as <c>organizationIdentifier</c>). Default <see langword="true"/>.
+    /// </summary>
+    public bool RequireCertificateBoundToSoftwareStatement { get; set; } = true;
+
+    /// <summary>
+    /// The name of a request header carrying the client certificate (URL-encoded PEM, or base64 DER) set by a
+    /// TLS-terminating proxy. Default <see langword="null"/>: only the certificate of the TLS connection is used.
+    /// The header is only read from <see cref="TrustedProxies"/>.
+    /// </summary>
+    public string? ForwardedCertificateHeader { get; set; }
+
+    /// <summary>The addresses of proxies allowed to set <see cref="ForwardedCertificateHeader"/>. Default empty.</summary>
+    public IList<IPAddress> TrustedProxies { get; } = [];
+}

@@ -1,0 +1,37 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text.Json.Serialization;
+
+namespace IdentityServer.Dcr;
+
+/// <summary>
+/// A client registration error as defined by RFC 7591 section 3.2.2: an error code from <see cref="DcrErrors"/>
+/// and a human-readable description. Protocol and validation failures are values of this type, never exceptions.
+/// </summary>
+/// <param name="Error">The error code, one of the <see cref="DcrErrors"/> constants.</param>
+/// <param name="ErrorDescription">A description for the TPP's developer. Never contains secrets or whole tokens.</param>
+public sealed record DcrError(
+    [property: JsonPropertyName("error")] string Error,
+    [property: JsonPropertyName("error_description")] string ErrorDescription)
+{
+    /// <summary>Creates an <see cref="DcrErrors.InvalidClientMetadata"/> error.</summary>
+    /// <param name="description">The error description.</param>
+    /// <returns>The error.</returns>
+    public static DcrError InvalidClientMetadata(string description) => new(DcrErrors.InvalidClientMetadata, description);
+
+    /// <summary>Creates an <see cref="DcrErrors.InvalidRedirectUri"/> error.</summary>
+    /// <param name="description">The error description.</param>
+    /// <returns>The error.</returns>
+    public static DcrError InvalidRedirectUri(string description) => new(DcrErrors.InvalidRedirectUri, description);
+
+    /// <summary>Creates an <see cref="DcrErrors.InvalidSoftwareStatement"/> error.</summary>
+    /// <param name="description">The error description.</param>
+    /// <returns>The error.</returns>
+    public static DcrError InvalidSoftwareStatement(string description) => new(DcrErrors.InvalidSoftwareStatement, description);
+
+    /// <summary>Creates an <see cref="DcrErrors.UnapprovedSoftwareStatement"/> error.</summary>
+    /// <param name="description">The error description.</param>
+    /// <returns>The error.</returns>
+    public static DcrError UnapprovedSoftwareStatement(string description) => new(DcrErrors.UnapprovedSoftwareStatement, description);
+}

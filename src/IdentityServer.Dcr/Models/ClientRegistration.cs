@@ -1,0 +1,44 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+namespace IdentityServer.Dcr.Models;
+
+/// <summary>A registered client as the store keeps it: the registered metadata and the software statement it came from.</summary>
+public sealed class ClientRegistration
+{
+    /// <summary>The client identifier the bank issued.</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>When the client identifier was issued.</summary>
+    public required DateTimeOffset ClientIdIssuedAt { get; init; }
+
+    /// <summary>The SSA's <c>software_id</c>.</summary>
+    public required string SoftwareId { get; init; }
+
+    /// <summary>The SSA's <c>org_id</c>.</summary>
+    public required string OrganisationId { get; init; }
+
+    /// <summary>The SSA's <c>iss</c>: the trust anchor that issued it.</summary>
+    public required string SoftwareStatementIssuer { get; init; }
+
+    /// <summary>The registered metadata.</summary>
+    public required ClientMetadata Metadata { get; set; }
+
+    /// <summary>The software statement as presented (a compact JWS).</summary>
+    public required string SoftwareStatement { get; set; }
+
+    /// <summary>The software statement's claims as a JSON object, as verified.</summary>
+    public required string SoftwareStatementClaims { get; set; }
+
+    /// <summary>A hash of the client secret, for the secret-based authentication methods; otherwise <see langword="null"/>.</summary>
+    public string? ClientSecretHash { get; set; }
+
+    /// <summary>When the client secret expires; <see langword="null"/> when it does not, or there is none.</summary>
+    public DateTimeOffset? ClientSecretExpiresAt { get; set; }
+
+    /// <summary>When the registration was last written.</summary>
+    public required DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>An opaque value that changes on every write, for optimistic concurrency.</summary>
+    public required string ConcurrencyStamp { get; set; }
+}
