@@ -7,6 +7,9 @@ namespace IdentityServer.Dcr.Configuration;
 /// Settings of the OBIE Dynamic Client Registration engine. Bind them from configuration
 /// (section <c>Dcr</c> by convention) or set them in code with <c>services.AddDcr(options =&gt; ...)</c>.
 /// They are validated when the host starts: a wrong setting stops the host with a message, never a request.
+/// List settings whose documentation names a default get it when they are left empty (configuration binding
+/// appends to lists, so defaults are applied after binding, by <see cref="DcrOptionsPostConfigure"/>): to change
+/// such a list, give all of its values.
 /// </summary>
 public sealed class DcrOptions
 {

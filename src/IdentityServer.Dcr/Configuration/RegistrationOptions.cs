@@ -14,51 +14,46 @@ public sealed class RegistrationOptions
     /// (the FAPI ones). <c>client_secret_basic</c> and <c>client_secret_post</c> may be added; the bank then
     /// issues a client secret.
     /// </summary>
-    public IList<string> TokenEndpointAuthMethods { get; } = ["private_key_jwt", "tls_client_auth"];
+    public IList<string> TokenEndpointAuthMethods { get; } = [];
 
     /// <summary>Supported <c>token_endpoint_auth_signing_alg</c> values. Default <c>PS256</c> and <c>ES256</c>.</summary>
-    public IList<string> TokenEndpointAuthSigningAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> TokenEndpointAuthSigningAlgorithms { get; } = [];
 
     /// <summary>
     /// Supported <c>grant_types</c>. Default <c>authorization_code</c>, <c>client_credentials</c>, <c>refresh_token</c>.
     /// Add <c>urn:openid:params:grant-type:ciba</c> (3.3+) where the bank supports CIBA.
     /// </summary>
-    public IList<string> GrantTypes { get; } = ["authorization_code", "client_credentials", "refresh_token"];
+    public IList<string> GrantTypes { get; } = [];
 
     /// <summary>Supported <c>response_types</c>. Default <c>code</c> and <c>code id_token</c>.</summary>
-    public IList<string> ResponseTypes { get; } = ["code", "code id_token"];
+    public IList<string> ResponseTypes { get; } = [];
 
     /// <summary>The <c>response_types</c> registered when the request has none. Default <c>code id_token</c>, as the specification says.</summary>
-    public IList<string> DefaultResponseTypes { get; } = ["code id_token"];
+    public IList<string> DefaultResponseTypes { get; } = [];
 
     /// <summary>Supported <c>id_token_signed_response_alg</c> values. Default <c>PS256</c> and <c>ES256</c>.</summary>
-    public IList<string> IdTokenSigningAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> IdTokenSigningAlgorithms { get; } = [];
 
     /// <summary>Supported <c>request_object_signing_alg</c> values. Default <c>PS256</c> and <c>ES256</c>.</summary>
-    public IList<string> RequestObjectSigningAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> RequestObjectSigningAlgorithms { get; } = [];
 
     /// <summary>
     /// Supported <c>backchannel_authentication_request_signing_alg</c> values (CIBA). Default <c>PS256</c> and <c>ES256</c>.
     /// </summary>
-    public IList<string> BackchannelAuthenticationRequestSigningAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> BackchannelAuthenticationRequestSigningAlgorithms { get; } = [];
 
     /// <summary>Supported <c>backchannel_token_delivery_mode</c> values (CIBA). Default <c>poll</c> and <c>ping</c> (FAPI-CIBA forbids <c>push</c>).</summary>
-    public IList<string> BackchannelTokenDeliveryModes { get; } = ["poll", "ping"];
+    public IList<string> BackchannelTokenDeliveryModes { get; } = [];
 
     /// <summary>
     /// The scopes each software role permits. Default: <c>AISP</c> → <c>accounts</c>, <c>PISP</c> → <c>payments</c>,
     /// <c>CBPII</c> → <c>fundsconfirmations</c>. Requested scopes must be permitted by one of the SSA's
     /// <c>software_roles</c> or listed in <see cref="ScopesForAllRoles"/>.
     /// </summary>
-    public IDictionary<string, IList<string>> RoleScopes { get; } = new Dictionary<string, IList<string>>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["AISP"] = ["accounts"],
-        ["PISP"] = ["payments"],
-        ["CBPII"] = ["fundsconfirmations"],
-    };
+    public IDictionary<string, IList<string>> RoleScopes { get; } = new Dictionary<string, IList<string>>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Scopes any registered client may have. Default <c>openid</c>.</summary>
-    public IList<string> ScopesForAllRoles { get; } = ["openid"];
+    public IList<string> ScopesForAllRoles { get; } = [];
 
     /// <summary>
     /// How unsupported values are handled when <see cref="FieldHandling"/> names no handling for the field.

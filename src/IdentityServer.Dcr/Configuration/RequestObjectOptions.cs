@@ -10,7 +10,7 @@ public sealed class RequestObjectOptions
     /// The JWS algorithms accepted for the request. Default <c>PS256</c> and <c>ES256</c> (FAPI).
     /// <c>none</c>, HMAC and RSA PKCS#1 v1.5 algorithms are refused at start-up.
     /// </summary>
-    public IList<string> AllowedAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> AllowedAlgorithms { get; } = [];
 
     /// <summary>
     /// The accepted <c>aud</c> values, for example the bank's Directory organisation id and its issuer URL.

@@ -13,7 +13,7 @@ public sealed class SoftwareStatementOptions
     /// The JWS algorithms accepted for SSAs. Default <c>PS256</c> and <c>ES256</c>, the values the Directory
     /// specification allows. <c>none</c>, HMAC and RSA PKCS#1 v1.5 algorithms are refused at start-up.
     /// </summary>
-    public IList<string> AllowedAlgorithms { get; } = ["PS256", "ES256"];
+    public IList<string> AllowedAlgorithms { get; } = [];
 
     /// <summary>
     /// How long after its <c>iat</c> an SSA is accepted. Default 30 minutes. The Directory leaves it to each bank;

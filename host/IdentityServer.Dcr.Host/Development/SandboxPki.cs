@@ -1,0 +1,112 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace IdentityServer.Dcr.Host.Development;
+
+/// <summary>
+/// The sandbox's keys and certificates, made on first start and kept under App_Data/sandbox so that restarts keep
+/// the TPPs already enrolled working: a CA for transport certificates, the TLS server certificate, and the SSA
+/// signing key of the sandbox directory. Development only: the files hold private keys without a password.
+/// </summary>
+public sealed class SandboxPki
+{
+    private SandboxPki(X509Certificate2 ca, X509Certificate2 server, RSA anchorKey, string anchorKeyId)
+    {
+        CertificateAuthority = ca;
+        ServerCertificate = server;
+        AnchorKey = anchorKey;
+        AnchorKeyId = anchorKeyId;
+    }
+
+    public X509Certificate2 CertificateAuthority { get; }
+
+    public X509Certificate2 ServerCertificate { get; }
+
+    public RSA AnchorKey { get; }
+
+    public string AnchorKeyId { get; }
+
+    public static SandboxPki LoadOrCreate(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var caPath = Path.Combine(directory, "ca.pfx");
+        var serverPath = Path.Combine(directory, "server.pfx");
+        var anchorPath = Path.Combine(directory, "ssa-signing-key.pem");
+
+        var ca = File.Exists(caPath) ? X509CertificateLoader.LoadPkcs12FromFile(caPath, null, X509KeyStorageFlags.Exportable) : CreateCa(caPath);
+        var server = File.Exists(serverPath) ? X509CertificateLoader.LoadPkcs12FromFile(serverPath, null) : CreateServer(ca, serverPath);
+        var anchor = RSA.Create();
+        if (File.Exists(anchorPath))
+        {
+            anchor.ImportFromPem(File.ReadAllText(anchorPath));
+        }
+        else
+        {
+            anchor.KeySize = 2048;
+            File.WriteAllText(anchorPath, anchor.ExportPkcs8PrivateKeyPem());
+        }
+
+        var keyId = Convert.ToHexString(SHA256.HashData(anchor.ExportSubjectPublicKeyInfo()))[..16].ToLowerInvariant();
+        return new SandboxPki(ca, server, anchor, keyId);
+    }
+
+    /// <summary>Issues a transport certificate named like an Open Banking one: <c>CN=software_id, OU=org_id, O=OpenBanking, C=GB</c>.</summary>
+    public X509Certificate2 IssueTransportCertificate(string softwareId, string organisationId)
+    {
+        using var key = RSA.Create(2048);
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCountryOrRegion("GB");
+        subject.AddOrganizationName("OpenBanking");
+        subject.AddOrganizationalUnitName(organisationId);
+        subject.AddCommonName(softwareId);
+        var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        return Sign(request, key, CertificateAuthority, TimeSpan.FromDays(365));
+    }
+
+    private static X509Certificate2 CreateCa(string path)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=IdentityServer.Dcr Sandbox CA, O=IdentityServer.Dcr Sandbox, C=GB", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        var bytes = ca.Export(X509ContentType.Pkcs12);
+        File.WriteAllBytes(path, bytes);
+        return X509CertificateLoader.LoadPkcs12(bytes, null, X509KeyStorageFlags.Exportable);
+    }
+
+    private static X509Certificate2 CreateServer(X509Certificate2 ca, string path)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        var server = Sign(request, key, ca, TimeSpan.FromDays(365 * 2));
+        File.WriteAllBytes(path, server.Export(X509ContentType.Pkcs12));
+        return server;
+    }
+
+    private static X509Certificate2 Sign(CertificateRequest request, RSA key, X509Certificate2 ca, TimeSpan lifetime)
+    {
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.Add(lifetime), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+    }
+}

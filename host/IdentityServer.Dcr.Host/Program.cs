@@ -1,0 +1,13 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.Host;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.ConfigureServices();
+
+var app = builder.Build();
+await app.Services.MigrateDcrDatabaseAsync();
+app.ConfigurePipeline();
+
+await app.RunAsync();

@@ -1,0 +1,34 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.AspNetCore;
+using IdentityServer.Dcr.AspNetCore.Endpoints;
+using Microsoft.AspNetCore.Routing;
+
+#pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
+namespace Microsoft.AspNetCore.Builder;
+#pragma warning restore IDE0130
+
+/// <summary>Maps the OBIE Dynamic Client Registration endpoints.</summary>
+public static class DcrEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>POST {path}</c> (registration). Requires <c>services.AddDcr(...)</c> and a store. The host must ask
+    /// for client certificates (Kestrel <c>ClientCertificateMode.AllowCertificate</c> or <c>RequireCertificate</c>,
+    /// with certificate validation left to the engine, which checks the chain against
+    /// <see cref="IdentityServer.Dcr.Configuration.TransportOptions.TrustedRoots"/>).
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    /// <param name="path">The registration path; default <see cref="DcrDefaults.RegistrationPath"/>.</param>
+    /// <returns>A builder to add conventions (rate limiting, host filters) to the endpoints.</returns>
+    public static IEndpointConventionBuilder MapDcr(this IEndpointRouteBuilder endpoints, string path = DcrDefaults.RegistrationPath)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var group = endpoints.MapGroup(path);
+        group.MapPost(string.Empty, RegistrationEndpoint.HandlePostAsync)
+            .WithName("IdentityServer.Dcr.Register")
+            .WithDisplayName("OBIE DCR: register a client");
+        return group;
+    }
+}

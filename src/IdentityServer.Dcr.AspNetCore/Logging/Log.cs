@@ -1,0 +1,22 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.AspNetCore.Logging;
+
+/// <summary>Source-generated log messages of the ASP.NET Core endpoints (event ids 1050–1099, within the engine's 1000 range).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1050, EventName = nameof(BodyTooLarge), Level = LogLevel.Information,
+        Message = "Registration request body larger than {Limit} bytes refused")]
+    public static partial void BodyTooLarge(this ILogger logger, int limit);
+
+    [LoggerMessage(EventId = 1051, EventName = nameof(DependencyUnavailable), Level = LogLevel.Error,
+        Message = "Registration endpoint answered 503: a dependency is unavailable")]
+    public static partial void DependencyUnavailable(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateUnreadable), Level = LogLevel.Warning,
+        Message = "The forwarded client certificate header could not be read as a certificate")]
+    public static partial void ForwardedCertificateUnreadable(this ILogger logger);
+}

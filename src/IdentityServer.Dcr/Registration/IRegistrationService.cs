@@ -1,0 +1,30 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text.Json.Nodes;
+
+namespace IdentityServer.Dcr.Registration;
+
+/// <summary>
+/// The whole registration pipeline behind <c>POST /register</c>, independent of any web host. Host adapters
+/// (ASP.NET Core, Duende, OpenIddict) build a <see cref="DcrRequest"/> and write the result.
+/// </summary>
+/// <remarks>
+/// Stages, in order: read the body (<see cref="RequestParsing.IRegistrationRequestReader"/>); check the transport
+/// certificate (<see cref="Validation.ITransportCertificateValidator"/>); verify the software statement
+/// (<see cref="Validation.ISoftwareStatementValidator"/>); bind the certificate to it; verify the request signature and
+/// envelope (<see cref="Validation.IRequestObjectValidator"/>); validate the metadata
+/// (<see cref="Validation.IClientMetadataValidator"/>); raise <see cref="DcrEvents.OnRequestValidated"/>; store the
+/// client (<see cref="Processing.IRegistrationProcessor"/>); build the response
+/// (<see cref="ResponseGeneration.IRegistrationResponseGenerator"/>). The first failure stops the pipeline and nothing
+/// is stored. Replace a stage in DI to change it.
+/// </remarks>
+public interface IRegistrationService
+{
+    /// <summary>Registers a client.</summary>
+    /// <param name="request">The request as received.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The response body for a 201, or the error for a 400.</returns>
+    /// <exception cref="DcrInfrastructureException">A dependency (JWKS host, store) failed: answer 503.</exception>
+    Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct);
+}

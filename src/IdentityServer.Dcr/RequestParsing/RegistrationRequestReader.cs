@@ -1,0 +1,124 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text;
+using System.Text.Json;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Registration;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Dcr.RequestParsing;
+
+/// <summary>
+/// The default <see cref="IRegistrationRequestReader"/>. Steps, in order: <see cref="ValidateContentType"/>,
+/// <see cref="ExtractToken"/>, then parsing the compact JWS.
+/// </summary>
+public class RegistrationRequestReader : IRegistrationRequestReader
+{
+    /// <summary>Creates the reader.</summary>
+    /// <param name="options">The engine options.</param>
+    public RegistrationRequestReader(IOptionsMonitor<DcrOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+    }
+
+    /// <summary>The engine options.</summary>
+    protected IOptionsMonitor<DcrOptions> Options { get; }
+
+    /// <summary>The accepted media types.</summary>
+    protected static IReadOnlyList<string> AcceptedMediaTypes { get; } = ["application/jose", "application/jwt", "application/json"];
+
+    /// <inheritdoc />
+    public DcrStepResult Read(DcrRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var limit = Options.CurrentValue.RequestObject.MaxBodySize;
+        var body = context.Request.Body;
+        if (body.Length > limit)
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit));
+        }
+
+        var result = ValidateContentType(context.Request.ContentType, out var mediaType);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        result = ExtractToken(mediaType!, body, out var token);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+
+        if (!CompactJws.TryParse(token, limit, out var jws, out var error))
+        {
+            return DcrError.InvalidClientMetadata($"The registration request {error}.");
+        }
+
+        context.RequestToken = jws;
+        return DcrStepResult.Success;
+    }
+
+    /// <summary>Checks the media type (parameters such as <c>charset</c> are ignored).</summary>
+    /// <param name="contentType">The <c>Content-Type</c> header.</param>
+    /// <param name="mediaType">The media type, lower-cased.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ValidateContentType(string? contentType, out string? mediaType)
+    {
+        mediaType = contentType?.Split(';', 2)[0].Trim().ToLowerInvariant();
+        return mediaType is not null && AcceptedMediaTypes.Contains(mediaType)
+            ? DcrStepResult.Success
+            : DcrError.InvalidClientMetadata(DcrErrorDescriptions.ContentTypeUnsupported);
+    }
+
+    /// <summary>Extracts the compact JWS from the body: raw text, or for JSON a string value holding it.</summary>
+    /// <param name="mediaType">The media type.</param>
+    /// <param name="body">The body.</param>
+    /// <param name="token">The token text.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ExtractToken(string mediaType, ReadOnlyMemory<byte> body, out string? token)
+    {
+        token = null;
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(body.Span).Trim();
+        }
+        catch (DecoderFallbackException)
+        {
+            return DcrError.InvalidClientMetadata("The request body is not valid UTF-8.");
+        }
+
+        if (text.Length == 0)
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyEmpty);
+        }
+
+        if (text[0] == '"' && string.Equals(mediaType, "application/json", StringComparison.Ordinal))
+        {
+            try
+            {
+                token = JsonSerializer.Deserialize<string>(text);
+            }
+            catch (JsonException)
+            {
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyNotJwt);
+            }
+        }
+        else if (text[0] == '{')
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyNotJwt);
+        }
+        else
+        {
+            token = text;
+        }
+
+        return DcrStepResult.Success;
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,265 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text.RegularExpressions;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Jwks;
+using IdentityServer.Dcr.Logging;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.Stores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Dcr.Validation;
+
+/// <summary>
+/// The default <see cref="IRequestObjectValidator"/>. Steps, in order: <see cref="VerifySignatureAsync"/>,
+/// <see cref="ValidateIssuerAsync"/>, <see cref="ValidateAudienceAsync"/>, <see cref="ValidateLifetimeAsync"/>,
+/// <see cref="ValidateJtiAsync"/>.
+/// </summary>
+public partial class RequestObjectValidator : IRequestObjectValidator
+{
+    private const int MaxJtiLength = 128;
+
+    /// <summary>Creates the validator.</summary>
+    /// <param name="options">The engine options.</param>
+    /// <param name="jwksResolver">Fetches the TPP's JWKS.</param>
+    /// <param name="store">Answers replay checks.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public RequestObjectValidator(IOptionsMonitor<DcrOptions> options, IJwksResolver jwksResolver, IClientRegistrationStore store, TimeProvider timeProvider, ILogger<RequestObjectValidator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        JwksResolver = jwksResolver;
+        Store = store;
+        TimeProvider = timeProvider;
+        Logger = logger;
+    }
+
+    /// <summary>The engine options.</summary>
+    protected IOptionsMonitor<DcrOptions> Options { get; }
+
+    /// <summary>Fetches the TPP's JWKS.</summary>
+    protected IJwksResolver JwksResolver { get; }
+
+    /// <summary>Answers replay checks.</summary>
+    protected IClientRegistrationStore Store { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
+
+    /// <inheritdoc />
+    public async Task<DcrStepResult> ValidateAsync(DcrRequestContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = Options.CurrentValue;
+
+        DcrStepResult result;
+        if (!(result = await VerifySignatureAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidateIssuerAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidateAudienceAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidateLifetimeAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidateJtiAsync(context, options, ct).ConfigureAwait(false)).Succeeded)
+        {
+            return result;
+        }
+
+        return DcrStepResult.Success;
+    }
+
+    /// <summary>
+    /// Step 1: resolves the request's <c>kid</c> in the JWKS at the SSA's <c>software_jwks_endpoint</c> (refreshing once
+    /// for an unknown <c>kid</c>) and verifies the signature with an accepted algorithm.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual async Task<DcrStepResult> VerifySignatureAsync(DcrRequestContext context, DcrOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var jws = context.RequestToken!;
+        var ssa = context.SoftwareStatement!;
+        var allowed = options.RequestObject.AllowedAlgorithms;
+        if (!allowed.Contains(jws.Algorithm))
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.AlgorithmNotAccepted("registration request", jws.Algorithm, allowed));
+        }
+
+        if (ssa.SoftwareJwksEndpoint is null)
+        {
+            return DcrError.InvalidSoftwareStatement("The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
+        }
+
+        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, JwksSourceKind.Software, ct).ConfigureAwait(false);
+        switch (lookup.Status)
+        {
+            case JwksLookupStatus.Found:
+                break;
+            case JwksLookupStatus.Refused:
+                Logger.RequestJwksRefused(ssa.SoftwareId, lookup.Reason);
+                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {lookup.Reason}.");
+            case JwksLookupStatus.Invalid:
+                Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
+                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {lookup.Reason}.");
+            default:
+                Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
+                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {lookup.Reason}.");
+        }
+
+        if (!JwsVerifier.TryVerify(jws, lookup.Key!, allowed, out var failure))
+        {
+            Logger.RequestSignatureInvalid(ssa.SoftwareId, jws.KeyId, failure);
+            return DcrError.InvalidClientMetadata($"The registration request's signature is not valid: {failure}.");
+        }
+
+        context.RequestSignatureVerified = true;
+        return DcrStepResult.Success;
+    }
+
+    /// <summary>Step 2: <c>iss</c> must be the SSA's <c>software_id</c> (or its <c>org_id</c> when configured).</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ValidateIssuerAsync(DcrRequestContext context, DcrOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var ssa = context.SoftwareStatement!;
+        var state = ClaimReader.ReadString(context.RequestClaims, "iss", out var issuer);
+        if (state != ClaimState.Present || string.IsNullOrEmpty(issuer))
+        {
+            return Fail(state == ClaimState.WrongType ? "The registration request's iss is not a string." : "The registration request has no iss claim.");
+        }
+
+        var matches = string.Equals(issuer, ssa.SoftwareId, StringComparison.Ordinal)
+            || (options.RequestObject.AcceptOrganisationIdAsIssuer && string.Equals(issuer, ssa.OrganisationId, StringComparison.Ordinal));
+        return matches
+            ? DcrStepResult.SuccessTask
+            : Fail($"The registration request's iss '{DcrErrorDescriptions.Truncate(issuer)}' must be the software statement's software_id.");
+    }
+
+    /// <summary>Step 3: <c>aud</c> (a string or an array) must hold an accepted audience.</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ValidateAudienceAsync(DcrRequestContext context, DcrOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var state = ClaimReader.ReadStringOrArray(context.RequestClaims, "aud", out var audiences);
+        if (state != ClaimState.Present || audiences.Count == 0)
+        {
+            return Fail(state == ClaimState.WrongType ? "The registration request's aud is not a string or an array of strings." : "The registration request has no aud claim.");
+        }
+
+        var accepted = DcrOptionsAudiences.Get(options);
+        return audiences.Any(a => accepted.Contains(a, StringComparer.Ordinal))
+            ? DcrStepResult.SuccessTask
+            : Fail($"The registration request's aud does not name this bank; accepted: {string.Join(", ", accepted)}.");
+    }
+
+    /// <summary>Step 4: <c>iat</c> and <c>exp</c> are required; the request must be current and not older than <see cref="RequestObjectOptions.MaxAge"/>.</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ValidateLifetimeAsync(DcrRequestContext context, DcrOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var claims = context.RequestClaims;
+        var now = TimeProvider.GetUtcNow();
+        var skew = options.RequestObject.ClockSkew;
+
+        var iat = ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
+        if (iat != ClaimState.Present)
+        {
+            return Fail(iat == ClaimState.Absent ? "The registration request has no iat claim." : "The registration request's iat is not a NumericDate.");
+        }
+
+        var exp = ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
+        if (exp != ClaimState.Present)
+        {
+            return Fail(exp == ClaimState.Absent ? "The registration request has no exp claim." : "The registration request's exp is not a NumericDate.");
+        }
+
+        if (issuedAt > now + skew)
+        {
+            return Fail("The registration request's iat is in the future.");
+        }
+
+        if (now >= expiresAt + skew)
+        {
+            return Fail("The registration request has expired (exp).");
+        }
+
+        if (expiresAt < issuedAt)
+        {
+            return Fail("The registration request's exp is before its iat.");
+        }
+
+        if (now - issuedAt > options.RequestObject.MaxAge + skew)
+        {
+            return Fail($"The registration request was issued more than {options.RequestObject.MaxAge.TotalMinutes:0.#} minutes ago.");
+        }
+
+        return DcrStepResult.SuccessTask;
+    }
+
+    /// <summary>
+    /// Step 5: <c>jti</c> is required (a UUID v4 when <see cref="RequestObjectOptions.RequireUuidJti"/>) and must not
+    /// have been used; the store enforces this again atomically when the registration is written.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual async Task<DcrStepResult> ValidateJtiAsync(DcrRequestContext context, DcrOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var claims = context.RequestClaims;
+        var state = ClaimReader.ReadString(claims, "jti", out var jti);
+        if (state != ClaimState.Present || string.IsNullOrWhiteSpace(jti))
+        {
+            return DcrError.InvalidClientMetadata(state == ClaimState.WrongType ? "The registration request's jti is not a string." : "The registration request has no jti claim.");
+        }
+
+        if (jti.Length > MaxJtiLength)
+        {
+            return DcrError.InvalidClientMetadata($"The registration request's jti is longer than {MaxJtiLength} characters.");
+        }
+
+        if (options.RequestObject.RequireUuidJti && !UuidV4().IsMatch(jti))
+        {
+            return DcrError.InvalidClientMetadata("The registration request's jti must be a UUID v4.");
+        }
+
+        ClaimReader.ReadString(claims, "iss", out var issuer);
+        ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
+        if (await Store.IsRequestTokenUsedAsync(issuer!, jti, ct).ConfigureAwait(false))
+        {
+            Logger.RequestReplayed(context.SoftwareStatement!.SoftwareId, jti);
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed);
+        }
+
+        context.UsedRequestToken = new UsedRequestToken(issuer!, jti, expiresAt + options.RequestObject.ClockSkew);
+        return DcrStepResult.Success;
+    }
+
+    private static Task<DcrStepResult> Fail(string description)
+        => Task.FromResult(DcrStepResult.Failure(DcrError.InvalidClientMetadata(description)));
+
+    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex UuidV4();
+}

@@ -1,0 +1,349 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text.Json;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Jwks;
+using IdentityServer.Dcr.Logging;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.TrustAnchors;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Dcr.Validation;
+
+/// <summary>
+/// The default <see cref="ISoftwareStatementValidator"/>. Steps, in order: <see cref="ParseAsync"/>,
+/// <see cref="VerifySignatureAsync"/>, <see cref="ValidateLifetimeAsync"/>, <see cref="ReadClaimsAsync"/>,
+/// <see cref="ValidatePolicyAsync"/>.
+/// </summary>
+public class SoftwareStatementValidator : ISoftwareStatementValidator
+{
+    /// <summary>Creates the validator.</summary>
+    /// <param name="options">The engine options.</param>
+    /// <param name="anchors">Finds trust anchors' keys.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public SoftwareStatementValidator(IOptionsMonitor<DcrOptions> options, ITrustAnchorKeyResolver anchors, TimeProvider timeProvider, ILogger<SoftwareStatementValidator> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Anchors = anchors;
+        TimeProvider = timeProvider;
+        Logger = logger;
+    }
+
+    /// <summary>The engine options.</summary>
+    protected IOptionsMonitor<DcrOptions> Options { get; }
+
+    /// <summary>Finds trust anchors' keys.</summary>
+    protected ITrustAnchorKeyResolver Anchors { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
+
+    /// <inheritdoc />
+    public async Task<DcrStepResult> ValidateAsync(DcrRequestContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var options = Options.CurrentValue.SoftwareStatement;
+
+        DcrStepResult result;
+        if (!(result = await ParseAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await VerifySignatureAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidateLifetimeAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ReadClaimsAsync(context, options, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await ValidatePolicyAsync(context, options, ct).ConfigureAwait(false)).Succeeded)
+        {
+            return result;
+        }
+
+        return DcrStepResult.Success;
+    }
+
+    /// <summary>Step 1: reads the <c>software_statement</c> claim and parses it as a compact JWS (no trust yet).</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The SSA options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ParseAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var state = ClaimReader.ReadString(context.RequestClaims, "software_statement", out var ssa);
+        if (state == ClaimState.Absent || string.IsNullOrEmpty(ssa))
+        {
+            return Fail(DcrErrorDescriptions.SoftwareStatementMissing);
+        }
+
+        if (state == ClaimState.WrongType)
+        {
+            return Fail(DcrErrorDescriptions.SoftwareStatementNotString);
+        }
+
+        if (!CompactJws.TryParse(ssa, options.MaxLength, out var jws, out var error))
+        {
+            return Fail($"The software statement {error}.");
+        }
+
+        if (jws.Header.TryGetProperty("typ", out var typ)
+            && (typ.ValueKind != JsonValueKind.String || !string.Equals(typ.GetString(), "JWT", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Fail(DcrErrorDescriptions.SoftwareStatementTyp);
+        }
+
+        context.SoftwareStatementToken = jws;
+        return DcrStepResult.SuccessTask;
+    }
+
+    /// <summary>
+    /// Step 2: finds the trust anchor by <c>iss</c>, resolves its key by <c>kid</c> and verifies the signature with the
+    /// expected algorithm. Keys are never taken from the token's own headers.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The SSA options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual async Task<DcrStepResult> VerifySignatureAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var jws = context.SoftwareStatementToken!;
+        if (ClaimReader.ReadString(jws.Payload, "iss", out var issuer) != ClaimState.Present || string.IsNullOrEmpty(issuer))
+        {
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementIssuerMissing);
+        }
+
+        if (!Anchors.TryGetAnchor(issuer, out var algorithms))
+        {
+            Logger.SoftwareStatementUntrustedIssuer(issuer);
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementUntrustedIssuer(issuer));
+        }
+
+        if (!algorithms.Contains(jws.Algorithm))
+        {
+            Logger.SoftwareStatementAlgorithmRefused(issuer, jws.Algorithm);
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.AlgorithmNotAccepted("software statement", jws.Algorithm, algorithms));
+        }
+
+        var lookup = await Anchors.FindKeyAsync(issuer, jws.KeyId, ct).ConfigureAwait(false);
+        if (lookup.Status != JwksLookupStatus.Found)
+        {
+            Logger.SoftwareStatementKeyNotFound(issuer, jws.KeyId);
+            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {lookup.Reason}.");
+        }
+
+        if (!JwsVerifier.TryVerify(jws, lookup.Key!, algorithms, out var failure))
+        {
+            Logger.SoftwareStatementSignatureInvalid(issuer, jws.KeyId, failure);
+            return DcrError.InvalidSoftwareStatement($"The software statement's signature is not valid: {failure}.");
+        }
+
+        return DcrStepResult.Success;
+    }
+
+    /// <summary>Step 3: <c>iat</c> is required, not in the future and within <see cref="SoftwareStatementOptions.MaxAge"/>; <c>exp</c> and <c>nbf</c> are honoured when present.</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The SSA options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ValidateLifetimeAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var claims = context.SoftwareStatementToken!.Payload;
+        var now = TimeProvider.GetUtcNow();
+        var skew = options.ClockSkew;
+
+        var iat = ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
+        if (iat != ClaimState.Present)
+        {
+            return Fail(iat == ClaimState.Absent ? "The software statement has no iat claim." : "The software statement's iat is not a NumericDate.");
+        }
+
+        if (issuedAt > now + skew)
+        {
+            return Fail("The software statement's iat is in the future.");
+        }
+
+        if (options.MaxAge > TimeSpan.Zero && now - issuedAt > options.MaxAge + skew)
+        {
+            return Fail($"The software statement was issued more than {options.MaxAge.TotalMinutes:0.#} minutes ago; obtain a new one.");
+        }
+
+        var exp = ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
+        if (exp == ClaimState.WrongType)
+        {
+            return Fail("The software statement's exp is not a NumericDate.");
+        }
+
+        if (exp == ClaimState.Present && now >= expiresAt + skew)
+        {
+            return Fail("The software statement has expired.");
+        }
+
+        var nbf = ClaimReader.ReadNumericDate(claims, "nbf", out var notBefore);
+        if (nbf == ClaimState.WrongType || (nbf == ClaimState.Present && notBefore > now + skew))
+        {
+            return Fail("The software statement is not valid yet (nbf).");
+        }
+
+        return DcrStepResult.SuccessTask;
+    }
+
+    /// <summary>Step 4: reads the Directory profile's claims into <see cref="DcrRequestContext.SoftwareStatement"/>, checking their types.</summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The SSA options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ReadClaimsAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var jws = context.SoftwareStatementToken!;
+        var claims = jws.Payload;
+
+        if (!RequiredString(claims, "software_id", 64, out var softwareId, out var error)
+            || !RequiredString(claims, "org_id", 64, out var orgId, out error)
+            || !OptionalString(claims, "org_name", out var orgName, out error)
+            || !OptionalString(claims, "org_status", out var orgStatus, out error)
+            || !OptionalString(claims, "software_mode", out var mode, out error)
+            || !OptionalString(claims, "software_environment", out var environment, out error)
+            || !OptionalString(claims, "software_jwks_endpoint", out var jwksEndpoint, out error))
+        {
+            return Fail(error!);
+        }
+
+        Uri? jwksUri = null;
+        if (jwksEndpoint is not null && (!Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out jwksUri) || (jwksUri.Scheme != Uri.UriSchemeHttps && jwksUri.Scheme != Uri.UriSchemeHttp)))
+        {
+            return Fail("The software statement's software_jwks_endpoint is not an absolute HTTPS URL.");
+        }
+
+        if (jwksUri is null && options.RequireSoftwareJwksEndpoint)
+        {
+            return Fail("The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
+        }
+
+        if (ClaimReader.ReadStringArray(claims, "software_redirect_uris", out var redirectUris) == ClaimState.WrongType)
+        {
+            return Fail("The software statement's software_redirect_uris is not an array of strings.");
+        }
+
+        if (ClaimReader.ReadStringArray(claims, "software_roles", out var roles) == ClaimState.WrongType)
+        {
+            return Fail("The software statement's software_roles is not an array of strings.");
+        }
+
+        string? registrationId = null;
+        if (claims.TryGetProperty("organisation_competent_authority_claims", out var authority)
+            && authority.ValueKind == JsonValueKind.Object
+            && ClaimReader.ReadString(authority, "registration_id", out var id) == ClaimState.Present)
+        {
+            registrationId = id;
+        }
+
+        ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
+        ClaimReader.ReadString(claims, "iss", out var issuer);
+        context.SoftwareStatement = new SoftwareStatement
+        {
+            Jwt = jws.Token,
+            Claims = claims,
+            Issuer = issuer!,
+            IssuedAt = issuedAt,
+            SoftwareId = softwareId!,
+            OrganisationId = orgId!,
+            OrganisationName = orgName,
+            OrganisationStatus = orgStatus,
+            SoftwareMode = mode,
+            SoftwareEnvironment = environment,
+            SoftwareJwksEndpoint = jwksUri,
+            SoftwareRedirectUris = redirectUris,
+            SoftwareRoles = roles,
+            CompetentAuthorityRegistrationId = registrationId,
+        };
+        return DcrStepResult.SuccessTask;
+    }
+
+    /// <summary>
+    /// Step 5: the bank's approval policy: organisation status, software mode and environment, allow and deny lists,
+    /// required roles. Failures are <c>unapproved_software_statement</c>.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The SSA options.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual Task<DcrStepResult> ValidatePolicyAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        var ssa = context.SoftwareStatement!;
+        string? refusal = null;
+
+        if (options.RequireActiveOrganisation && !string.Equals(ssa.OrganisationStatus, "Active", StringComparison.OrdinalIgnoreCase))
+        {
+            refusal = $"The organisation's status is '{ssa.OrganisationStatus ?? "(none)"}'; only Active organisations may register.";
+        }
+        else if (options.AllowedSoftwareModes.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareModes, ssa.SoftwareMode ?? "Live"))
+        {
+            refusal = $"Software in mode '{ssa.SoftwareMode ?? "Live"}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareModes)}.";
+        }
+        else if (options.AllowedSoftwareEnvironments.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareEnvironments, ssa.SoftwareEnvironment ?? string.Empty))
+        {
+            refusal = $"Software of environment '{ssa.SoftwareEnvironment ?? "(none)"}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareEnvironments)}.";
+        }
+        else if (options.DeniedOrganisationIds.Contains(ssa.OrganisationId)
+            || (options.AllowedOrganisationIds.Count > 0 && !options.AllowedOrganisationIds.Contains(ssa.OrganisationId)))
+        {
+            refusal = $"The organisation '{ssa.OrganisationId}' is not approved to register.";
+        }
+        else if (options.DeniedSoftwareIds.Contains(ssa.SoftwareId)
+            || (options.AllowedSoftwareIds.Count > 0 && !options.AllowedSoftwareIds.Contains(ssa.SoftwareId)))
+        {
+            refusal = $"The software '{ssa.SoftwareId}' is not approved to register.";
+        }
+        else if (options.RequiredRoles.Count > 0 && !ssa.SoftwareRoles.Any(r => ContainsIgnoreCase(options.RequiredRoles, r)))
+        {
+            refusal = $"The software has none of the roles this bank requires: {string.Join(", ", options.RequiredRoles)}.";
+        }
+
+        if (refusal is not null)
+        {
+            Logger.SoftwareStatementUnapproved(ssa.SoftwareId, ssa.OrganisationId);
+            return Task.FromResult(DcrStepResult.Failure(DcrError.UnapprovedSoftwareStatement(refusal)));
+        }
+
+        return DcrStepResult.SuccessTask;
+    }
+
+    private static Task<DcrStepResult> Fail(string description)
+        => Task.FromResult(DcrStepResult.Failure(DcrError.InvalidSoftwareStatement(description)));
+
+    private static bool ContainsIgnoreCase(IEnumerable<string> values, string value)
+        => values.Any(v => string.Equals(v, value, StringComparison.OrdinalIgnoreCase));
+
+    private static bool RequiredString(JsonElement claims, string name, int maxLength, out string? value, out string? error)
+    {
+        var state = ClaimReader.ReadString(claims, name, out value);
+        error = state switch
+        {
+            ClaimState.Absent => $"The software statement has no {name} claim.",
+            ClaimState.WrongType => $"The software statement's {name} is not a string.",
+            _ when string.IsNullOrWhiteSpace(value) => $"The software statement's {name} is empty.",
+            _ when value!.Length > maxLength => $"The software statement's {name} is longer than {maxLength} characters.",
+            _ => null,
+        };
+        return error is null;
+    }
+
+    private static bool OptionalString(JsonElement claims, string name, out string? value, out string? error)
+    {
+        var state = ClaimReader.ReadString(claims, name, out value);
+        error = state == ClaimState.WrongType ? $"The software statement's {name} is not a string." : null;
+        return error is null;
+    }
+}

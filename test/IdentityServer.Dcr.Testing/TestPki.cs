@@ -1,0 +1,89 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace IdentityServer.Dcr.Testing;
+
+/// <summary>A throwaway certificate authority generated in memory: transport certificates for TPPs and a TLS server certificate.</summary>
+public sealed class TestPki : IDisposable
+{
+    private readonly RSA _caKey;
+
+    public TestPki(string name = "IdentityServer.Dcr Test Root CA")
+    {
+        _caKey = RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}, O=IdentityServer.Dcr Tests, C=GB", _caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        RootCertificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+    }
+
+    /// <summary>The root CA certificate (public part only is needed by relying parties).</summary>
+    public X509Certificate2 RootCertificate { get; }
+
+    /// <summary>Issues a client (transport) certificate with the given subject.</summary>
+    public X509Certificate2 IssueClientCertificate(X500DistinguishedName subject, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        return Issue(request, key, notBefore, notAfter);
+    }
+
+    /// <summary>Issues a TLS server certificate for localhost and 127.0.0.1.</summary>
+    public X509Certificate2 IssueServerCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        return Issue(request, key, null, null);
+    }
+
+    /// <summary>Whether <paramref name="certificate"/> chains to <see cref="RootCertificate"/> (for HttpClient server validation).</summary>
+    public bool IsIssuedHere(X509Certificate2? certificate)
+    {
+        if (certificate is null)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.CustomTrustStore.Add(RootCertificate);
+        return chain.Build(certificate);
+    }
+
+    public void Dispose()
+    {
+        _caKey.Dispose();
+        RootCertificate.Dispose();
+    }
+
+    private X509Certificate2 Issue(CertificateRequest request, RSA key, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
+    {
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(RootCertificate, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var generator = RootCertificate.CopyWithPrivateKey(_caKey);
+        using var issued = request.Create(generator, notBefore ?? DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddYears(1), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+
+        // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null, X509KeyStorageFlags.Exportable);
+    }
+}

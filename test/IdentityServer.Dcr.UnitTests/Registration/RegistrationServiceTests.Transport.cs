@@ -1,0 +1,78 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Security.Cryptography.X509Certificates;
+
+namespace IdentityServer.Dcr.UnitTests.Registration;
+
+public sealed partial class RegistrationServiceTests
+{
+    [Test]
+    public async Task RegisterAsync_NoTransportCertificate_IsRejected()
+    {
+        // Act
+        var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), noCertificate: true);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.CertificateMissing));
+        });
+    }
+
+    [Test]
+    public async Task RegisterAsync_CertificateFromUntrustedCa_IsRejected()
+    {
+        // Arrange
+        using var rogueCa = new Testing.TestPki("Rogue CA");
+        using var certificate = rogueCa.IssueClientCertificate(_fixture.Tpp.LegacyTransportSubject());
+
+        // Act
+        var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
+
+        // Assert
+        Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+        Assert.That(_fixture.Store.Registrations, Is.Empty);
+    }
+
+    [Test]
+    public async Task RegisterAsync_ExpiredCertificate_IsRejected()
+    {
+        // Arrange
+        using var certificate = _fixture.Pki.IssueClientCertificate(_fixture.Tpp.LegacyTransportSubject(),
+            DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-1));
+
+        // Act
+        var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
+
+        // Assert
+        Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+    }
+
+    [Test]
+    public async Task RegisterAsync_CertificateOfAnotherTpp_IsUnapproved()
+    {
+        // Arrange
+        using var certificate = _fixture.Pki.IssueClientCertificate(new X500DistinguishedName("CN=OtherSoftware, OU=0015800001OTHER, O=OpenBanking, C=GB"));
+
+        // Act
+        var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
+
+        // Assert
+        Assert.That(result.Error?.Error, Is.EqualTo(DcrErrors.UnapprovedSoftwareStatement));
+    }
+
+    [Test]
+    public async Task RegisterAsync_ObwacCertificateWithOrganizationIdentifier_IsAccepted()
+    {
+        // Arrange
+        using var certificate = _fixture.Pki.IssueClientCertificate(_fixture.Tpp.ObwacSubject());
+
+        // Act
+        var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
+
+        // Assert
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+    }
+}
