@@ -96,54 +96,65 @@ public class JwksResolver : IJwksResolver
         }
 
         var uri = jwksUri.AbsoluteUri;
-        var cached = _cache.Get(kind, uri);
-        var now = TimeProvider.GetUtcNow();
-        if (cached is not null && now < cached.ExpiresAt)
+        for (var pass = 0; ; pass++)
         {
-            if (SelectKey(cached.Keys, keyId) is { } key)
+            var cached = _cache.Get(kind, uri);
+            var now = TimeProvider.GetUtcNow();
+            if (cached is not null && now < cached.ExpiresAt)
             {
-                Logger.JwksCacheHit(host, keyId);
-                return JwksLookupResult.Found(key);
+                if (SelectKey(cached.Keys, keyId) is { } key)
+                {
+                    Logger.JwksCacheHit(host, keyId);
+                    return JwksLookupResult.Found(key);
+                }
+
+                if (now - cached.LastAttemptAt < options.MinRefreshInterval)
+                {
+                    Logger.JwksRefreshRateLimited(host, keyId, options.MinRefreshInterval);
+                    Logger.JwksUnknownKey(host, keyId);
+                    return KeyNotFound(keyId);
+                }
+
+                Logger.JwksRefreshingForUnknownKey(host, keyId);
             }
 
-            if (now - cached.LastAttemptAt < options.MinRefreshInterval)
+            JwksFetchResult? fetched;
+            try
             {
-                Logger.JwksRefreshRateLimited(host, keyId, options.MinRefreshInterval);
-                Logger.JwksUnknownKey(host, keyId);
-                return KeyNotFound(keyId);
+                // A fetch that completed after the cache was read above changes the decision: read it again (the
+                // pass limit only guards against a pathological stream of completions).
+                var observed = pass < 3 ? cached?.LastAttemptAt ?? DateTimeOffset.MinValue : (DateTimeOffset?)null;
+                fetched = await FetchSharedAsync(jwksUri, kind, host, options, observed, ct).ConfigureAwait(false);
+            }
+            catch (DcrInfrastructureException)
+            {
+                if (cached is not null && SelectKey(cached.Keys, keyId) is { } staleKey)
+                {
+                    Logger.JwksStaleKeyUsed(host, keyId, cached.FetchedAt);
+                    return JwksLookupResult.Found(staleKey);
+                }
+
+                throw;
             }
 
-            Logger.JwksRefreshingForUnknownKey(host, keyId);
-        }
-
-        JwksFetchResult fetched;
-        try
-        {
-            fetched = await FetchSharedAsync(jwksUri, kind, host, options, ct).ConfigureAwait(false);
-        }
-        catch (DcrInfrastructureException)
-        {
-            if (cached is not null && SelectKey(cached.Keys, keyId) is { } staleKey)
+            if (fetched is null)
             {
-                Logger.JwksStaleKeyUsed(host, keyId, cached.FetchedAt);
-                return JwksLookupResult.Found(staleKey);
+                continue;
             }
 
-            throw;
-        }
+            if (!fetched.Succeeded)
+            {
+                return JwksLookupResult.Failed(fetched.Status, fetched.Reason);
+            }
 
-        if (!fetched.Succeeded)
-        {
-            return JwksLookupResult.Failed(fetched.Status, fetched.Reason);
-        }
+            if (SelectKey(fetched.Keys, keyId) is { } fetchedKey)
+            {
+                return JwksLookupResult.Found(fetchedKey);
+            }
 
-        if (SelectKey(fetched.Keys, keyId) is { } fetchedKey)
-        {
-            return JwksLookupResult.Found(fetchedKey);
+            Logger.JwksUnknownKey(host, keyId);
+            return KeyNotFound(keyId);
         }
-
-        Logger.JwksUnknownKey(host, keyId);
-        return KeyNotFound(keyId);
     }
 
     /// <summary>
@@ -361,7 +372,13 @@ public class JwksResolver : IJwksResolver
         return string.Equals(host, allowed, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task<JwksFetchResult> FetchSharedAsync(Uri jwksUri, JwksSourceKind kind, string host, JwksOptions options, CancellationToken ct)
+    /// <summary>
+    /// Joins the fetch of the URL in flight, or starts one. Returns <see langword="null"/> without fetching when a
+    /// fetch attempt completed after the caller read the cache (its <paramref name="observedAttemptAt"/> is out of
+    /// date), so that the caller decides again; <see langword="null"/> for <paramref name="observedAttemptAt"/>
+    /// always fetches.
+    /// </summary>
+    private async Task<JwksFetchResult?> FetchSharedAsync(Uri jwksUri, JwksSourceKind kind, string host, JwksOptions options, DateTimeOffset? observedAttemptAt, CancellationToken ct)
     {
         var key = (kind, jwksUri.AbsoluteUri);
         TaskCompletionSource<JwksFetchResult>? pending;
@@ -370,6 +387,12 @@ public class JwksResolver : IJwksResolver
         {
             if (!_inFlight.TryGetValue(key, out pending))
             {
+                // The cache is updated before a fetch leaves _inFlight, so under this lock it is current.
+                if (observedAttemptAt is { } observed && (_cache.Get(kind, key.AbsoluteUri)?.LastAttemptAt ?? DateTimeOffset.MinValue) != observed)
+                {
+                    return null;
+                }
+
                 pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 _inFlight.Add(key, pending);
                 owner = true;

@@ -225,6 +225,27 @@ public sealed partial class JwksResolverTests
     }
 
     [Test]
+    public async Task FindKeyAsync_RefreshCompletesWhileDeciding_DoesNotRefreshAgain()
+    {
+        // Arrange: while caller A decides to refresh, caller B forces (and completes) a refresh of the same URL.
+        var resolver = new InterleavingResolver(_factory, new TestOptionsMonitor<DcrOptions>(_options), _time, _logger);
+        await resolver.FindKeyAsync(SoftwareUri, "k1", JwksSourceKind.Software, CancellationToken.None);
+        _time.Advance(_options.Jwks.MinRefreshInterval);
+        resolver.Interleave = () => resolver.FindKeyAsync(SoftwareUri, "b", JwksSourceKind.Software, CancellationToken.None).GetAwaiter().GetResult();
+
+        // Act
+        var result = await resolver.FindKeyAsync(SoftwareUri, "a", JwksSourceKind.Software, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.KeyNotFound));
+            Assert.That(resolver.Interleaved, Is.True);
+            Assert.That(_handler.Count, Is.EqualTo(2), "the initial fetch and B's refresh; A does not refresh again");
+        });
+    }
+
+    [Test]
     public async Task FindKeyAsync_UnknownKidOnFirstFetch_DoesNotFetchTwice()
     {
         // Arrange
@@ -469,5 +490,27 @@ public sealed partial class JwksResolverTests
             Assert.That(result.Reason, Does.Contain("redirect"));
             Assert.That(_handler.Count, Is.EqualTo(1));
         });
+    }
+
+    /// <summary>Runs <see cref="Interleave"/> once, inside the first cache-miss <see cref="SelectKey"/>.</summary>
+    private sealed class InterleavingResolver(IHttpClientFactory factory, Microsoft.Extensions.Options.IOptionsMonitor<DcrOptions> options, TimeProvider time, FakeLogger<JwksResolver> logger)
+        : JwksResolver(factory, options, time, logger)
+    {
+        public Action? Interleave { get; set; }
+
+        public bool Interleaved { get; private set; }
+
+        protected override Jose.Jwk? SelectKey(IReadOnlyList<Jose.Jwk> keys, string? keyId)
+        {
+            var key = base.SelectKey(keys, keyId);
+            if (key is null && Interleave is { } interleave)
+            {
+                Interleave = null;
+                Interleaved = true;
+                interleave();
+            }
+
+            return key;
+        }
     }
 }
