@@ -42,15 +42,11 @@ public class JwksResolver : IJwksResolver
     /// </summary>
     public const string SoftwareHttpClientName = "IdentityServer.Dcr.SoftwareJwks";
 
-    private const int InitialBufferSize = 16 * 1024;
-
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJwkSet = new("application/jwk-set+json");
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16, AllowDuplicateProperties = false };
 
     private readonly JwksCache _cache = new();
-    private readonly Lock _inFlightGate = new();
-    private readonly Dictionary<(JwksSourceKind Kind, string Uri), TaskCompletionSource<JwksFetchResult>> _inFlight = [];
 
     /// <summary>Creates the resolver.</summary>
     /// <param name="httpClientFactory">Creates the <see cref="TrustAnchorHttpClientName"/> and <see cref="SoftwareHttpClientName"/> clients.</param>
@@ -374,47 +370,31 @@ public class JwksResolver : IJwksResolver
 
     /// <summary>
     /// Joins the fetch of the URL in flight, or starts one. Returns <see langword="null"/> without fetching when a
-    /// fetch attempt completed after the caller read the cache (its <paramref name="observedAttemptAt"/> is out of
-    /// date), so that the caller decides again; <see langword="null"/> for <paramref name="observedAttemptAt"/>
-    /// always fetches.
+    /// fetch attempt completed after the caller read the cache (see <see cref="JwksCache.JoinOrStart"/>).
     /// </summary>
     private async Task<JwksFetchResult?> FetchSharedAsync(Uri jwksUri, JwksSourceKind kind, string host, JwksOptions options, DateTimeOffset? observedAttemptAt, CancellationToken ct)
     {
-        var key = (kind, jwksUri.AbsoluteUri);
-        TaskCompletionSource<JwksFetchResult>? pending;
-        var owner = false;
-        lock (_inFlightGate)
+        var uri = jwksUri.AbsoluteUri;
+        if (_cache.JoinOrStart(kind, uri, observedAttemptAt) is not { } fetch)
         {
-            if (!_inFlight.TryGetValue(key, out pending))
-            {
-                // The cache is updated before a fetch leaves _inFlight, so under this lock it is current.
-                if (observedAttemptAt is { } observed && (_cache.Get(kind, key.AbsoluteUri)?.LastAttemptAt ?? DateTimeOffset.MinValue) != observed)
-                {
-                    return null;
-                }
-
-                pending = new(TaskCreationOptions.RunContinuationsAsynchronously);
-                _inFlight.Add(key, pending);
-                owner = true;
-            }
+            return null;
         }
 
-        if (owner)
+        if (fetch.IsOwner)
         {
             // The shared fetch is not cancelled by its first caller: others may be waiting. It is bounded by the time-out.
-            _ = RunSharedFetchAsync(jwksUri, kind, options, pending);
+            _ = RunSharedFetchAsync(jwksUri, kind, options);
         }
         else
         {
             Logger.JwksFetchJoined(host);
         }
 
-        return await pending.Task.WaitAsync(ct).ConfigureAwait(false);
+        return await fetch.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task RunSharedFetchAsync(Uri jwksUri, JwksSourceKind kind, JwksOptions options, TaskCompletionSource<JwksFetchResult> pending)
+    private async Task RunSharedFetchAsync(Uri jwksUri, JwksSourceKind kind, JwksOptions options)
     {
-        var uri = jwksUri.AbsoluteUri;
         JwksFetchResult? result = null;
         Exception? failure = null;
         try
@@ -429,30 +409,10 @@ public class JwksResolver : IJwksResolver
         }
 
         var now = TimeProvider.GetUtcNow();
-        if (result is { Succeeded: true })
+        var evicted = _cache.CompleteFetch(kind, jwksUri.AbsoluteUri, result, failure, now, now + options.CacheDuration, options.MaxCachedEntries);
+        foreach (var uri in evicted)
         {
-            foreach (var evicted in _cache.Set(kind, uri, result.Keys, now, now + options.CacheDuration, options.MaxCachedEntries))
-            {
-                Logger.JwksCacheEvicted(evicted);
-            }
-        }
-        else
-        {
-            _cache.RecordAttempt(kind, uri, now);
-        }
-
-        lock (_inFlightGate)
-        {
-            _inFlight.Remove((kind, uri));
-        }
-
-        if (failure is not null)
-        {
-            pending.SetException(failure);
-        }
-        else
-        {
-            pending.SetResult(result!);
+            Logger.JwksCacheEvicted(uri);
         }
     }
 
@@ -471,39 +431,10 @@ public class JwksResolver : IJwksResolver
             return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.NotJsonContentType);
         }
 
-        if (response.Content.Headers.ContentLength > maxSize)
-        {
-            return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.TooLarge);
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            // Read one byte past the limit to tell "exactly the limit" from "too large" without trusting Content-Length.
-            var buffer = new byte[(int)Math.Min(maxSize + 1L, (response.Content.Headers.ContentLength ?? InitialBufferSize) + 1)];
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > maxSize)
-                    {
-                        return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.TooLarge);
-                    }
-
-                    Array.Resize(ref buffer, (int)Math.Min(maxSize + 1L, buffer.Length * 2L));
-                }
-
-                var read = await stream.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            return ParseKeySet(buffer.AsMemory(0, length), jwksUri);
-        }
+        // Rejects a declared Content-Length above the limit before reading, and caps what is actually read.
+        var content = await BoundedContentReader.ReadAsync(response.Content, maxSize, ct).ConfigureAwait(false);
+        return content is { } document
+            ? ParseKeySet(document, jwksUri)
+            : JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.TooLarge);
     }
 }
