@@ -29,7 +29,7 @@ internal static class HostingExtensions
         }));
 
         // The engine, bound from the "Dcr" section of appsettings.json: trust anchors, policy, supported values.
-        var dcr = builder.Services.AddDcr(builder.Configuration.GetSection("Dcr"));
+        builder.Services.AddDcr(builder.Configuration.GetSection("Dcr"));
         if (sandbox is not null)
         {
             var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
@@ -58,7 +58,6 @@ internal static class HostingExtensions
             builder.Services.AddDcrSqliteStore(connectionString);
         }
 
-        _ = dcr;
         return builder;
     }
 

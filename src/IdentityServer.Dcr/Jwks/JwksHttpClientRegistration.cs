@@ -20,10 +20,13 @@ internal static class JwksHttpClientRegistration
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<JwksHttpHandlerOptions>();
 
+        // The factory's default handlers log full URLs at Information; the resolver logs what is needed itself.
         services.AddHttpClient(JwksResolver.TrustAnchorHttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(CreateTrustAnchorHandler);
 
         services.AddHttpClient(JwksResolver.SoftwareHttpClientName)
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(CreateSoftwareHandler);
     }
 

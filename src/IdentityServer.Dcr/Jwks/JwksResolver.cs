@@ -418,9 +418,17 @@ public class JwksResolver : IJwksResolver
 
     private async Task<JwksFetchResult> ReadKeySetAsync(HttpResponseMessage response, Uri jwksUri, int maxSize, CancellationToken ct)
     {
+        var status = (int)response.StatusCode;
+        if (status >= 500 || status == 429)
+        {
+            // The host is up but cannot serve now: a fault of the infrastructure, not of the request (503, stale copy allowed).
+            var host = jwksUri.IdnHost;
+            throw new JwksUnavailableException(host, $"it answered {status}", new HttpRequestException(JwksReasons.Status(status), null, response.StatusCode));
+        }
+
         if (!response.IsSuccessStatusCode)
         {
-            return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.Status((int)response.StatusCode));
+            return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.Status(status));
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
