@@ -19,8 +19,11 @@ public sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        RootCertificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        _caWithKey = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(2));
+        RootCertificate = X509CertificateLoader.LoadCertificate(_caWithKey.RawData);
     }
+
+    private readonly X509Certificate2 _caWithKey;
 
     /// <summary>The root CA certificate (public part only is needed by relying parties).</summary>
     public X509Certificate2 RootCertificate { get; }
@@ -70,6 +73,7 @@ public sealed class TestPki : IDisposable
     public void Dispose()
     {
         _caKey.Dispose();
+        _caWithKey.Dispose();
         RootCertificate.Dispose();
     }
 
@@ -79,8 +83,7 @@ public sealed class TestPki : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(RootCertificate, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var generator = RootCertificate.CopyWithPrivateKey(_caKey);
-        using var issued = request.Create(generator, notBefore ?? DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddYears(1), serial);
+        using var issued = request.Create(_caWithKey, notBefore ?? DateTimeOffset.UtcNow.AddHours(-1), notAfter ?? DateTimeOffset.UtcNow.AddYears(1), serial);
         using var withKey = issued.CopyWithPrivateKey(key);
 
         // Round-trip through PKCS#12 so the private key is usable by SslStream on every platform.

@@ -117,8 +117,11 @@ internal static class RegistrationEndpoint
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         response.Headers.Pragma = "no-cache";
-        await using var writer = new Utf8JsonWriter(response.Body);
-        body.WriteTo(writer);
-        await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        var writer = new Utf8JsonWriter(response.Body);
+        await using (writer.ConfigureAwait(false))
+        {
+            body.WriteTo(writer);
+            await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        }
     }
 }

@@ -2,7 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Text.Json;
-using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Tokens;
 using IdentityServer.Dcr.Models;
 
 namespace IdentityServer.Dcr.Registration;

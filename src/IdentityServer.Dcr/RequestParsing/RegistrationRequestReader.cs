@@ -4,7 +4,7 @@
 using System.Text;
 using System.Text.Json;
 using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Tokens;
 using IdentityServer.Dcr.Registration;
 using Microsoft.Extensions.Options;
 

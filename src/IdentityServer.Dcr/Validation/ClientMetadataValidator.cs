@@ -4,7 +4,7 @@
 using System.Net;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.DistinguishedNames;
-using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Tokens;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
@@ -562,7 +562,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         => DcrError.InvalidClientMetadata($"The {claim} '{DcrErrorDescriptions.Truncate(value)}' is not supported; supported: {string.Join(", ", supported)}.");
 
     private static DcrStepResult Select(
-        IReadOnlyList<string> requested,
+        List<string> requested,
         IReadOnlyCollection<string> supported,
         MetadataField field,
         string claim,

@@ -3,7 +3,7 @@
 
 using System.Text.RegularExpressions;
 using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.Jose;
+using IdentityServer.Dcr.Tokens;
 using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Models;

@@ -10,7 +10,7 @@ public sealed partial class RegistrationServiceTests
 {
     private const string InvalidRedirect = DcrErrors.InvalidRedirectUri;
 
-    public static IEnumerable<Case> MetadataCases()
+    public static IEnumerable<RejectionCase> MetadataCases()
     {
         yield return new("software_id differs", null, c => c["software_id"] = "Different", InvalidMetadata);
         yield return new("grant_types missing", null, c => c.Remove("grant_types"), InvalidMetadata);
@@ -49,7 +49,7 @@ public sealed partial class RegistrationServiceTests
     }
 
     [TestCaseSource(nameof(MetadataCases))]
-    public Task RegisterAsync_InvalidMetadata_IsRejected(Case testCase) => AssertRejectedAsync(testCase);
+    public Task RegisterAsync_InvalidMetadata_IsRejected(RejectionCase testCase) => AssertRejectedAsync(testCase);
 
     [Test]
     public async Task RegisterAsync_TlsClientAuthWithReorderedDnOfPresentedCertificate_Succeeds()
@@ -66,7 +66,7 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
         Assert.That(result.Value!["tls_client_auth_subject_dn"]!.GetValue<string>(), Is.EqualTo(dn));
     }
 
@@ -84,7 +84,7 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
         var body = result.Value!;
         Assert.Multiple(() =>
         {
@@ -111,7 +111,7 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
         var body = result.Value!;
         Assert.Multiple(() =>
         {
@@ -131,7 +131,7 @@ public sealed partial class RegistrationServiceTests
         var result = await fixture.RegisterAsync(modifyRequest: c => c["application_type"] = "native");
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 
     [TestCase("poll", null, true)]
@@ -162,6 +162,6 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        Assert.That(result.Succeeded ? null : result.Error!.Error, Is.EqualTo(accepted ? null : InvalidMetadata), () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded ? null : result.Error!.Error, Is.EqualTo(accepted ? null : InvalidMetadata), () => result.Error?.ErrorDescription ?? string.Empty);
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class RegistrationServiceTests
 {
     private const string InvalidMetadata = DcrErrors.InvalidClientMetadata;
 
-    public static IEnumerable<Case> RequestObjectCases()
+    public static IEnumerable<RejectionCase> RequestObjectCases()
     {
         yield return new("iss not the software_id", null, c => c["iss"] = "SomeoneElse", InvalidMetadata);
         yield return new("iss missing", null, c => c.Remove("iss"), InvalidMetadata);
@@ -29,7 +29,7 @@ public sealed partial class RegistrationServiceTests
     }
 
     [TestCaseSource(nameof(RequestObjectCases))]
-    public Task RegisterAsync_InvalidRequestEnvelope_IsRejected(Case testCase) => AssertRejectedAsync(testCase);
+    public Task RegisterAsync_InvalidRequestEnvelope_IsRejected(RejectionCase testCase) => AssertRejectedAsync(testCase);
 
     [Test]
     public async Task RegisterAsync_AudienceAsArrayHoldingBank_Succeeds()
@@ -38,7 +38,7 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(modifyRequest: c => c["aud"] = new JsonArray("someone", RegistrationServiceFixture.Audience));
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 
     [Test]

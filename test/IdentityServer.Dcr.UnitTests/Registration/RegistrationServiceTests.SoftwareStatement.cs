@@ -12,7 +12,7 @@ public sealed partial class RegistrationServiceTests
 
     private static long Now(int offsetSeconds = 0) => DateTimeOffset.UtcNow.ToUnixTimeSeconds() + offsetSeconds;
 
-    public static IEnumerable<Case> SoftwareStatementCases()
+    public static IEnumerable<RejectionCase> SoftwareStatementCases()
     {
         yield return new("iss unknown", c => c["iss"] = "Some Other Directory", null, InvalidSsa);
         yield return new("iss missing", c => c.Remove("iss"), null, InvalidSsa);
@@ -40,7 +40,7 @@ public sealed partial class RegistrationServiceTests
     }
 
     [TestCaseSource(nameof(SoftwareStatementCases))]
-    public Task RegisterAsync_InvalidSoftwareStatement_IsRejected(Case testCase) => AssertRejectedAsync(testCase);
+    public Task RegisterAsync_InvalidSoftwareStatement_IsRejected(RejectionCase testCase) => AssertRejectedAsync(testCase);
 
     [Test]
     public async Task RegisterAsync_SsaSignedByUnknownKey_IsRejected()

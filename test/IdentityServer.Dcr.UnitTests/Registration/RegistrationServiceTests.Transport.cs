@@ -73,6 +73,6 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync();
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
         var body = result.Value!;
         var stored = _fixture.Store.Registrations.Single();
         Assert.Multiple(() =>
@@ -54,7 +54,7 @@ public sealed partial class RegistrationServiceTests
         var result = await fixture.RegisterAsync(modifyRequest: c => c["token_endpoint_auth_signing_alg"] = "ES256");
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 
     [Test]
@@ -86,7 +86,7 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), contentType);
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 
     [Test]
@@ -96,7 +96,7 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync("\"" + _fixture.Tpp.Sign(_fixture.Claims()) + "\"", "application/json");
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
     }
 
     [Test]
@@ -127,7 +127,7 @@ public sealed partial class RegistrationServiceTests
         var second = await _fixture.RegisterAsync();
 
         // Assert
-        Assert.That(_fixture.Store.Registrations.Select(r => r.ClientId).Distinct().Count(), Is.EqualTo(2), () => second.Error?.ErrorDescription);
+        Assert.That(_fixture.Store.Registrations.Select(r => r.ClientId).Distinct().Count(), Is.EqualTo(2), () => second.Error?.ErrorDescription ?? string.Empty);
     }
 
     [Test]
@@ -159,7 +159,7 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription);
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
         var secret = result.Value!["client_secret"]!.GetValue<string>();
         var stored = fixture.Store.Registrations.Single();
         Assert.Multiple(() =>
@@ -171,12 +171,12 @@ public sealed partial class RegistrationServiceTests
     }
 
     /// <summary>One changed claim of an otherwise valid request, and the error code it must produce.</summary>
-    public sealed record Case(string Name, Action<JsonObject>? Ssa, Action<JsonObject>? Request, string ExpectedError)
+    public sealed record RejectionCase(string Name, Action<JsonObject>? Ssa, Action<JsonObject>? Request, string ExpectedError)
     {
         public override string ToString() => Name;
     }
 
-    private async Task AssertRejectedAsync(Case testCase)
+    private async Task AssertRejectedAsync(RejectionCase testCase)
     {
         // Act
         var result = await _fixture.RegisterAsync(testCase.Ssa, testCase.Request);
@@ -185,7 +185,7 @@ public sealed partial class RegistrationServiceTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Succeeded, Is.False, "the request should have been rejected");
-            Assert.That(result.Error?.Error, Is.EqualTo(testCase.ExpectedError), () => result.Error?.ErrorDescription);
+            Assert.That(result.Error?.Error, Is.EqualTo(testCase.ExpectedError), () => result.Error?.ErrorDescription ?? string.Empty);
             Assert.That(result.Error?.ErrorDescription, Is.Not.Empty);
             Assert.That(_fixture.Store.Registrations, Is.Empty, "nothing is stored for a rejected request");
         });

@@ -4,7 +4,7 @@
 using System.Security.Cryptography;
 using Jose;
 
-namespace IdentityServer.Dcr.Jose;
+namespace IdentityServer.Dcr.Tokens;
 
 /// <summary>
 /// Verifies a compact JWS with a known key and an expected algorithm (phase two of two-phase validation). The

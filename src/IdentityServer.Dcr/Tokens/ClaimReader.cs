@@ -3,7 +3,7 @@
 
 using System.Text.Json;
 
-namespace IdentityServer.Dcr.Jose;
+namespace IdentityServer.Dcr.Tokens;
 
 /// <summary>The outcome of reading one claim: absent, present with the right type, or present with a wrong one.</summary>
 internal enum ClaimState

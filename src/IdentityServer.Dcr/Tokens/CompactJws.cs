@@ -6,7 +6,7 @@ using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace IdentityServer.Dcr.Jose;
+namespace IdentityServer.Dcr.Tokens;
 
 /// <summary>
 /// A compact JWS split into its parts and its header and payload parsed as JSON objects, before any signature
