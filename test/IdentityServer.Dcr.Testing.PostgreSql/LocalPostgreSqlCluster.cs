@@ -61,7 +61,6 @@ internal sealed class LocalPostgreSqlCluster
     public async Task<string> StartAsync()
     {
         _directory = Directory.CreateTempSubdirectory("dcr-pg-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
         StartWatchdog();
         if (_runAs is not null)
         {
@@ -150,17 +149,18 @@ internal sealed class LocalPostgreSqlCluster
         }
     }
 
-    private void Stop()
+    /// <summary>Stops the server and deletes its directory; idempotent.</summary>
+    public void Stop()
     {
-        if (_directory is null)
+        if (Interlocked.Exchange(ref _directory, null) is not { } directory)
         {
             return;
         }
 
-        Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "10", "stop"], _runAs);
+        Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "-t", "10", "stop"], _runAs);
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
@@ -180,7 +180,10 @@ internal sealed class LocalPostgreSqlCluster
             {
                 // Debian links only some tools into /usr/local/bin or /usr/bin: use the real directory.
                 var target = new FileInfo(initdb).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? initdb;
-                return Path.GetDirectoryName(target);
+                if (File.Exists(target) && Path.GetDirectoryName(target) is { } real && File.Exists(Path.Combine(real, "pg_ctl")))
+                {
+                    return real;
+                }
             }
         }
 

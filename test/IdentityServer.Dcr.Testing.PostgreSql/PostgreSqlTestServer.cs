@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Npgsql;
 using Testcontainers.PostgreSql;
@@ -27,6 +28,8 @@ public static class PostgreSqlTestServer
     public const string ConnectionStringVariable = "DCR_TEST_POSTGRES";
 
     private static readonly Lazy<Task<string>> Server = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentQueue<string> CreatedDatabases = new();
+    private static Func<Task>? _shutdown;
 
     /// <summary>How the server was provisioned (for test output), once <see cref="GetConnectionStringAsync"/> has completed.</summary>
     public static string? Source { get; private set; }
@@ -38,12 +41,30 @@ public static class PostgreSqlTestServer
     /// <returns>The connection string.</returns>
     public static Task<string> GetConnectionStringAsync() => Server.Value;
 
+    /// <summary>
+    /// Releases the server: stops a local cluster or container, or drops the databases created on a
+    /// <c>DCR_TEST_POSTGRES</c> server. Call it from an assembly-level one-time teardown: a test host may be
+    /// killed before its ProcessExit handlers finish, so those (and the local cluster's watchdog) are only the
+    /// safety net. Idempotent; a no-op when no server was provisioned.
+    /// </summary>
+    /// <returns>A task that completes when the server is released.</returns>
+    public static Task ShutdownAsync()
+    {
+        var shutdown = Interlocked.Exchange(ref _shutdown, null);
+        return shutdown is null ? Task.CompletedTask : Task.Run(shutdown);
+    }
+
     /// <summary>Creates a fresh, uniquely named, empty database on the server.</summary>
     /// <returns>A connection string to it.</returns>
-    public static async Task<string> CreateDatabaseAsync()
+    public static Task<string> CreateDatabaseAsync() => CreateDatabaseAsync("dcr_test_" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Creates an empty database with the given name (dropped at shutdown when the server outlives the tests).</summary>
+    /// <param name="name">A database name the caller made unique (letters, digits, underscores).</param>
+    /// <returns>A connection string to it.</returns>
+    public static async Task<string> CreateDatabaseAsync(string name)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var admin = await GetConnectionStringAsync().ConfigureAwait(false);
-        var name = "dcr_test_" + Guid.NewGuid().ToString("N");
         var connection = new NpgsqlConnection(admin);
         await using (connection.ConfigureAwait(false))
         {
@@ -55,6 +76,7 @@ public static class PostgreSqlTestServer
             }
         }
 
+        CreatedDatabases.Enqueue(name);
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
@@ -65,6 +87,8 @@ public static class PostgreSqlTestServer
         var fromEnvironment = Environment.GetEnvironmentVariable(ConnectionStringVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
+            // A server that outlives the tests: drop what they created (best effort; other test processes may share it).
+            Register(() => DropCreatedDatabases(fromEnvironment));
             return Provisioned(fromEnvironment, $"{ConnectionStringVariable}", stopwatch);
         }
 
@@ -77,7 +101,7 @@ public static class PostgreSqlTestServer
             {
                 var container = new PostgreSqlBuilder("postgres:16-alpine").Build();
                 await container.StartAsync().ConfigureAwait(false);
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                Register(() => container.DisposeAsync().AsTask().GetAwaiter().GetResult());
                 return Provisioned(container.GetConnectionString(), $"Testcontainers ({docker.Detail})", stopwatch);
             }
 #pragma warning disable CA1031 // Any failure falls through to the next way of getting a server, and is reported if none works.
@@ -97,6 +121,7 @@ public static class PostgreSqlTestServer
         {
             try
             {
+                Register(cluster.Stop);
                 var connectionString = await cluster.StartAsync().ConfigureAwait(false);
                 return Provisioned(connectionString, $"local binaries ({cluster.BinDirectory}, port {cluster.Port})", stopwatch);
             }
@@ -118,6 +143,33 @@ public static class PostgreSqlTestServer
             + "  2. a running Docker engine (DOCKER_HOST or /var/run/docker.sock) for Testcontainers;\n"
             + "  3. the PostgreSQL server binaries (initdb, pg_ctl), e.g. `apt-get install postgresql`, on PATH or under /usr/lib/postgresql/<version>/bin.\n"
             + "What was tried:\n" + string.Join("\n", attempts.Select(a => "  - " + a)));
+    }
+
+    private static void Register(Action release)
+    {
+        _shutdown = () =>
+        {
+            release();
+            return Task.CompletedTask;
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ShutdownAsync().GetAwaiter().GetResult();
+    }
+
+    private static void DropCreatedDatabases(string adminConnectionString)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(adminConnectionString);
+            connection.Open();
+            while (CreatedDatabases.TryDequeue(out var name))
+            {
+                using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                command.ExecuteNonQuery();
+            }
+        }
+        catch (NpgsqlException)
+        {
+        }
     }
 
     private static string Provisioned(string connectionString, string source, Stopwatch stopwatch)

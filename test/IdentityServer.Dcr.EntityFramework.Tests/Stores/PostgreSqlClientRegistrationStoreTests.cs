@@ -90,13 +90,7 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
         var admin = await PostgreSqlTestServer.GetConnectionStringAsync();
         var name = "dcr_test_late_" + Guid.NewGuid().ToString("N");
         services.AddDcrPostgreSqlStore(new NpgsqlConnectionStringBuilder(admin) { Database = name, Timeout = 2 }.ConnectionString);
-        return async () =>
-        {
-            await using var connection = new NpgsqlConnection(admin);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await command.ExecuteNonQueryAsync();
-        };
+        return () => PostgreSqlTestServer.CreateDatabaseAsync(name);
     }
 
     private static async Task<List<string>> QueryTablesAsync(string connectionString)
