@@ -1,0 +1,368 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Data;
+using System.Text.Json;
+using IdentityServer.Dcr.EntityFramework.Entities;
+using IdentityServer.Dcr.EntityFramework.Logging;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.EntityFramework.Stores;
+
+/// <summary>
+/// The EF Core <see cref="IClientRegistrationStore"/> (PostgreSQL or SQLite), registered by
+/// <c>AddDcrPostgreSqlStore</c> / <c>AddDcrSqliteStore</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every call creates a short-lived <see cref="DcrDbContext"/> from <see cref="IDbContextFactory{TContext}"/> and
+/// disposes it before returning, so the store is a thread-safe singleton that keeps no tracked entities and no
+/// connection between calls: after an outage the next call simply opens a fresh pooled connection.
+/// </para>
+/// <para>
+/// Writes are atomic: the registration and the used request token are saved in one transaction, and the
+/// (<c>iss</c>, <c>jti</c>) primary key makes a concurrent replay fail in the database rather than in a check
+/// that could race. With <c>requireUniqueSoftware</c> the existence check and the insert run in one
+/// <see cref="IsolationLevel.Serializable"/> transaction; a write that loses a race (unique violation,
+/// serialization failure) is re-read to report <see cref="StoreWriteResult.RequestTokenReplayed"/>,
+/// <see cref="StoreWriteResult.DuplicateSoftware"/> or <see cref="StoreWriteResult.ConcurrencyConflict"/>, and
+/// retried a few times when the re-read finds no winner. Database faults become
+/// <see cref="DcrStoreUnavailableException"/>. Timestamps are kept to the microsecond, in UTC.
+/// </para>
+/// <para>Override <see cref="ToEntity"/> / <see cref="ToModel"/> to change how a registration maps to its row.</para>
+/// </remarks>
+public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
+{
+    private const int MaxWriteAttempts = 5;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="contextFactory">Creates one context per call.</param>
+    /// <param name="logger">The logger.</param>
+    public EntityFrameworkClientRegistrationStore(IDbContextFactory<DcrDbContext> contextFactory, ILogger<EntityFrameworkClientRegistrationStore> logger)
+    {
+        ArgumentNullException.ThrowIfNull(contextFactory);
+        ArgumentNullException.ThrowIfNull(logger);
+        ContextFactory = contextFactory;
+        Logger = logger;
+    }
+
+    /// <summary>Creates one context per call.</summary>
+    protected IDbContextFactory<DcrDbContext> ContextFactory { get; }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
+
+    /// <inheritdoc />
+    public virtual Task<ClientRegistration?> FindByClientIdAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return ExecuteAsync(nameof(FindByClientIdAsync), async context =>
+        {
+            var entity = await context.ClientRegistrations.AsNoTracking()
+                .SingleOrDefaultAsync(e => e.ClientId == clientId, ct).ConfigureAwait(false);
+            return entity is null ? null : ToModel(entity);
+        }, ct);
+    }
+
+    /// <inheritdoc />
+    public virtual Task<bool> ExistsForSoftwareAsync(string softwareId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(softwareId);
+        return ExecuteAsync(nameof(ExistsForSoftwareAsync), context => SoftwareExistsAsync(context, softwareId, ct), ct);
+    }
+
+    /// <inheritdoc />
+    public virtual Task<bool> IsRequestTokenUsedAsync(string issuer, string jti, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        ArgumentNullException.ThrowIfNull(jti);
+        return ExecuteAsync(nameof(IsRequestTokenUsedAsync), context => TokenUsedAsync(context, issuer, jti, ct), ct);
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(requestToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false)
+                ?? await ExecuteAsync(nameof(CreateAsync), context => ExplainLostCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false);
+            if (outcome is { } result)
+            {
+                LogOutcome(result, registration, requestToken);
+                return result;
+            }
+
+            if (attempt == MaxWriteAttempts)
+            {
+                Logger.WriteContentionExhausted(registration.ClientId, attempt);
+                throw new DcrStoreUnavailableException($"The DCR registration store is too contended to create client '{registration.ClientId}'; try again later.");
+            }
+
+            Logger.WriteRaceRetried(registration.ClientId, attempt);
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(expectedConcurrencyStamp);
+        ArgumentNullException.ThrowIfNull(requestToken);
+        var result = await ExecuteAsync(nameof(UpdateAsync), async context =>
+        {
+            // Cheap reads first, in the contract's order; the conditional UPDATE and the token's primary key still
+            // decide any race that slips between these reads and the write.
+            var currentStamp = await context.ClientRegistrations.AsNoTracking()
+                .Where(e => e.ClientId == registration.ClientId)
+                .Select(e => e.ConcurrencyStamp)
+                .SingleOrDefaultAsync(ct).ConfigureAwait(false);
+            if (currentStamp is null)
+            {
+                return StoreWriteResult.NotFound;
+            }
+
+            if (await TokenUsedAsync(context, requestToken.Issuer, requestToken.Jti, ct).ConfigureAwait(false))
+            {
+                return StoreWriteResult.RequestTokenReplayed;
+            }
+
+            if (!string.Equals(currentStamp, expectedConcurrencyStamp, StringComparison.Ordinal))
+            {
+                return StoreWriteResult.ConcurrencyConflict;
+            }
+
+            var entry = context.ClientRegistrations.Attach(ToEntity(registration));
+            entry.State = EntityState.Modified;
+            entry.Property(e => e.ConcurrencyStamp).OriginalValue = expectedConcurrencyStamp;
+            context.UsedRequestTokens.Add(ToTokenEntity(requestToken));
+            try
+            {
+                await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                return StoreWriteResult.Success;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                context.ChangeTracker.Clear();
+                return await ClientExistsAsync(context, registration.ClientId, ct).ConfigureAwait(false)
+                    ? StoreWriteResult.ConcurrencyConflict
+                    : StoreWriteResult.NotFound;
+            }
+            catch (Exception ex) when (DcrDbExceptionClassifier.IsWriteRace(ex))
+            {
+                context.ChangeTracker.Clear();
+                return await TokenUsedAsync(context, requestToken.Issuer, requestToken.Jti, ct).ConfigureAwait(false)
+                    ? StoreWriteResult.RequestTokenReplayed
+                    : StoreWriteResult.ConcurrencyConflict;
+            }
+        }, ct).ConfigureAwait(false);
+        LogOutcome(result, registration, requestToken);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var deleted = await ExecuteAsync(nameof(DeleteAsync), async context =>
+            await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0, ct)
+            .ConfigureAwait(false);
+        Logger.RegistrationDeleted(clientId, deleted);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes the used request tokens whose <see cref="UsedRequestToken.ExpiresAt"/> is before <paramref name="now"/>:
+    /// they can no longer be replayed because the request JWT itself has expired. Run it periodically.
+    /// </summary>
+    /// <param name="now">The current time (from the host's <see cref="TimeProvider"/>).</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>How many tokens were deleted.</returns>
+    public virtual async Task<int> PurgeExpiredRequestTokensAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var cutoff = ToStoredPrecision(now);
+        var count = await ExecuteAsync(nameof(PurgeExpiredRequestTokensAsync), context =>
+            context.UsedRequestTokens.Where(e => e.ExpiresAt < cutoff).ExecuteDeleteAsync(ct), ct).ConfigureAwait(false);
+        Logger.RequestTokensPurged(count, cutoff);
+        return count;
+    }
+
+    /// <summary>Maps a registration to its row. Timestamps are normalised to UTC microseconds.</summary>
+    /// <param name="registration">The registration.</param>
+    /// <returns>The row.</returns>
+    protected virtual ClientRegistrationEntity ToEntity(ClientRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return new ClientRegistrationEntity
+        {
+            ClientId = registration.ClientId,
+            SoftwareId = registration.SoftwareId,
+            OrganisationId = registration.OrganisationId,
+            SoftwareStatementIssuer = registration.SoftwareStatementIssuer,
+            TokenEndpointAuthMethod = registration.Metadata.TokenEndpointAuthMethod,
+            TlsClientAuthSubjectDn = registration.Metadata.TlsClientAuthSubjectDn,
+            JwksUri = registration.Metadata.JwksUri,
+            MetadataJson = JsonSerializer.Serialize(registration.Metadata, DcrStoreJsonContext.Default.ClientMetadata),
+            SoftwareStatement = registration.SoftwareStatement,
+            SoftwareStatementClaims = registration.SoftwareStatementClaims,
+            ClientSecretHash = registration.ClientSecretHash,
+            ClientSecretExpiresAt = registration.ClientSecretExpiresAt is { } expiresAt ? ToStoredPrecision(expiresAt) : null,
+            ClientIdIssuedAt = ToStoredPrecision(registration.ClientIdIssuedAt),
+            UpdatedAt = ToStoredPrecision(registration.UpdatedAt),
+            ConcurrencyStamp = registration.ConcurrencyStamp,
+        };
+    }
+
+    /// <summary>Maps a row back to a registration.</summary>
+    /// <param name="entity">The row.</param>
+    /// <returns>The registration.</returns>
+    protected virtual ClientRegistration ToModel(ClientRegistrationEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var metadata = JsonSerializer.Deserialize(entity.MetadataJson, DcrStoreJsonContext.Default.ClientMetadata)
+            ?? throw new InvalidDataException($"Registration '{entity.ClientId}' has no metadata in {DcrDbContext.ClientRegistrationsTable}.MetadataJson.");
+        return new ClientRegistration
+        {
+            ClientId = entity.ClientId,
+            ClientIdIssuedAt = entity.ClientIdIssuedAt,
+            SoftwareId = entity.SoftwareId,
+            OrganisationId = entity.OrganisationId,
+            SoftwareStatementIssuer = entity.SoftwareStatementIssuer,
+            Metadata = metadata,
+            SoftwareStatement = entity.SoftwareStatement,
+            SoftwareStatementClaims = entity.SoftwareStatementClaims,
+            ClientSecretHash = entity.ClientSecretHash,
+            ClientSecretExpiresAt = entity.ClientSecretExpiresAt,
+            UpdatedAt = entity.UpdatedAt,
+            ConcurrencyStamp = entity.ConcurrencyStamp,
+        };
+    }
+
+    /// <summary>Truncates to the microsecond and converts to UTC: what both providers can store exactly.</summary>
+    internal static DateTimeOffset ToStoredPrecision(DateTimeOffset value)
+        => new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    private static UsedRequestTokenEntity ToTokenEntity(UsedRequestToken token) => new()
+    {
+        Issuer = token.Issuer,
+        Jti = token.Jti,
+        ExpiresAt = ToStoredPrecision(token.ExpiresAt),
+    };
+
+    /// <returns>The outcome, or <see langword="null"/> when another writer won a race and the caller must re-read.</returns>
+    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, CancellationToken ct)
+    {
+        try
+        {
+            if (!requireUniqueSoftware)
+            {
+                // One SaveChanges is one transaction: both rows or neither. A replay hits the token's primary key.
+                context.ClientRegistrations.Add(ToEntity(registration));
+                context.UsedRequestTokens.Add(ToTokenEntity(token));
+                await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                return StoreWriteResult.Success;
+            }
+
+            // Serializable makes "no registration for this software yet" hold until commit: of two concurrent
+            // writers for the same software, PostgreSQL fails one with 40001 (SQLite serialises writers anyway).
+            var transaction = await context.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
+                {
+                    return StoreWriteResult.RequestTokenReplayed;
+                }
+
+                if (await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
+                {
+                    return StoreWriteResult.DuplicateSoftware;
+                }
+
+                context.ClientRegistrations.Add(ToEntity(registration));
+                context.UsedRequestTokens.Add(ToTokenEntity(token));
+                await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return StoreWriteResult.Success;
+            }
+        }
+        catch (Exception ex) when (DcrDbExceptionClassifier.IsWriteRace(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <returns>Why a create lost its race, or <see langword="null"/> when nothing explains it (retry).</returns>
+    private static async Task<StoreWriteResult?> ExplainLostCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, CancellationToken ct)
+    {
+        if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
+        {
+            return StoreWriteResult.RequestTokenReplayed;
+        }
+
+        if (requireUniqueSoftware && await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
+        {
+            return StoreWriteResult.DuplicateSoftware;
+        }
+
+        if (await ClientExistsAsync(context, registration.ClientId, ct).ConfigureAwait(false))
+        {
+            return StoreWriteResult.ConcurrencyConflict;
+        }
+
+        return null;
+    }
+
+    private static Task<bool> TokenUsedAsync(DcrDbContext context, string issuer, string jti, CancellationToken ct)
+        => context.UsedRequestTokens.AsNoTracking().AnyAsync(e => e.Issuer == issuer && e.Jti == jti, ct);
+
+    private static Task<bool> SoftwareExistsAsync(DcrDbContext context, string softwareId, CancellationToken ct)
+        => context.ClientRegistrations.AsNoTracking().AnyAsync(e => e.SoftwareId == softwareId, ct);
+
+    private static Task<bool> ClientExistsAsync(DcrDbContext context, string clientId, CancellationToken ct)
+        => context.ClientRegistrations.AsNoTracking().AnyAsync(e => e.ClientId == clientId, ct);
+
+    private async Task<T> ExecuteAsync<T>(string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
+    {
+        try
+        {
+            var context = await ContextFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+            await using (context.ConfigureAwait(false))
+            {
+                return await action(context).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (DcrDbExceptionClassifier.IsUnavailable(ex))
+        {
+            Logger.StoreUnavailable(operation, ex);
+            throw new DcrStoreUnavailableException($"The DCR registration store is unavailable ({operation}).", ex);
+        }
+    }
+
+    private void LogOutcome(StoreWriteResult result, ClientRegistration registration, UsedRequestToken token)
+    {
+        switch (result)
+        {
+            case StoreWriteResult.Success:
+                Logger.RegistrationStored(registration.ClientId, registration.SoftwareId, registration.OrganisationId);
+                break;
+            case StoreWriteResult.RequestTokenReplayed:
+                Logger.RequestTokenReplayed(registration.ClientId, token.Issuer, token.Jti);
+                break;
+            case StoreWriteResult.DuplicateSoftware:
+                Logger.DuplicateSoftware(registration.ClientId, registration.SoftwareId);
+                break;
+            case StoreWriteResult.ConcurrencyConflict:
+                Logger.ConcurrencyConflict(registration.ClientId);
+                break;
+            case StoreWriteResult.NotFound:
+                Logger.RegistrationNotFound(registration.ClientId);
+                break;
+            default:
+                break;
+        }
+    }
+}

@@ -1,0 +1,160 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using IdentityServer.Dcr.EntityFramework.Stores;
+using IdentityServer.Dcr.Stores;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Dcr.EntityFramework.Tests.Stores;
+
+public abstract partial class EntityFrameworkClientRegistrationStoreContractTests
+{
+    [Test]
+    public async Task DeleteAsync_Existing_RemovesItAndKeepsItsToken()
+    {
+        // Arrange
+        var token = TestRegistrations.Token();
+        var registration = TestRegistrations.Create();
+        await Store.CreateAsync(registration, token, requireUniqueSoftware: false, CancellationToken.None);
+
+        // Act
+        var deleted = await Store.DeleteAsync(registration.ClientId, CancellationToken.None);
+        var deletedAgain = await Store.DeleteAsync(registration.ClientId, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.True);
+            Assert.That(deletedAgain, Is.False);
+            Assert.That(await Store.FindByClientIdAsync(registration.ClientId, CancellationToken.None), Is.Null);
+            Assert.That(await Store.ExistsForSoftwareAsync(registration.SoftwareId, CancellationToken.None), Is.False);
+            Assert.That(await Store.IsRequestTokenUsedAsync(token.Issuer, token.Jti, CancellationToken.None), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task ExistsForSoftwareAndIsRequestTokenUsed_ReflectWhatWasStored()
+    {
+        // Arrange
+        var token = TestRegistrations.Token(jti: "jti-1", issuer: "iss-1");
+        await Store.CreateAsync(TestRegistrations.Create(softwareId: "stored"), token, requireUniqueSoftware: false, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.ExistsForSoftwareAsync("stored", CancellationToken.None), Is.True);
+            Assert.That(await Store.ExistsForSoftwareAsync("other", CancellationToken.None), Is.False);
+            Assert.That(await Store.IsRequestTokenUsedAsync("iss-1", "jti-1", CancellationToken.None), Is.True);
+            Assert.That(await Store.IsRequestTokenUsedAsync("iss-2", "jti-1", CancellationToken.None), Is.False);
+            Assert.That(await Store.IsRequestTokenUsedAsync("iss-1", "jti-2", CancellationToken.None), Is.False);
+        });
+    }
+
+    [Test]
+    public async Task PurgeExpiredRequestTokensAsync_DeletesOnlyTokensExpiredBeforeNow()
+    {
+        // Arrange
+        var now = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.FromHours(1));
+        var expired1 = TestRegistrations.Token(expiresAt: now.AddDays(-1));
+        var expired2 = TestRegistrations.Token(expiresAt: now.AddTicks(-10));
+        var atNow = TestRegistrations.Token(expiresAt: now.ToOffset(TimeSpan.FromHours(-5)));
+        var live = TestRegistrations.Token(expiresAt: now.AddMinutes(5));
+        foreach (var token in new[] { expired1, expired2, atNow, live })
+        {
+            await Store.CreateAsync(TestRegistrations.Create(), token, requireUniqueSoftware: false, CancellationToken.None);
+        }
+
+        // Act
+        var purged = await Store.PurgeExpiredRequestTokensAsync(now, CancellationToken.None);
+
+        // Assert
+        Assert.That(purged, Is.EqualTo(2));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Store.IsRequestTokenUsedAsync(expired1.Issuer, expired1.Jti, CancellationToken.None), Is.False);
+            Assert.That(await Store.IsRequestTokenUsedAsync(expired2.Issuer, expired2.Jti, CancellationToken.None), Is.False);
+            Assert.That(await Store.IsRequestTokenUsedAsync(atNow.Issuer, atNow.Jti, CancellationToken.None), Is.True);
+            Assert.That(await Store.IsRequestTokenUsedAsync(live.Issuer, live.Jti, CancellationToken.None), Is.True);
+        });
+        Assert.That(await CountRowsAsync(), Is.EqualTo((4, 2)));
+    }
+
+    [Test]
+    public async Task MigrateDcrDatabaseAsync_EmptyDatabase_AppliesInitialCreateOnce()
+    {
+        // Arrange
+        await using var services = await BuildAsync(AddStoreForFreshDatabaseAsync);
+        await using (var before = await services.GetRequiredService<IDbContextFactory<DcrDbContext>>().CreateDbContextAsync())
+        {
+            Assert.That(await before.Database.GetAppliedMigrationsAsync(), Is.Empty);
+        }
+
+        // Act
+        await services.MigrateDcrDatabaseAsync();
+        await services.MigrateDcrDatabaseAsync();
+
+        // Assert
+        await using var context = await services.GetRequiredService<IDbContextFactory<DcrDbContext>>().CreateDbContextAsync();
+        Assert.That((await context.Database.GetAppliedMigrationsAsync()).Single(), Does.EndWith("_InitialCreate"));
+        Assert.That(await context.Database.GetPendingMigrationsAsync(), Is.Empty);
+        var store = services.GetRequiredService<IClientRegistrationStore>();
+        Assert.That(await store.CreateAsync(TestRegistrations.Create(), TestRegistrations.Token(), true, CancellationToken.None), Is.EqualTo(StoreWriteResult.Success));
+    }
+
+    [Test]
+    public async Task EveryOperation_ServerUnreachable_ThrowsDcrStoreUnavailableQuickly()
+    {
+        // Arrange
+        await using var services = await BuildAsync(s =>
+        {
+            AddUnreachableStore(s);
+            return Task.CompletedTask;
+        });
+        var store = services.GetRequiredService<EntityFrameworkClientRegistrationStore>();
+        var calls = new Func<Task>[]
+        {
+            () => store.FindByClientIdAsync("c", CancellationToken.None),
+            () => store.ExistsForSoftwareAsync("s", CancellationToken.None),
+            () => store.IsRequestTokenUsedAsync("i", "j", CancellationToken.None),
+            () => store.CreateAsync(TestRegistrations.Create(), TestRegistrations.Token(), false, CancellationToken.None),
+            () => store.CreateAsync(TestRegistrations.Create(), TestRegistrations.Token(), true, CancellationToken.None),
+            () => store.UpdateAsync(TestRegistrations.Create(), "stamp", TestRegistrations.Token(), CancellationToken.None),
+            () => store.DeleteAsync("c", CancellationToken.None),
+            () => store.PurgeExpiredRequestTokensAsync(DateTimeOffset.UtcNow, CancellationToken.None),
+        };
+        var stopwatch = Stopwatch.StartNew();
+
+        // Act / Assert
+        foreach (var call in calls)
+        {
+            var ex = Assert.ThrowsAsync<DcrStoreUnavailableException>(() => call());
+            Assert.That(ex!.InnerException, Is.Not.Null);
+            Assert.That(ex, Is.InstanceOf<DcrInfrastructureException>());
+        }
+
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
+    public async Task Store_DatabaseComesBackAfterOutage_RecoversWithoutRestart()
+    {
+        // Arrange
+        Func<Task>? bringBack = null;
+        await using var services = await BuildAsync(async s => bringBack = await AddStoreForMissingDatabaseAsync(s));
+        var store = services.GetRequiredService<IClientRegistrationStore>();
+        Assert.ThrowsAsync<DcrStoreUnavailableException>(() => store.FindByClientIdAsync("c", CancellationToken.None));
+        Assert.ThrowsAsync<DcrStoreUnavailableException>(() => store.CreateAsync(TestRegistrations.Create(), TestRegistrations.Token(), true, CancellationToken.None));
+
+        // Act
+        await bringBack!();
+        await services.MigrateDcrDatabaseAsync();
+        var registration = TestRegistrations.Create();
+        var result = await store.CreateAsync(registration, TestRegistrations.Token(), true, CancellationToken.None);
+
+        // Assert
+        Assert.That(result, Is.EqualTo(StoreWriteResult.Success));
+        Assert.That(await store.FindByClientIdAsync(registration.ClientId, CancellationToken.None), Is.Not.Null);
+    }
+}
