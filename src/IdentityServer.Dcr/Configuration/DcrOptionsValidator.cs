@@ -41,6 +41,10 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
             {
                 failures.Add("Dcr:SoftwareStatement:TrustAnchors has an entry without Issuer.");
             }
+            else if (anchor.Issuer.Length > 256)
+            {
+                failures.Add($"{prefix}: Issuer is longer than 256 characters.");
+            }
             else if (!issuers.Add(anchor.Issuer))
             {
                 failures.Add($"{prefix} is configured twice.");

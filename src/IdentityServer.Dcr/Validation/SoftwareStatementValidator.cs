@@ -21,6 +21,8 @@ namespace IdentityServer.Dcr.Validation;
 /// </summary>
 public class SoftwareStatementValidator : ISoftwareStatementValidator
 {
+    private const int MaxUriLength = 2048;
+
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="anchors">Finds trust anchors' keys.</param>
@@ -219,6 +221,11 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         }
 
         Uri? jwksUri = null;
+        if (jwksEndpoint is { Length: > MaxUriLength })
+        {
+            return Fail($"The software statement's software_jwks_endpoint is longer than {MaxUriLength} characters.");
+        }
+
         if (jwksEndpoint is not null && (!Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out jwksUri) || (jwksUri.Scheme != Uri.UriSchemeHttps && jwksUri.Scheme != Uri.UriSchemeHttp)))
         {
             return Fail("The software statement's software_jwks_endpoint is not an absolute HTTPS URL.");

@@ -29,6 +29,9 @@ public sealed class DcrTestHost : IAsyncDisposable
 
     public required X509Certificate2 ServerCertificate { get; init; }
 
+    /// <summary>Whether to apply the store's migrations at start (off for a store that is meant to be unreachable).</summary>
+    public bool Migrate { get; init; } = true;
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -48,7 +51,10 @@ public sealed class DcrTestHost : IAsyncDisposable
         builder.Services.AddDcr(options => ConfigureOptions?.Invoke(options));
         ConfigureServices?.Invoke(builder.Services);
         _app = builder.Build();
-        await _app.Services.MigrateDcrDatabaseAsync();
+        if (Migrate)
+        {
+            await _app.Services.MigrateDcrDatabaseAsync();
+        }
         _app.MapDcr("/register");
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -27,6 +27,9 @@ public sealed partial class RegistrationServiceTests
         yield return new("org_id missing", c => c.Remove("org_id"), null, InvalidSsa);
         yield return new("software_jwks_endpoint missing", c => c.Remove("software_jwks_endpoint"), null, InvalidSsa);
         yield return new("software_jwks_endpoint not a URL", c => c["software_jwks_endpoint"] = "not a url", null, InvalidSsa);
+        yield return new("software_jwks_endpoint too long", c => c["software_jwks_endpoint"] = "https://keystore.example.com/" + new string('a', 2100), null, InvalidSsa);
+        yield return new("software_id too long", c => c["software_id"] = new string('a', 65), null, InvalidSsa);
+        yield return new("software_jwks_endpoint ftp", c => c["software_jwks_endpoint"] = "ftp://keystore.example.com/x.jwks", null, InvalidSsa);
         yield return new("software_redirect_uris not an array", c => c["software_redirect_uris"] = "https://tpp.example.com/callback", null, InvalidSsa);
         yield return new("software_roles not strings", c => c["software_roles"] = new JsonArray(1, 2), null, InvalidSsa);
         yield return new("org_status Revoked", c => c["org_status"] = "Revoked", null, Unapproved);

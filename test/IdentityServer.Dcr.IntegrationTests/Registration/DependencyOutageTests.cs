@@ -1,0 +1,63 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using IdentityServer.Dcr.IntegrationTests.Infrastructure;
+
+namespace IdentityServer.Dcr.IntegrationTests.Registration;
+
+/// <summary>Infrastructure faults give a clean 503 and the service recovers by itself.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class DependencyOutageTests
+{
+    [Test]
+    public async Task Post_JwksHostDown_Returns503ThenRecoversWhenItIsBack()
+    {
+        // Arrange
+        await using var environment = await RegistrationEnvironment.StartAsync();
+        var tpp = environment.NewTpp();
+        await environment.Jwks.StopAsync();
+
+        // Act
+        using var during = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
+        await environment.Jwks.StartAsync();
+        using var after = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
+
+        // Assert
+        var body = JsonNode.Parse(await during.Content.ReadAsStringAsync())!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(during.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(during.Headers.RetryAfter, Is.Not.Null);
+            Assert.That(body["error"]?.GetValue<string>(), Is.EqualTo("temporarily_unavailable"));
+            Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Created), await after.Content.ReadAsStringAsync());
+            Assert.That(await environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Post_DatabaseUnreachable_Returns503()
+    {
+        // Arrange: a connection string to a port nothing listens on.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var unreachable = $"Host=127.0.0.1;Port={port};Database=dcr;Username=dcr;Password=dcr;Timeout=2";
+        await using var environment = await RegistrationEnvironment.StartAsync(connectionString: unreachable, migrate: false);
+        var tpp = environment.NewTpp();
+
+        // Act
+        using var response = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), await response.Content.ReadAsStringAsync());
+            Assert.That(response.Headers.RetryAfter, Is.Not.Null);
+        });
+    }
+}
