@@ -61,6 +61,13 @@ internal static class HostingExtensions
         return builder;
     }
 
+    /// <summary>Validates the configuration first (a wrong setting stops here, naming it), then applies the store's migrations.</summary>
+    public static async Task InitialiseAsync(this WebApplication app)
+    {
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DcrOptions>>().Value;
+        await app.Services.MigrateDcrDatabaseAsync();
+    }
+
     public static WebApplication ConfigurePipeline(this WebApplication app)
     {
         app.MapDcr("/register");

@@ -7,7 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.ConfigureServices();
 
 var app = builder.Build();
-await app.Services.MigrateDcrDatabaseAsync();
+await app.InitialiseAsync();
 app.ConfigurePipeline();
 
 await app.RunAsync();

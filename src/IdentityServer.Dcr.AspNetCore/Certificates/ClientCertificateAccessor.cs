@@ -78,7 +78,7 @@ public class ClientCertificateAccessor : IClientCertificateAccessor
         }
     }
 
-    private static bool IsTrustedProxy(IPAddress? remote, IList<IPAddress> proxies)
+    private static bool IsTrustedProxy(IPAddress? remote, IList<string> proxies)
     {
         if (remote is null)
         {
@@ -86,6 +86,14 @@ public class ClientCertificateAccessor : IClientCertificateAccessor
         }
 
         var normalised = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
-        return proxies.Any(p => p.Equals(normalised) || p.Equals(remote));
+        foreach (var proxy in proxies)
+        {
+            if (IPAddress.TryParse(proxy, out var address) && (address.Equals(normalised) || address.Equals(remote)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

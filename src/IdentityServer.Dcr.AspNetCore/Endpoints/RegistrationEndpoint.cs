@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.AspNetCore.Certificates;
@@ -22,6 +23,9 @@ namespace IdentityServer.Dcr.AspNetCore.Endpoints;
 /// </summary>
 internal static class RegistrationEndpoint
 {
+    // JSON for API clients, never embedded in HTML: no need to escape quotes or non-ASCII letters as \uXXXX.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static async Task HandlePostAsync(HttpContext context)
     {
         var services = context.RequestServices;
@@ -117,7 +121,7 @@ internal static class RegistrationEndpoint
         response.ContentType = "application/json; charset=utf-8";
         response.Headers.CacheControl = "no-store";
         response.Headers.Pragma = "no-cache";
-        var writer = new Utf8JsonWriter(response.Body);
+        var writer = new Utf8JsonWriter(response.Body, WriterOptions);
         await using (writer.ConfigureAwait(false))
         {
             body.WriteTo(writer);

@@ -110,6 +110,11 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         {
             failures.Add("Dcr:Transport:ForwardedCertificateHeader is set but TrustedProxies is empty: name the proxies allowed to set it.");
         }
+
+        foreach (var proxy in options.TrustedProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+        {
+            failures.Add($"Dcr:Transport:TrustedProxies: '{proxy}' is not an IP address.");
+        }
     }
 
     private static void ValidateJwks(JwksOptions options, List<string> failures)

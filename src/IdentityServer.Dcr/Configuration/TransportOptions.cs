@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 
 namespace IdentityServer.Dcr.Configuration;
@@ -44,6 +43,9 @@ public sealed class TransportOptions
     /// </summary>
     public string? ForwardedCertificateHeader { get; set; }
 
-    /// <summary>The addresses of proxies allowed to set <see cref="ForwardedCertificateHeader"/>. Default empty.</summary>
-    public IList<IPAddress> TrustedProxies { get; } = [];
+    /// <summary>
+    /// The IP addresses (for example <c>10.0.0.5</c> or <c>::1</c>) of proxies allowed to set
+    /// <see cref="ForwardedCertificateHeader"/>. Default empty. Each must parse as an IP address.
+    /// </summary>
+    public IList<string> TrustedProxies { get; } = [];
 }

@@ -5,8 +5,10 @@ namespace IdentityServer.Dcr.Registration;
 
 /// <summary>
 /// Lightweight hooks into the registration pipeline. Set the <c>On…</c> delegates, or derive and override the
-/// methods and register the type with <c>AddDcr().AddEvents&lt;T&gt;()</c>. A handler may call
-/// <see cref="DcrRequestContext.Reject"/>; the pipeline checks after each event and stops.
+/// methods and register the type with <c>AddDcr().AddEvents&lt;T&gt;()</c>. A handler of
+/// <see cref="OnRequestValidated"/> may call <see cref="DcrRequestContext.Reject"/>: the pipeline checks after that
+/// event and stops before anything is stored. <see cref="OnClientRegistered"/> runs after the registration is
+/// committed (for auditing and notifications; <see cref="DcrRequestContext.Registration"/> holds it) and cannot undo it.
 /// </summary>
 public class DcrEvents
 {

@@ -53,6 +53,9 @@ public sealed class DcrRequestContext
     /// <summary>The metadata to register, once the metadata validator has run.</summary>
     public ClientMetadata? Metadata { get; set; }
 
+    /// <summary>The stored registration, once the processor has written it.</summary>
+    public ClientRegistration? Registration { get; set; }
+
     /// <summary>Set by an event handler to reject the request; the pipeline stops and returns it.</summary>
     public DcrError? Error { get; private set; }
 

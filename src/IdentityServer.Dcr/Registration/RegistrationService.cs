@@ -98,6 +98,7 @@ public class RegistrationService : IRegistrationService
                 return await RejectAsync(context, outcome.Error).ConfigureAwait(false);
             }
 
+            context.Registration = outcome.Value.Registration;
             await Events.ClientRegisteredAsync(context).ConfigureAwait(false);
             return DcrResult.Success(ResponseGenerator.CreateResponse(outcome.Value.Registration, outcome.Value.ClientSecret));
         }

@@ -226,7 +226,9 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
             return Fail($"The software statement's software_jwks_endpoint is longer than {MaxUriLength} characters.");
         }
 
-        if (jwksEndpoint is not null && (!Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out jwksUri) || (jwksUri.Scheme != Uri.UriSchemeHttps && jwksUri.Scheme != Uri.UriSchemeHttp)))
+        var allowHttp = Options.CurrentValue.Jwks.AllowHttp;
+        if (jwksEndpoint is not null && (!Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out jwksUri)
+            || !(jwksUri.Scheme == Uri.UriSchemeHttps || (allowHttp && jwksUri.Scheme == Uri.UriSchemeHttp))))
         {
             return Fail("The software statement's software_jwks_endpoint is not an absolute HTTPS URL.");
         }

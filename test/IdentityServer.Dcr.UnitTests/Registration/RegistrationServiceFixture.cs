@@ -26,17 +26,28 @@ internal sealed class RegistrationServiceFixture : IDisposable
 
     private readonly ServiceProvider _provider;
 
-    public RegistrationServiceFixture(Action<DcrOptions>? configure = null, TestSigningKey? tppKey = null)
+    // Keys and certificates are expensive to make (RSA key generation): one set serves every test, since each test
+    // gets its own engine and store. Tests that need other keys make their own.
+    private static readonly Lazy<SharedKeys> Shared = new(() => new SharedKeys());
+
+    public RegistrationServiceFixture(Action<DcrOptions>? configure = null, TestSigningKey? tppKey = null, Action<IServiceCollection>? configureServices = null)
     {
-        Pki = new TestPki();
-        Directory = new TestDirectory();
-        Tpp = new TestTpp(TppJwksUri, tppKey);
-        Tpp.TransportCertificate = Pki.IssueClientCertificate(Tpp.LegacyTransportSubject());
+        var shared = Shared.Value;
+        Pki = shared.Pki;
+        Directory = shared.Directory;
+        Tpp = tppKey is null ? shared.Tpp : new TestTpp(TppJwksUri, tppKey, shared.Tpp.SoftwareId, shared.Tpp.OrganisationId);
+        _ownsTpp = tppKey is not null;
+        if (_ownsTpp)
+        {
+            Tpp.TransportCertificate = shared.Tpp.TransportCertificate;
+        }
+
         Jwks.Serve(TppJwksUri, Tpp.Jwks);
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
         services.AddSingleton<IJwksResolver>(Jwks);
+        configureServices?.Invoke(services);
         services.AddDcr(options =>
         {
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = Directory.Issuer, Jwks = Directory.Jwks });
@@ -79,8 +90,28 @@ internal sealed class RegistrationServiceFixture : IDisposable
     public void Dispose()
     {
         _provider.Dispose();
-        Tpp.Dispose();
-        Directory.Dispose();
-        Pki.Dispose();
+        if (_ownsTpp)
+        {
+            Tpp.SigningKey.Dispose();
+        }
+    }
+
+    private readonly bool _ownsTpp;
+
+    private sealed class SharedKeys
+    {
+        public SharedKeys()
+        {
+            Pki = new TestPki();
+            Directory = new TestDirectory();
+            Tpp = new TestTpp(TppJwksUri);
+            Tpp.TransportCertificate = Pki.IssueClientCertificate(Tpp.LegacyTransportSubject());
+        }
+
+        public TestPki Pki { get; }
+
+        public TestDirectory Directory { get; }
+
+        public TestTpp Tpp { get; }
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class RegistrationServiceTests
         yield return new("software_jwks_endpoint not a URL", c => c["software_jwks_endpoint"] = "not a url", null, InvalidSsa);
         yield return new("software_jwks_endpoint too long", c => c["software_jwks_endpoint"] = "https://keystore.example.com/" + new string('a', 2100), null, InvalidSsa);
         yield return new("software_id too long", c => c["software_id"] = new string('a', 65), null, InvalidSsa);
+        yield return new("software_jwks_endpoint http", c => c["software_jwks_endpoint"] = "http://keystore.example.com/x.jwks", null, InvalidSsa);
         yield return new("software_jwks_endpoint ftp", c => c["software_jwks_endpoint"] = "ftp://keystore.example.com/x.jwks", null, InvalidSsa);
         yield return new("software_redirect_uris not an array", c => c["software_redirect_uris"] = "https://tpp.example.com/callback", null, InvalidSsa);
         yield return new("software_roles not strings", c => c["software_roles"] = new JsonArray(1, 2), null, InvalidSsa);
