@@ -3,6 +3,7 @@
 
 using IdentityServer.Dcr.AspNetCore;
 using IdentityServer.Dcr.AspNetCore.Endpoints;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
@@ -13,7 +14,9 @@ namespace Microsoft.AspNetCore.Builder;
 public static class DcrEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST {path}</c> (registration). Requires <c>services.AddDcr(...)</c> and a store. The host must ask
+    /// Maps <c>POST {path}</c> (registration) and <c>GET</c>, <c>PUT</c>, <c>DELETE {path}/{ClientId}</c> (management, which
+    /// needs an <see cref="IdentityServer.Dcr.AspNetCore.Management.IRegistrationAccessTokenValidator"/> from the
+    /// authorization server plug-in; without one they answer 405). Requires <c>services.AddDcr(...)</c> and a store. The host must ask
     /// for client certificates (Kestrel <c>ClientCertificateMode.AllowCertificate</c> or <c>RequireCertificate</c>,
     /// with certificate validation left to the engine, which checks the chain against
     /// <see cref="IdentityServer.Dcr.Configuration.TransportOptions.TrustedRoots"/>).
@@ -29,6 +32,14 @@ public static class DcrEndpointRouteBuilderExtensions
         group.MapPost(string.Empty, RegistrationEndpoint.HandlePostAsync)
             .WithName("IdentityServer.Dcr.Register")
             .WithDisplayName("OBIE DCR: register a client");
+        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
+            .WithDisplayName("OBIE DCR: read a registration");
+        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
+            .WithDisplayName("OBIE DCR: read a registration (POST, before 3.4)");
+        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
+            .WithDisplayName("OBIE DCR: update a registration");
+        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
+            .WithDisplayName("OBIE DCR: delete a registration");
         return group;
     }
 }

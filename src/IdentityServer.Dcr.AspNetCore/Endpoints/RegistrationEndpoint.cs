@@ -55,9 +55,7 @@ internal static class RegistrationEndpoint
         catch (DcrInfrastructureException exception)
         {
             logger.DependencyUnavailable(exception);
-            context.Response.Headers.RetryAfter = DcrDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, new DcrError(
-                DcrDefaults.TemporarilyUnavailable, "The registration service is temporarily unavailable; retry later.")).ConfigureAwait(false);
+            await WriteUnavailableAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -106,6 +104,13 @@ internal static class RegistrationEndpoint
         }
 
         return buffer.AsMemory(0, length);
+    }
+
+    internal static Task WriteUnavailableAsync(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = DcrDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, new DcrError(
+            DcrDefaults.TemporarilyUnavailable, "The registration service is temporarily unavailable; retry later."));
     }
 
     internal static Task WriteErrorAsync(HttpContext context, int status, DcrError error)

@@ -16,6 +16,18 @@ internal static partial class Log
         Message = "Registration endpoint answered 503: a dependency is unavailable")]
     public static partial void DependencyUnavailable(this ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1053, EventName = nameof(ManagementTokenRejected), Level = LogLevel.Information,
+        Message = "Management request with an invalid access token: {Reason}")]
+    public static partial void ManagementTokenRejected(this ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1054, EventName = nameof(ManagementUnknownClient), Level = LogLevel.Information,
+        Message = "Management request of client {TokenClientId} for an unknown client; token revoked")]
+    public static partial void ManagementUnknownClient(this ILogger logger, string tokenClientId);
+
+    [LoggerMessage(EventId = 1055, EventName = nameof(ManagementForeignClient), Level = LogLevel.Warning,
+        Message = "Client {TokenClientId} used its access token on the registration of client {ClientId}")]
+    public static partial void ManagementForeignClient(this ILogger logger, string tokenClientId, string clientId);
+
     [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateUnreadable), Level = LogLevel.Warning,
         Message = "The forwarded client certificate header could not be read as a certificate")]
     public static partial void ForwardedCertificateUnreadable(this ILogger logger);

@@ -39,4 +39,7 @@ public sealed class DcrOptions
 
     /// <summary>What the bank supports and registers: metadata values, overrides, defaults, duplicates.</summary>
     public RegistrationOptions Registration { get; } = new();
+
+    /// <summary>The optional read, update and delete operations on a registration.</summary>
+    public ManagementOptions Management { get; } = new();
 }

@@ -167,6 +167,11 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         CheckAlgorithms("Dcr:Registration:IdTokenSigningAlgorithms", registration.IdTokenSigningAlgorithms, failures);
         CheckAlgorithms("Dcr:Registration:RequestObjectSigningAlgorithms", registration.RequestObjectSigningAlgorithms, failures);
         CheckAlgorithms("Dcr:Registration:BackchannelAuthenticationRequestSigningAlgorithms", registration.BackchannelAuthenticationRequestSigningAlgorithms, failures);
+        if (options.Management.ForeignClientStatusCode is not (401 or 403))
+        {
+            failures.Add("Dcr:Management:ForeignClientStatusCode must be 401 or 403.");
+        }
+
         if (registration.ClientSecretLifetime is { } lifetime && lifetime <= TimeSpan.Zero)
         {
             failures.Add("Dcr:Registration:ClientSecretLifetime must be positive when set.");

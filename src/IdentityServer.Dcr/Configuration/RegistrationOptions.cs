@@ -76,6 +76,13 @@ public sealed class RegistrationOptions
     /// <summary>The lifetime of issued client secrets (secret-based methods only). Default <see langword="null"/>: they do not expire.</summary>
     public TimeSpan? ClientSecretLifetime { get; set; }
 
+    /// <summary>
+    /// Whether access tokens are bound to the client's transport certificate (RFC 8705 <c>cnf</c> with
+    /// <c>x5t#S256</c>), as published in discovery (<c>tls_client_certificate_bound_access_tokens</c>). Default
+    /// <see langword="false"/>. Enforced by the authorization server plug-in.
+    /// </summary>
+    public bool CertificateBoundAccessTokens { get; set; }
+
     /// <summary>Whether the client's <c>redirect_uris</c> may name <c>localhost</c> or loopback addresses. Default <see langword="false"/> (the specification forbids it).</summary>
     public bool AllowLoopbackRedirectUris { get; set; }
 

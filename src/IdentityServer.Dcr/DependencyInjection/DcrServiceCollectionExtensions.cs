@@ -3,6 +3,7 @@
 
 using IdentityServer.Dcr;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Discovery;
 using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
@@ -76,6 +77,7 @@ public static class DcrServiceCollectionExtensions
         services.TryAddTransient<IRegistrationProcessor, RegistrationProcessor>();
         services.TryAddTransient<IRegistrationResponseGenerator, RegistrationResponseGenerator>();
         services.TryAddTransient<IRegistrationService, RegistrationService>();
+        services.TryAddSingleton<IDcrDiscoveryMetadataProvider, DcrDiscoveryMetadataProvider>();
         return new DcrBuilder(services);
     }
 

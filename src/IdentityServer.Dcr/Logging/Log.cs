@@ -76,6 +76,18 @@ internal static partial class Log
         Message = "Registered client {ClientId} for software {SoftwareId} of organisation {OrganisationId}")]
     public static partial void ClientRegistered(this ILogger logger, string clientId, string softwareId, string organisationId);
 
+    [LoggerMessage(EventId = 1502, EventName = nameof(ClientUpdated), Level = LogLevel.Information,
+        Message = "Updated client {ClientId} of software {SoftwareId}")]
+    public static partial void ClientUpdated(this ILogger logger, string clientId, string softwareId);
+
+    [LoggerMessage(EventId = 1503, EventName = nameof(ClientDeleted), Level = LogLevel.Information,
+        Message = "Deleted client {ClientId}")]
+    public static partial void ClientDeleted(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1504, EventName = nameof(UpdateMovesClient), Level = LogLevel.Warning,
+        Message = "Update of client {ClientId} presented a software statement of software {SoftwareId} (organisation {OrganisationId}); refused")]
+    public static partial void UpdateMovesClient(this ILogger logger, string clientId, string softwareId, string organisationId);
+
     [LoggerMessage(EventId = 1501, EventName = nameof(DuplicateRegistrationRefused), Level = LogLevel.Information,
         Message = "Software {SoftwareId} is already registered; duplicate registration refused")]
     public static partial void DuplicateRegistrationRefused(this ILogger logger, string softwareId);

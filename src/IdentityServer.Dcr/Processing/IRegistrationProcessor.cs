@@ -23,4 +23,15 @@ public interface IRegistrationProcessor
     /// <returns>The stored registration (with the plain secret, once), or the error to return.</returns>
     /// <exception cref="DcrInfrastructureException">The store cannot be reached.</exception>
     Task<DcrResult<RegistrationOutcome>> CreateAsync(DcrRequestContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the registration <see cref="DcrRequestContext.ExistingRegistration"/> with the validated metadata,
+    /// keeping its identifier, issue time and secret. A concurrent update is not lost: the write is retried on the
+    /// latest version.
+    /// </summary>
+    /// <param name="context">The validated request context.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The stored registration, or the error to return.</returns>
+    /// <exception cref="DcrInfrastructureException">The store cannot be reached.</exception>
+    Task<DcrResult<RegistrationOutcome>> UpdateAsync(DcrRequestContext context, CancellationToken ct);
 }

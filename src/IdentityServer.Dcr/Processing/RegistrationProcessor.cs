@@ -100,6 +100,56 @@ public class RegistrationProcessor : IRegistrationProcessor
         }
     }
 
+    /// <inheritdoc />
+    public virtual async Task<DcrResult<RegistrationOutcome>> UpdateAsync(DcrRequestContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var ssa = context.SoftwareStatement!;
+        var existing = context.ExistingRegistration ?? throw new InvalidOperationException("UpdateAsync needs DcrRequestContext.ExistingRegistration.");
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var updated = new ClientRegistration
+            {
+                ClientId = existing.ClientId,
+                ClientIdIssuedAt = existing.ClientIdIssuedAt,
+                SoftwareId = existing.SoftwareId,
+                OrganisationId = existing.OrganisationId,
+                SoftwareStatementIssuer = ssa.Issuer,
+                Metadata = context.Metadata!,
+                SoftwareStatement = ssa.Jwt,
+                SoftwareStatementClaims = ssa.Claims.GetRawText(),
+                ClientSecretHash = existing.ClientSecretHash,
+                ClientSecretExpiresAt = existing.ClientSecretExpiresAt,
+                UpdatedAt = TimeProvider.GetUtcNow(),
+                ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+            };
+
+            var result = await Store.UpdateAsync(updated, existing.ConcurrencyStamp, context.UsedRequestToken!, ct).ConfigureAwait(false);
+            switch (result)
+            {
+                case StoreWriteResult.Success:
+                    Logger.ClientUpdated(updated.ClientId, updated.SoftwareId);
+                    return DcrResult.Success(new RegistrationOutcome(updated, null));
+                case StoreWriteResult.RequestTokenReplayed:
+                    Logger.RequestReplayed(ssa.SoftwareId, context.UsedRequestToken!.Jti);
+                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
+                case StoreWriteResult.NotFound:
+                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata("The client was deleted while this update was processed."));
+                case StoreWriteResult.ConcurrencyConflict:
+                    // Another update won the race: apply this one on top of it rather than lose either.
+                    existing = await Store.FindByClientIdAsync(existing.ClientId, ct).ConfigureAwait(false)
+                        ?? throw new DcrInfrastructureException("The registration disappeared during a concurrent update.");
+                    continue;
+                default:
+                    throw new DcrInfrastructureException($"The registration store answered {result} to an update.");
+            }
+        }
+
+        throw new DcrInfrastructureException($"The registration could not be updated after {MaxUpdateAttempts} concurrent attempts.");
+    }
+
+    private const int MaxUpdateAttempts = 5;
+
     /// <summary>Creates a client identifier: by default a random UUID (36 characters, the specification's limit).</summary>
     /// <param name="context">The request context.</param>
     /// <returns>The client identifier.</returns>

@@ -27,4 +27,28 @@ public interface IRegistrationService
     /// <returns>The response body for a 201, or the error for a 400.</returns>
     /// <exception cref="DcrInfrastructureException">A dependency (JWKS host, store) failed: answer 503.</exception>
     Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces a client's metadata (<c>PUT /register/{ClientId}</c>): the whole pipeline runs again on the new signed
+    /// request; the software statement must be for the same software and organisation. The client identifier, its
+    /// issue time and any secret are kept, so tokens already issued stay valid.
+    /// </summary>
+    /// <param name="clientId">The client identifier; the caller has already checked that the registration exists and the caller owns it.</param>
+    /// <param name="request">The request as received.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The response body for a 200, or the error for a 400.</returns>
+    /// <exception cref="DcrInfrastructureException">A dependency failed: answer 503.</exception>
+    Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct);
+
+    /// <summary>Reads a registration as the response body of <c>GET /register/{ClientId}</c>.</summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The body, or <see langword="null"/> when there is no such client.</returns>
+    Task<JsonObject?> GetAsync(string clientId, CancellationToken ct);
+
+    /// <summary>Deletes a registration (<c>DELETE /register/{ClientId}</c>).</summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a registration was deleted.</returns>
+    Task<bool> DeleteAsync(string clientId, CancellationToken ct);
 }

@@ -6,6 +6,7 @@ using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.RequestParsing;
 using IdentityServer.Dcr.ResponseGeneration;
+using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Validation;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ public class RegistrationService : IRegistrationService
     /// <param name="metadata">Validates the metadata.</param>
     /// <param name="processor">Stores the client.</param>
     /// <param name="responseGenerator">Builds the response.</param>
+    /// <param name="store">The registration store.</param>
     /// <param name="events">The events.</param>
     /// <param name="logger">The logger.</param>
     public RegistrationService(
@@ -32,9 +34,11 @@ public class RegistrationService : IRegistrationService
         IClientMetadataValidator metadata,
         IRegistrationProcessor processor,
         IRegistrationResponseGenerator responseGenerator,
+        IClientRegistrationStore store,
         DcrEvents events,
         ILogger<RegistrationService> logger)
     {
+        Store = store;
         Reader = reader;
         Transport = transport;
         SoftwareStatement = softwareStatement;
@@ -66,6 +70,9 @@ public class RegistrationService : IRegistrationService
 
     /// <summary>Builds the response.</summary>
     protected IRegistrationResponseGenerator ResponseGenerator { get; }
+
+    /// <summary>The registration store.</summary>
+    protected IClientRegistrationStore Store { get; }
 
     /// <summary>The events.</summary>
     protected DcrEvents Events { get; }
@@ -107,6 +114,96 @@ public class RegistrationService : IRegistrationService
             Logger.RequestInfrastructureFailure(exception);
             throw;
         }
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(request);
+        var context = new DcrRequestContext(request, DcrOperation.Update);
+        try
+        {
+            context.ExistingRegistration = await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+            if (context.ExistingRegistration is null)
+            {
+                return await RejectAsync(context, DcrError.InvalidClientMetadata("The client does not exist.")).ConfigureAwait(false);
+            }
+
+            var result = await ValidateAsync(context, ct).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                result = ValidateSameSoftware(context);
+            }
+
+            if (!result.Succeeded)
+            {
+                return await RejectAsync(context, result.Error).ConfigureAwait(false);
+            }
+
+            await Events.RequestValidatedAsync(context).ConfigureAwait(false);
+            if (context.Error is not null)
+            {
+                return await RejectAsync(context, context.Error).ConfigureAwait(false);
+            }
+
+            var outcome = await Processor.UpdateAsync(context, ct).ConfigureAwait(false);
+            if (!outcome.Succeeded)
+            {
+                return await RejectAsync(context, outcome.Error).ConfigureAwait(false);
+            }
+
+            context.Registration = outcome.Value.Registration;
+            await Events.ClientRegisteredAsync(context).ConfigureAwait(false);
+            return DcrResult.Success(ResponseGenerator.CreateResponse(outcome.Value.Registration, null));
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            Logger.RequestInfrastructureFailure(exception);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<JsonObject?> GetAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var registration = await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        return registration is null ? null : ResponseGenerator.CreateResponse(registration, null);
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var deleted = await Store.DeleteAsync(clientId, ct).ConfigureAwait(false);
+        if (deleted)
+        {
+            Logger.ClientDeleted(clientId);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// An update may not move a client to another software or organisation: the software statement must name the
+    /// registration's own.
+    /// </summary>
+    /// <param name="context">The validated update context.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ValidateSameSoftware(DcrRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var existing = context.ExistingRegistration!;
+        var ssa = context.SoftwareStatement!;
+        if (string.Equals(existing.SoftwareId, ssa.SoftwareId, StringComparison.Ordinal)
+            && string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal))
+        {
+            return DcrStepResult.Success;
+        }
+
+        Logger.UpdateMovesClient(existing.ClientId, ssa.SoftwareId, ssa.OrganisationId);
+        return DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
     }
 
     /// <summary>Runs every validation stage in order, stopping at the first failure.</summary>

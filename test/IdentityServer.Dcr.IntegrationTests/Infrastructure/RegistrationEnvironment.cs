@@ -42,7 +42,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true)
+    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true, Action<IServiceCollection>? configureServices = null)
     {
         var pki = new TestPki();
         var directory = new TestDirectory();
@@ -70,6 +70,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
                 services.AddDcrPostgreSqlStore(connectionString, o => o.CommandTimeout = TimeSpan.FromSeconds(5));
                 services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
                     handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => pki.IsIssuedHere(certificate as X509Certificate2)));
+                configureServices?.Invoke(services);
             },
         };
         await host.StartAsync();
@@ -96,6 +97,25 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
     }
 
     public HttpClient Client(X509Certificate2? certificate) => DcrTestHost.CreateClient(Pki.IsIssuedHere, certificate);
+
+    /// <summary>Sends a request over mutual TLS with an optional bearer token.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri uri, X509Certificate2? certificate, string? accessToken, string? body = null, string contentType = "application/jose")
+    {
+        using var client = Client(certificate);
+        using var request = new HttpRequestMessage(method, uri);
+        if (accessToken is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return await client.SendAsync(request);
+    }
 
     public async Task<HttpResponseMessage> PostAsync(X509Certificate2? certificate, string body, string contentType = "application/jose")
     {

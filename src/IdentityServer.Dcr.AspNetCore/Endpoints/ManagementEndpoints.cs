@@ -1,0 +1,227 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.AspNetCore.Certificates;
+using IdentityServer.Dcr.AspNetCore.Logging;
+using IdentityServer.Dcr.AspNetCore.Management;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.Stores;
+using IdentityServer.Dcr.Validation;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IdentityServer.Dcr.AspNetCore.Endpoints;
+
+/// <summary>
+/// <c>GET</c>, <c>PUT</c> and <c>DELETE {registration_endpoint}/{ClientId}</c> (and, before 3.4, <c>POST</c> as read):
+/// mutual TLS plus a bearer access token of the same client. Missing or invalid token: 401 with
+/// <c>WWW-Authenticate: Bearer</c>; another client's token: 403 (or 401); unknown client: 401 and the token is revoked.
+/// </summary>
+internal static class ManagementEndpoints
+{
+    public enum Operation
+    {
+        Read,
+        LegacyPostRead,
+        Update,
+        Delete,
+    }
+
+    public static async Task HandleAsync(HttpContext context, string clientId, Operation operation)
+    {
+        var services = context.RequestServices;
+        var options = services.GetRequiredService<IOptionsMonitor<DcrOptions>>().CurrentValue;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ManagementEndpoints).FullName!);
+        var validator = services.GetService<IRegistrationAccessTokenValidator>();
+        var ct = context.RequestAborted;
+
+        if (validator is null || !IsEnabled(options, operation))
+        {
+            context.Response.Headers.Allow = string.Join(", ", AllowedMethods(options, validator is not null));
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        try
+        {
+            // Mutual TLS: a trusted transport certificate, as for registration.
+            var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+            var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
+            var transport = services.GetRequiredService<ITransportCertificateValidator>();
+            var certificateCheck = await transport.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
+            if (!certificateCheck.Succeeded)
+            {
+                await ChallengeAsync(context, null, certificateCheck.Error.ErrorDescription).ConfigureAwait(false);
+                return;
+            }
+
+            var token = ReadBearerToken(context.Request);
+            if (token is null)
+            {
+                await ChallengeAsync(context, null, "A bearer access token obtained with the client credentials grant is required.").ConfigureAwait(false);
+                return;
+            }
+
+            var tokenResult = await validator.ValidateAsync(context, token, ct).ConfigureAwait(false);
+            if (!tokenResult.Succeeded)
+            {
+                logger.ManagementTokenRejected(tokenResult.Failure);
+                await ChallengeAsync(context, "invalid_token", tokenResult.Failure).ConfigureAwait(false);
+                return;
+            }
+
+            var store = services.GetRequiredService<IClientRegistrationStore>();
+            if (await store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false) is null)
+            {
+                // The specification: an unknown ClientId answers 401 and the presented token is revoked at once.
+                logger.ManagementUnknownClient(tokenResult.ClientId);
+                if (services.GetService<IClientTokenRevoker>() is { } revoker)
+                {
+                    await revoker.RevokeTokenAsync(token, ct).ConfigureAwait(false);
+                }
+
+                await ChallengeAsync(context, "invalid_token", "The client is not registered; the access token has been revoked.").ConfigureAwait(false);
+                return;
+            }
+
+            if (!string.Equals(tokenResult.ClientId, clientId, StringComparison.Ordinal))
+            {
+                logger.ManagementForeignClient(tokenResult.ClientId, clientId);
+                if (options.Management.ForeignClientStatusCode == StatusCodes.Status401Unauthorized)
+                {
+                    await ChallengeAsync(context, "invalid_token", "The access token was not issued to this client.").ConfigureAwait(false);
+                }
+                else
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            await ExecuteAsync(context, clientId, operation, services, options, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            logger.DependencyUnavailable(exception);
+            await RegistrationEndpoint.WriteUnavailableAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ExecuteAsync(HttpContext context, string clientId, Operation operation, IServiceProvider services, DcrOptions options, CancellationToken ct)
+    {
+        var registrations = services.GetRequiredService<IRegistrationService>();
+        switch (operation)
+        {
+            case Operation.Read:
+            case Operation.LegacyPostRead:
+                var body = await registrations.GetAsync(clientId, ct).ConfigureAwait(false);
+                if (body is null)
+                {
+                    await ChallengeAsync(context, "invalid_token", "The client is not registered.").ConfigureAwait(false);
+                    return;
+                }
+
+                await RegistrationEndpoint.WriteJsonAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
+                return;
+
+            case Operation.Update:
+                var limit = options.RequestObject.MaxBodySize;
+                var requestBody = await RegistrationEndpoint.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
+                if (requestBody is null)
+                {
+                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit))).ConfigureAwait(false);
+                    return;
+                }
+
+                var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+                var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
+                var result = await registrations.UpdateAsync(clientId, new DcrRequest(context.Request.ContentType, requestBody.Value, certificate), ct).ConfigureAwait(false);
+                if (result.Succeeded)
+                {
+                    await RegistrationEndpoint.WriteJsonAsync(context, StatusCodes.Status200OK, result.Value).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, result.Error).ConfigureAwait(false);
+                }
+
+                return;
+
+            case Operation.Delete:
+                await registrations.DeleteAsync(clientId, ct).ConfigureAwait(false);
+                if (services.GetService<IClientTokenRevoker>() is { } revoker)
+                {
+                    await revoker.RevokeClientTokensAsync(clientId, ct).ConfigureAwait(false);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                context.Response.Headers.CacheControl = "no-store";
+                return;
+        }
+    }
+
+    internal static bool IsEnabled(DcrOptions options, Operation operation) => operation switch
+    {
+        Operation.Read => options.Management.EnableRead,
+        Operation.LegacyPostRead => options.Management.EnableRead && options.Management.EnableLegacyPostRead && options.SpecVersion < DcrSpecVersion.Version34,
+        Operation.Update => options.Management.EnableUpdate,
+        _ => options.Management.EnableDelete,
+    };
+
+    private static IEnumerable<string> AllowedMethods(DcrOptions options, bool available)
+    {
+        if (!available)
+        {
+            yield break;
+        }
+
+        if (IsEnabled(options, Operation.Read))
+        {
+            yield return HttpMethods.Get;
+        }
+
+        if (IsEnabled(options, Operation.LegacyPostRead))
+        {
+            yield return HttpMethods.Post;
+        }
+
+        if (IsEnabled(options, Operation.Update))
+        {
+            yield return HttpMethods.Put;
+        }
+
+        if (IsEnabled(options, Operation.Delete))
+        {
+            yield return HttpMethods.Delete;
+        }
+    }
+
+    private static string? ReadBearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        if (header.Length <= Scheme.Length || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = header[Scheme.Length..].Trim();
+        return token.Length == 0 || token.Length > 16 * 1024 ? null : token;
+    }
+
+    private static Task ChallengeAsync(HttpContext context, string? error, string description)
+    {
+        // RFC 6750 section 3: no error attribute when the request carried no token at all.
+        var challenge = error is null
+            ? "Bearer"
+            : $"Bearer error=\"{error}\", error_description=\"{description.Replace("\"", "'", StringComparison.Ordinal)}\"";
+        context.Response.Headers.WWWAuthenticate = challenge;
+        return RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, new DcrError(error ?? "invalid_request", description));
+    }
+
+}
