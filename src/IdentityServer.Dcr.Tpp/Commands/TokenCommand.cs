@@ -1,0 +1,125 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net.Http.Headers;
+using System.Text;
+using IdentityServer.Dcr.Tpp.Http;
+using IdentityServer.Dcr.Tpp.Registration;
+using IdentityServer.Dcr.Tpp.State;
+
+namespace IdentityServer.Dcr.Tpp.Commands;
+
+/// <summary>
+/// <c>obie-tpp token</c>: a client-credentials grant at the token endpoint over mutual TLS, authenticated with
+/// <c>private_key_jwt</c> (a client assertion signed by the software key) or <c>tls_client_auth</c> (the transport
+/// certificate); saves the access token for <c>get</c>, <c>update</c> and <c>delete</c>.
+/// </summary>
+internal sealed class TokenCommand(TppContext context)
+{
+    /// <summary>A saved token is reused only while it has at least this long left.</summary>
+    private static readonly TimeSpan ReuseMargin = TimeSpan.FromSeconds(30);
+
+    public async Task<string> RunAsync(TokenOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var state = context.Store.Load();
+        using var certificate = state.TransportCertificateFile is null ? null : context.LoadTransportCertificate(state);
+        using var client = context.CreateClient(certificate);
+        return await RequestAsync(client, state, options, ct);
+    }
+
+    /// <summary>The saved access token while it is valid, else a new one.</summary>
+    public async Task<string> EnsureAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var now = context.Time.GetUtcNow();
+        if (state.AccessToken is { } saved && (state.AccessTokenExpiresAt is not { } expires || DateTimeOffset.FromUnixTimeSeconds(expires) - now > ReuseMargin))
+        {
+            context.Console.Step("Using the saved access token" + (state.AccessTokenExpiresAt is { } at ? $" (expires in {(DateTimeOffset.FromUnixTimeSeconds(at) - now).TotalSeconds:0} s)" : ""));
+            return saved;
+        }
+
+        return await RequestAsync(client, state, options, ct);
+    }
+
+    private async Task<string> RequestAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
+    {
+        var clientId = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
+        var tokenEndpoint = await ResolveTokenEndpointAsync(client, state, options, ct);
+        var method = AuthMethods.Normalise(options.AuthMethod ?? state.TokenEndpointAuthMethod ?? AuthMethods.PrivateKeyJwt);
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
+        if (!string.IsNullOrWhiteSpace(options.Scope))
+        {
+            form.Add(new("scope", options.Scope));
+        }
+
+        AuthenticationHeaderValue? authorization = null;
+        switch (method)
+        {
+            case AuthMethods.PrivateKeyJwt:
+                using (var key = context.LoadSigningKey(state))
+                {
+                    form.Add(new("client_assertion_type", ClientAssertionBuilder.AssertionType));
+                    form.Add(new("client_assertion", ClientAssertionBuilder.BuildSigned(clientId, tokenEndpoint.AbsoluteUri, key, context.Time.GetUtcNow())));
+                    context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, private_key_jwt signed with {key.Algorithm} kid {key.KeyId})");
+                }
+
+                break;
+            case AuthMethods.TlsClientAuth:
+                if (state.TransportCertificateFile is null)
+                {
+                    throw new TppException("tls_client_auth needs the transport certificate: run 'obie-tpp sandbox enrol' or register with --transport-cert.");
+                }
+
+                form.Add(new("client_id", clientId));
+                context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, tls_client_auth as {state.TransportSubjectDn})");
+                break;
+            default:
+                var secret = state.ClientSecret ?? throw new TppException($"{method} needs a client_secret, and the bank issued none.");
+                if (method == AuthMethods.ClientSecretBasic)
+                {
+                    // RFC 6749 §2.3.1: form-urlencode both parts before base64.
+                    var credentials = Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(secret);
+                    authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+                }
+                else
+                {
+                    form.Add(new("client_id", clientId));
+                    form.Add(new("client_secret", secret));
+                }
+
+                context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, {method})");
+                break;
+        }
+
+        var response = await client.SendAsync(HttpMethod.Post, tokenEndpoint, new FormUrlEncodedContent(form), authorization, ct);
+        var json = response.IsSuccess ? response.Json : null;
+        var accessToken = JsonFields.Text(json, "access_token");
+        if (accessToken is null)
+        {
+            throw response.IsSuccess ? new TppException($"POST {tokenEndpoint} answered {response.StatusText} without an access_token.") : response.Failure("the token request");
+        }
+
+        var expiresIn = JsonFields.Number(json, "expires_in");
+        state.AccessToken = accessToken;
+        state.AccessTokenExpiresAt = expiresIn is { } seconds ? context.Time.GetUtcNow().ToUnixTimeSeconds() + seconds : null;
+        state.TokenEndpoint = tokenEndpoint.AbsoluteUri;
+        context.Store.Save(state);
+        context.Console.Detail($"{JsonFields.Text(json, "token_type") ?? "access"} token obtained{(expiresIn is null ? "" : $", expires in {expiresIn} s")}{(JsonFields.Text(json, "scope") is { } scope ? $", scope '{scope}'" : "")}; saved to {context.Store.StatePath}");
+        return accessToken;
+    }
+
+    private async Task<Uri> ResolveTokenEndpointAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
+    {
+        if ((options.TokenEndpoint ?? state.TokenEndpoint) is { } known)
+        {
+            return TppContext.ParseUrl(known, "the token endpoint");
+        }
+
+        var bank = TppContext.ResolveBank(options.Bank, state.Bank);
+        var discovery = await DiscoveryDocument.TryFetchAsync(client, bank, context.Console, ct);
+        return discovery?.TokenEndpoint is { } advertised
+            ? TppContext.ParseUrl(advertised, "the discovery document's token_endpoint")
+            : throw new TppException($"no token endpoint: {bank} publishes no discovery document with a token_endpoint; pass --token-endpoint URL.");
+    }
+}

@@ -1,0 +1,72 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using IdentityServer.Dcr.Tpp.Tests.TestDoubles;
+
+namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
+
+/// <summary>
+/// The demo host (host/IdentityServer.Dcr.Host), built the way its Program.cs builds it, in the Development
+/// environment with its own appsettings, listening with Kestrel over TLS on 127.0.0.1 and a free port; its content
+/// root (App_Data: the sandbox PKI and the SQLite database) is a temporary directory.
+/// </summary>
+internal sealed class InProcessDemoHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory _contentRoot;
+
+    private InProcessDemoHost(WebApplication app, TempDirectory contentRoot, string url)
+    {
+        _app = app;
+        _contentRoot = contentRoot;
+        Url = url;
+    }
+
+    /// <summary>The base URL, such as <c>https://127.0.0.1:41234</c>.</summary>
+    public string Url { get; }
+
+    /// <summary>An audience the demo configuration accepts (appsettings.json, Dcr:RequestObject:AcceptedAudiences).</summary>
+    public static string AcceptedAudience => "https://localhost:5443";
+
+    public static async Task<InProcessDemoHost> StartAsync()
+    {
+        var contentRoot = new TempDirectory();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Development,
+            ContentRootPath = contentRoot.Path,
+            ApplicationName = typeof(HostingExtensions).Assembly.GetName().Name,
+        });
+        var settings = Path.Combine(AppContext.BaseDirectory, "DemoHost");
+        builder.Configuration
+            .AddJsonFile(Path.Combine(settings, "appsettings.json"), optional: false)
+            .AddJsonFile(Path.Combine(settings, "appsettings.Development.json"), optional: false)
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot.Path, "App_Data", "dcr.db")}",
+            });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("https://127.0.0.1:0");
+        builder.ConfigureServices();
+
+        var app = builder.Build();
+        await app.InitialiseAsync();
+        app.ConfigurePipeline();
+        await app.StartAsync();
+        return new InProcessDemoHost(app, contentRoot, app.Urls.Single().TrimEnd('/'));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _contentRoot.Dispose();
+    }
+}
