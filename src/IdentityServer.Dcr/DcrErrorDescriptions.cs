@@ -1,6 +1,9 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Globalization;
+using System.Text;
+
 namespace IdentityServer.Dcr;
 
 /// <summary>
@@ -29,7 +32,45 @@ internal static class DcrErrorDescriptions
     public static string AlgorithmNotAccepted(string what, string algorithm, IEnumerable<string> accepted)
         => $"The {what} is signed with {Truncate(algorithm)}; accepted: {string.Join(", ", accepted)}.";
 
-    /// <summary>Shortens client-supplied text quoted in a description.</summary>
+    /// <summary>
+    /// Makes client text fit to echo in a description (and so in a log line): control, format (bidi overrides,
+    /// zero-width), separator and lone surrogate characters are written as <c>\uXXXX</c>, so that the description
+    /// stays one honest line, and the result is cut after about <paramref name="max"/> characters with an ellipsis.
+    /// </summary>
+    /// <param name="value">The client's text.</param>
+    /// <param name="max">The most characters written before the ellipsis (an escape may add five).</param>
+    /// <returns>The text to embed.</returns>
     public static string Truncate(string? value, int max = 80)
-        => value is null ? "(none)" : value.Length <= max ? value : string.Concat(value.AsSpan(0, max), "…");
+    {
+        if (value is null)
+        {
+            return "(none)";
+        }
+
+        var builder = new StringBuilder(Math.Min(value.Length, max) + 8);
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (builder.Length >= max)
+            {
+                return builder.Append('…').ToString();
+            }
+
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                builder.Append(c).Append(value[++i]);
+            }
+            else if (char.IsSurrogate(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
 }

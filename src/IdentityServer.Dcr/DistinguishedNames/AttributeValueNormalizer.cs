@@ -19,9 +19,20 @@ internal static class AttributeValueNormalizer
     /// <returns>The normalised value; compare it with <see cref="Comparer"/>.</returns>
     internal static string Normalize(string value)
     {
-        // string.Normalize throws on ill-formed UTF-16 (a lone surrogate, possible in a certificate's BMPString);
-        // such a value is compared as it is.
-        var composed = IsWellFormed(value) ? value.Normalize(NormalizationForm.FormKC) : value;
+        // string.Normalize throws on ill-formed UTF-16 (a lone surrogate, possible in a certificate's BMPString)
+        // and, with ICU, on noncharacters such as U+FFFF; such a value is compared as it is.
+        var composed = value;
+        if (IsWellFormed(value))
+        {
+            try
+            {
+                composed = value.Normalize(NormalizationForm.FormKC);
+            }
+            catch (ArgumentException)
+            {
+                composed = value;
+            }
+        }
         var builder = new StringBuilder(composed.Length);
         var pendingSpace = false;
         foreach (var c in composed)

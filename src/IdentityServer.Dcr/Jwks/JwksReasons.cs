@@ -12,6 +12,7 @@ namespace IdentityServer.Dcr.Jwks;
 internal static class JwksReasons
 {
     public const string NotAbsolute = "The JWKS URL is not an absolute URL.";
+    public const string InvalidHost = "The JWKS URL's host is not a valid internationalised domain name.";
     public const string HttpsRequired = "The JWKS URL must use https.";
     public const string HttpOrHttpsRequired = "The JWKS URL must use https or http.";
     public const string UserInfoNotAllowed = "The JWKS URL must not contain user information.";

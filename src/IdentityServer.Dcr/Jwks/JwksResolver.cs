@@ -170,6 +170,11 @@ public class JwksResolver : IJwksResolver
             return JwksReasons.NotAbsolute;
         }
 
+        if (!TryGetIdnHost(jwksUri, out var idnHost))
+        {
+            return JwksReasons.InvalidHost;
+        }
+
         var https = jwksUri.Scheme == Uri.UriSchemeHttps;
         if (!https && !(options.AllowHttp && jwksUri.Scheme == Uri.UriSchemeHttp))
         {
@@ -186,7 +191,7 @@ public class JwksResolver : IJwksResolver
             return JwksReasons.UserInfoNotAllowed;
         }
 
-        return options.AllowedHosts.Count == 0 || options.AllowedHosts.Any(h => HostMatches(jwksUri.IdnHost, h))
+        return options.AllowedHosts.Count == 0 || options.AllowedHosts.Any(h => HostMatches(idnHost, h))
             ? null
             : JwksReasons.HostNotAllowed;
     }
@@ -354,7 +359,23 @@ public class JwksResolver : IJwksResolver
     private static JwksLookupResult KeyNotFound(string? keyId) =>
         JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, keyId is null ? JwksReasons.NoSingleKey : JwksReasons.KeyNotFound);
 
-    private static string HostOf(Uri uri) => uri.IsAbsoluteUri ? uri.IdnHost : "(relative URL)";
+    private static string HostOf(Uri uri)
+        => !uri.IsAbsoluteUri ? "(relative URL)" : TryGetIdnHost(uri, out var host) ? host : "(invalid host)";
+
+    // Uri.IdnHost throws UriFormatException for a host that Uri.TryCreate accepted but IDNA refuses (a ZWJ, for example).
+    private static bool TryGetIdnHost(Uri uri, out string host)
+    {
+        try
+        {
+            host = uri.IdnHost;
+            return true;
+        }
+        catch (UriFormatException)
+        {
+            host = string.Empty;
+            return false;
+        }
+    }
 
     private static bool HostMatches(string host, string allowed)
     {
@@ -422,7 +443,7 @@ public class JwksResolver : IJwksResolver
         if (status >= 500 || status == 429)
         {
             // The host is up but cannot serve now: a fault of the infrastructure, not of the request (503, stale copy allowed).
-            var host = jwksUri.IdnHost;
+            var host = HostOf(jwksUri);
             throw new JwksUnavailableException(host, $"it answered {status}", new HttpRequestException(JwksReasons.Status(status), null, response.StatusCode));
         }
 

@@ -5,6 +5,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace IdentityServer.Dcr.Tokens;
 
@@ -163,9 +164,18 @@ internal sealed class CompactJws
                 return false;
             }
 
+            // System.Text.Json validates UTF-8 and escapes only when a string is read, and then throws
+            // InvalidOperationException: refuse ill-formed UTF-8 here and ill-formed UTF-16 escapes (lone surrogates)
+            // below, so that no later read of a claim can throw (RFC 7493 I-JSON: strings must be valid Unicode).
+            var utf8 = buffer.AsSpan(0, written);
+            if (!Utf8.IsValid(utf8))
+            {
+                return false;
+            }
+
             // Duplicate member names are refused: two parsers must never read different values from one token.
             using var document = JsonDocument.Parse(buffer.AsMemory(0, written), DocumentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !HasWellFormedStrings(document.RootElement))
             {
                 return false;
             }
@@ -182,9 +192,60 @@ internal sealed class CompactJws
         {
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-name check unescapes member names and throws for a lone surrogate escape.
+            return false;
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Reads every member name and string value once; a lone surrogate escape (\uD800) makes the read throw.
+    private static bool HasWellFormedStrings(JsonElement element)
+    {
+        try
+        {
+            return Visit(element);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static bool Visit(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!Visit(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (!Visit(item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                default:
+                    return true;
+            }
         }
     }
 }

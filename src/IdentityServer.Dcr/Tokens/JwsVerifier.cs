@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Security.Cryptography;
+using System.Text.Json;
 using Jose;
 
 namespace IdentityServer.Dcr.Tokens;
@@ -74,7 +75,7 @@ internal static class JwsVerifier
         if (!allowedAlgorithms.Contains(jws.Algorithm) || !SupportedAlgorithms.Contains(jws.Algorithm)
             || !Enum.TryParse<JwsAlgorithm>(jws.Algorithm, ignoreCase: false, out var expected))
         {
-            failure = $"the algorithm {jws.Algorithm} is not accepted";
+            failure = $"the algorithm {DcrErrorDescriptions.Truncate(jws.Algorithm)} is not accepted";
             return false;
         }
 
@@ -112,6 +113,12 @@ internal static class JwsVerifier
         catch (FormatException)
         {
             failure = "the token could not be decoded";
+        }
+        catch (JsonException)
+        {
+            // jose-jwt reads the header again into a dictionary and fails on what JsonDocument accepts (a number
+            // beyond decimal, for example); the signature was not checked, so the token is refused.
+            failure = "the token's header could not be read";
         }
 
         return false;

@@ -83,7 +83,7 @@ public class TrustAnchorKeyResolver : ITrustAnchorKeyResolver
             }
         }
 
-        return JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, $"no key with kid '{keyId}' is in the anchor's JWKS");
+        return JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, $"no key with kid '{DcrErrorDescriptions.Truncate(keyId)}' is in the anchor's JWKS");
     }
 
     private Snapshot GetSnapshot() => _snapshot ??= Snapshot.Create(_options.CurrentValue.SoftwareStatement);

@@ -523,7 +523,18 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             return "has a fragment";
         }
 
-        if (!options.AllowLoopbackRedirectUris && IsLoopback(parsed))
+        string idnHost;
+        try
+        {
+            idnHost = parsed.IdnHost;
+        }
+        catch (UriFormatException)
+        {
+            // Uri.TryCreate accepts some hosts that IDNA then refuses (a zero-width joiner, for example).
+            return "has a host that is not a valid internationalised domain name";
+        }
+
+        if (!options.AllowLoopbackRedirectUris && IsLoopback(idnHost))
         {
             return "names localhost or a loopback address";
         }
@@ -536,9 +547,9 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return null;
     }
 
-    private static bool IsLoopback(Uri uri)
+    private static bool IsLoopback(string idnHost)
     {
-        var host = uri.IdnHost.TrimEnd('.');
+        var host = idnHost.TrimEnd('.');
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;

@@ -23,6 +23,9 @@ public partial class RequestObjectValidator : IRequestObjectValidator
 {
     private const int MaxJtiLength = 128;
 
+    // Reasons come from a pluggable resolver and may quote the kid: bound what reaches the description.
+    private const int MaxReasonLength = 200;
+
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="jwksResolver">Fetches the TPP's JWKS.</param>
@@ -105,13 +108,13 @@ public partial class RequestObjectValidator : IRequestObjectValidator
                 break;
             case JwksLookupStatus.Refused:
                 Logger.RequestJwksRefused(ssa.SoftwareId, lookup.Reason);
-                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {lookup.Reason}.");
+                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
             case JwksLookupStatus.Invalid:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {lookup.Reason}.");
+                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
             default:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {lookup.Reason}.");
+                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, allowed, out var failure))
@@ -198,7 +201,8 @@ public partial class RequestObjectValidator : IRequestObjectValidator
             return Fail("The registration request's iat is in the future.");
         }
 
-        if (now >= expiresAt + skew)
+        // Subtract the skew from now: exp may be the last NumericDate (year 9999), where adding overflows.
+        if (now - skew >= expiresAt)
         {
             return Fail("The registration request has expired (exp).");
         }
@@ -253,12 +257,16 @@ public partial class RequestObjectValidator : IRequestObjectValidator
             return DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed);
         }
 
-        context.UsedRequestToken = new UsedRequestToken(issuer!, jti, expiresAt + options.RequestObject.ClockSkew);
+        context.UsedRequestToken = new UsedRequestToken(issuer!, jti, AddSaturated(expiresAt, options.RequestObject.ClockSkew));
         return DcrStepResult.Success;
     }
 
     private static Task<DcrStepResult> Fail(string description)
         => Task.FromResult(DcrStepResult.Failure(DcrError.InvalidClientMetadata(description)));
+
+    // exp may be 9999-12-31T23:59:59Z, the largest NumericDate ClaimReader accepts.
+    private static DateTimeOffset AddSaturated(DateTimeOffset value, TimeSpan span)
+        => span >= DateTimeOffset.MaxValue - value ? DateTimeOffset.MaxValue : value + span;
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]
     private static partial Regex UuidV4();

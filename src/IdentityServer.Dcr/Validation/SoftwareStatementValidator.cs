@@ -23,6 +23,9 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 {
     private const int MaxUriLength = 2048;
 
+    // Reasons come from a pluggable resolver and may quote the kid: bound what reaches the description.
+    private const int MaxReasonLength = 200;
+
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="anchors">Finds trust anchors' keys.</param>
@@ -136,7 +139,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         if (lookup.Status != JwksLookupStatus.Found)
         {
             Logger.SoftwareStatementKeyNotFound(issuer, jws.KeyId);
-            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {lookup.Reason}.");
+            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, algorithms, out var failure))
@@ -183,7 +186,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
             return Fail("The software statement's exp is not a NumericDate.");
         }
 
-        if (exp == ClaimState.Present && now >= expiresAt + skew)
+        if (exp == ClaimState.Present && now - skew >= expiresAt)
         {
             return Fail("The software statement has expired.");
         }
@@ -295,25 +298,25 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 
         if (options.RequireActiveOrganisation && !string.Equals(ssa.OrganisationStatus, "Active", StringComparison.OrdinalIgnoreCase))
         {
-            refusal = $"The organisation's status is '{ssa.OrganisationStatus ?? "(none)"}'; only Active organisations may register.";
+            refusal = $"The organisation's status is '{DcrErrorDescriptions.Truncate(ssa.OrganisationStatus)}'; only Active organisations may register.";
         }
         else if (options.AllowedSoftwareModes.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareModes, ssa.SoftwareMode ?? "Live"))
         {
-            refusal = $"Software in mode '{ssa.SoftwareMode ?? "Live"}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareModes)}.";
+            refusal = $"Software in mode '{DcrErrorDescriptions.Truncate(ssa.SoftwareMode ?? "Live")}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareModes)}.";
         }
         else if (options.AllowedSoftwareEnvironments.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareEnvironments, ssa.SoftwareEnvironment ?? string.Empty))
         {
-            refusal = $"Software of environment '{ssa.SoftwareEnvironment ?? "(none)"}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareEnvironments)}.";
+            refusal = $"Software of environment '{DcrErrorDescriptions.Truncate(ssa.SoftwareEnvironment)}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareEnvironments)}.";
         }
         else if (options.DeniedOrganisationIds.Contains(ssa.OrganisationId)
             || (options.AllowedOrganisationIds.Count > 0 && !options.AllowedOrganisationIds.Contains(ssa.OrganisationId)))
         {
-            refusal = $"The organisation '{ssa.OrganisationId}' is not approved to register.";
+            refusal = $"The organisation '{DcrErrorDescriptions.Truncate(ssa.OrganisationId)}' is not approved to register.";
         }
         else if (options.DeniedSoftwareIds.Contains(ssa.SoftwareId)
             || (options.AllowedSoftwareIds.Count > 0 && !options.AllowedSoftwareIds.Contains(ssa.SoftwareId)))
         {
-            refusal = $"The software '{ssa.SoftwareId}' is not approved to register.";
+            refusal = $"The software '{DcrErrorDescriptions.Truncate(ssa.SoftwareId)}' is not approved to register.";
         }
         else if (options.RequiredRoles.Count > 0 && !ssa.SoftwareRoles.Any(r => ContainsIgnoreCase(options.RequiredRoles, r)))
         {

@@ -31,6 +31,11 @@ public sealed class LoopbackJwksServer : IAsyncDisposable
 
     private int _requests;
 
+    private readonly ConcurrentDictionary<string, int> _requestsByPath = new(StringComparer.Ordinal);
+
+    /// <summary>How many requests reached <paramref name="path"/> (whether or not a document is served there).</summary>
+    public int RequestsFor(string path) => _requestsByPath.GetValueOrDefault("/" + path.TrimStart('/'));
+
     public Uri UriFor(string path) => new($"https://127.0.0.1:{_port}/{path.TrimStart('/')}");
 
     public void Serve(string path, string json) => _documents["/" + path.TrimStart('/')] = json;
@@ -44,6 +49,7 @@ public sealed class LoopbackJwksServer : IAsyncDisposable
         _app.Run(async context =>
         {
             Interlocked.Increment(ref _requests);
+            _requestsByPath.AddOrUpdate(context.Request.Path.Value ?? string.Empty, 1, (_, count) => count + 1);
             if (_documents.TryGetValue(context.Request.Path.Value ?? string.Empty, out var json))
             {
                 context.Response.ContentType = "application/json";

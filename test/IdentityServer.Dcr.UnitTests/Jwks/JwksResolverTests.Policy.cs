@@ -24,6 +24,25 @@ public sealed partial class JwksResolverTests
         });
     }
 
+    [TestCase(JwksSourceKind.Software)]
+    [TestCase(JwksSourceKind.TrustAnchor)]
+    public async Task FindKeyAsync_HostRefusedByIdna_RefusedWithoutFetchingOrThrowing(JwksSourceKind kind)
+    {
+        // Arrange: Uri.TryCreate accepts a zero-width joiner in the host, but Uri.IdnHost then throws (found by fuzzing).
+        Assert.That(Uri.TryCreate("https://a\u200db.example/jwks", UriKind.Absolute, out var uri), Is.True);
+
+        // Act
+        var result = await CreateResolver().FindKeyAsync(uri!, "k1", kind, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.Refused));
+            Assert.That(result.Reason, Is.EqualTo(JwksReasons.InvalidHost));
+            Assert.That(_handler.Count, Is.Zero);
+        });
+    }
+
     [Test]
     public async Task FindKeyAsync_HttpTrustAnchorUrl_Refused()
     {
