@@ -131,6 +131,7 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
 
         CheckNonNegative("Dcr:Jwks:CacheDuration", options.CacheDuration, failures);
         CheckNonNegative("Dcr:Jwks:MinRefreshInterval", options.MinRefreshInterval, failures);
+        CheckNonNegative("Dcr:Jwks:MaxStaleness", options.MaxStaleness, failures);
         if (options.MaxCachedEntries < 1)
         {
             failures.Add("Dcr:Jwks:MaxCachedEntries must be at least 1.");
@@ -225,15 +226,26 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
                 return "must be a JWKS object with a non-empty keys array";
             }
 
+            var usable = 0;
+            var reasons = new List<string>();
             foreach (var key in keys.EnumerateArray())
             {
-                if (key.TryGetProperty("d", out _))
+                if (key.ValueKind == JsonValueKind.Object && key.TryGetProperty("d", out _))
                 {
                     return "holds a private key: configure the public keys only";
                 }
+
+                if (Jwks.JwkReader.TryRead(key, out _, out _, out var reason))
+                {
+                    usable++;
+                }
+                else
+                {
+                    reasons.Add(reason);
+                }
             }
 
-            return null;
+            return usable > 0 ? null : $"holds no usable public signing key ({string.Join("; ", reasons.Distinct())})";
         }
         catch (JsonException exception)
         {

@@ -41,6 +41,13 @@ public sealed class JwksOptions
     /// </summary>
     public TimeSpan MinRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long after it was fetched a cached JWKS may still serve keys while its host cannot be reached (an outage of
+    /// the directory's or a TPP's key store). Default 6 hours. Past it, lookups fail with 503 until the host is back, so
+    /// a key revoked during a long outage does not stay trusted indefinitely.
+    /// </summary>
+    public TimeSpan MaxStaleness { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>How many JWKS URLs are cached at most. Default 10000.</summary>
     public int MaxCachedEntries { get; set; } = 10_000;
 }

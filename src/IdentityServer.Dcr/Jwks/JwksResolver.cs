@@ -124,7 +124,8 @@ public class JwksResolver : IJwksResolver
             }
             catch (DcrInfrastructureException)
             {
-                if (cached is not null && SelectKey(cached.Keys, keyId) is { } staleKey)
+                if (cached is not null && TimeProvider.GetUtcNow() - cached.FetchedAt <= options.MaxStaleness
+                    && SelectKey(cached.Keys, keyId) is { } staleKey)
                 {
                     Logger.JwksStaleKeyUsed(host, keyId, cached.FetchedAt);
                     return JwksLookupResult.Found(staleKey);

@@ -90,7 +90,7 @@ public class RegistrationProcessor : IRegistrationProcessor
                 Logger.ClientRegistered(registration.ClientId, registration.SoftwareId, registration.OrganisationId);
                 return DcrResult.Success(new RegistrationOutcome(registration, secret));
             case StoreWriteResult.RequestTokenReplayed:
-                Logger.RequestReplayed(ssa.SoftwareId, context.UsedRequestToken!.Jti);
+                Logger.RequestReplayed(ssa.SoftwareId, DcrErrorDescriptions.Truncate(context.UsedRequestToken!.Jti));
                 return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
             case StoreWriteResult.DuplicateSoftware:
                 Logger.DuplicateRegistrationRefused(ssa.SoftwareId);
@@ -131,7 +131,7 @@ public class RegistrationProcessor : IRegistrationProcessor
                     Logger.ClientUpdated(updated.ClientId, updated.SoftwareId);
                     return DcrResult.Success(new RegistrationOutcome(updated, null));
                 case StoreWriteResult.RequestTokenReplayed:
-                    Logger.RequestReplayed(ssa.SoftwareId, context.UsedRequestToken!.Jti);
+                    Logger.RequestReplayed(ssa.SoftwareId, DcrErrorDescriptions.Truncate(context.UsedRequestToken!.Jti));
                     return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
                 case StoreWriteResult.NotFound:
                     return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata("The client was deleted while this update was processed."));

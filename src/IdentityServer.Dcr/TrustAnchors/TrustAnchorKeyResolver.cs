@@ -122,12 +122,12 @@ public class TrustAnchorKeyResolver : ITrustAnchorKeyResolver
         // Validated at start-up by DcrOptionsValidator, so a failure here is a programming error.
         internal static List<Jwk> ParseInline(string json)
         {
+            // The same defensive reader as fetched JWKS: public signing keys only, real key sizes checked.
             using var document = JsonDocument.Parse(json);
             var keys = new List<Jwk>();
             foreach (var element in document.RootElement.GetProperty("keys").EnumerateArray())
             {
-                var key = Jwk.FromJson(element.GetRawText(), JWT.DefaultSettings.JsonMapper);
-                if (key.D is null && (key.Use is null || key.Use == "sig"))
+                if (JwkReader.TryRead(element, out var key, out _, out _))
                 {
                     keys.Add(key);
                 }

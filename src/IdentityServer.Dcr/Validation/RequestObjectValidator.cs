@@ -110,16 +110,16 @@ public partial class RequestObjectValidator : IRequestObjectValidator
                 Logger.RequestJwksRefused(ssa.SoftwareId, lookup.Reason);
                 return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
             case JwksLookupStatus.Invalid:
-                Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
+                Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
                 return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
             default:
-                Logger.RequestKeyNotFound(ssa.SoftwareId, jws.KeyId, lookup.Reason);
+                Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
                 return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, allowed, out var failure))
         {
-            Logger.RequestSignatureInvalid(ssa.SoftwareId, jws.KeyId, failure);
+            Logger.RequestSignatureInvalid(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), failure);
             return DcrError.InvalidClientMetadata($"The registration request's signature is not valid: {failure}.");
         }
 
@@ -251,9 +251,18 @@ public partial class RequestObjectValidator : IRequestObjectValidator
 
         ClaimReader.ReadString(claims, "iss", out var issuer);
         ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
+        ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
+
+        // A request is refused once it is older than MaxAge, whatever its exp says: the used jti need not be kept longer.
+        var acceptedUntil = AddSaturated(issuedAt, options.RequestObject.MaxAge);
+        if (acceptedUntil < expiresAt)
+        {
+            expiresAt = acceptedUntil;
+        }
+
         if (await Store.IsRequestTokenUsedAsync(issuer!, jti, ct).ConfigureAwait(false))
         {
-            Logger.RequestReplayed(context.SoftwareStatement!.SoftwareId, jti);
+            Logger.RequestReplayed(context.SoftwareStatement!.SoftwareId, DcrErrorDescriptions.Truncate(jti));
             return DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed);
         }
 

@@ -125,26 +125,26 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 
         if (!Anchors.TryGetAnchor(issuer, out var algorithms))
         {
-            Logger.SoftwareStatementUntrustedIssuer(issuer);
+            Logger.SoftwareStatementUntrustedIssuer(DcrErrorDescriptions.Truncate(issuer));
             return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementUntrustedIssuer(issuer));
         }
 
         if (!algorithms.Contains(jws.Algorithm))
         {
-            Logger.SoftwareStatementAlgorithmRefused(issuer, jws.Algorithm);
+            Logger.SoftwareStatementAlgorithmRefused(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.Algorithm));
             return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.AlgorithmNotAccepted("software statement", jws.Algorithm, algorithms));
         }
 
         var lookup = await Anchors.FindKeyAsync(issuer, jws.KeyId, ct).ConfigureAwait(false);
         if (lookup.Status != JwksLookupStatus.Found)
         {
-            Logger.SoftwareStatementKeyNotFound(issuer, jws.KeyId);
+            Logger.SoftwareStatementKeyNotFound(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId));
             return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, algorithms, out var failure))
         {
-            Logger.SoftwareStatementSignatureInvalid(issuer, jws.KeyId, failure);
+            Logger.SoftwareStatementSignatureInvalid(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId), failure);
             return DcrError.InvalidSoftwareStatement($"The software statement's signature is not valid: {failure}.");
         }
 

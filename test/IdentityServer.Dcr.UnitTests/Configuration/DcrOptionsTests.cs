@@ -124,4 +124,18 @@ public sealed class DcrOptionsTests
         var exception = Assert.Throws<OptionsValidationException>(() => Resolve(settings));
         Assert.That(exception!.Message, Does.Contain("private key"));
     }
+
+    [Test]
+    public void Validate_InlineJwksWithOnlyAShortRsaKey_Fails()
+    {
+        // Arrange: a 1024-bit RSA public key (too short to accept).
+        using var rsa = System.Security.Cryptography.RSA.Create(1024);
+        var parameters = rsa.ExportParameters(false);
+        var jwks = $"{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"short\",\"n\":\"{Jose.Base64Url.Encode(parameters.Modulus!)}\",\"e\":\"{Jose.Base64Url.Encode(parameters.Exponent!)}\"}}]}}";
+        var settings = new Dictionary<string, string?>(Valid) { ["Dcr:SoftwareStatement:TrustAnchors:0:Jwks"] = jwks };
+
+        // Act / Assert
+        var exception = Assert.Throws<OptionsValidationException>(() => Resolve(settings));
+        Assert.That(exception!.Message, Does.Contain("no usable public signing key"));
+    }
 }

@@ -411,6 +411,19 @@ public sealed partial class JwksResolverTests
     }
 
     [Test]
+    public async Task FindKeyAsync_HostDownLongerThanMaxStaleness_ThrowsJwksUnavailable()
+    {
+        // Arrange
+        var resolver = CreateResolver();
+        await resolver.FindKeyAsync(SoftwareUri, "k1", JwksSourceKind.Software, CancellationToken.None);
+        _time.Advance(_options.Jwks.MaxStaleness + TimeSpan.FromMinutes(1));
+        _handler.Respond = (_, _) => throw new HttpRequestException("down", new SocketException((int)SocketError.HostUnreachable));
+
+        // Act / Assert
+        Assert.ThrowsAsync<JwksUnavailableException>(() => resolver.FindKeyAsync(SoftwareUri, "k1", JwksSourceKind.Software, CancellationToken.None));
+    }
+
+    [Test]
     public async Task FindKeyAsync_HostDownAndStaleCopyLacksKid_ThrowsJwksUnavailable()
     {
         // Arrange

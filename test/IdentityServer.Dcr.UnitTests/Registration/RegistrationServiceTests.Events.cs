@@ -52,4 +52,27 @@ public sealed partial class RegistrationServiceTests
         // Assert
         Assert.That(seen, Is.Not.Null.And.EqualTo(result.Value?["client_id"]?.GetValue<string>()));
     }
+
+    [Test]
+    public async Task RegisterAsync_RequestWithFarExp_KeepsItsJtiOnlyAsLongAsItCouldBeAccepted()
+    {
+        // Arrange
+        DateTimeOffset? keptUntil = null;
+        using var fixture = new RegistrationServiceFixture(configureServices: services => services.AddSingleton(new DcrEvents
+        {
+            OnRequestValidated = context =>
+            {
+                keptUntil = context.UsedRequestToken?.ExpiresAt;
+                return Task.CompletedTask;
+            },
+        }));
+        var now = DateTimeOffset.UtcNow;
+
+        // Act
+        var result = await fixture.RegisterAsync(modifyRequest: c => c["exp"] = now.AddYears(10).ToUnixTimeSeconds());
+
+        // Assert
+        Assert.That(result.Succeeded, Is.True, () => result.Error?.ErrorDescription ?? string.Empty);
+        Assert.That(keptUntil, Is.LessThanOrEqualTo(now.AddMinutes(63)).And.GreaterThan(now));
+    }
 }
