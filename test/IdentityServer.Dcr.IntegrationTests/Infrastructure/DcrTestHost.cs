@@ -48,6 +48,10 @@ public sealed class DcrTestHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("DCR_TEST_LOG") == "1")
+        {
+            builder.Logging.AddConsole();
+        }
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.UseHttps(https =>
         {
             https.ServerCertificate = ServerCertificate;
