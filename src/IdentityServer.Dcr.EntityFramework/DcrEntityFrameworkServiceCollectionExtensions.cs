@@ -113,8 +113,9 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         services.AddSingleton<IDbContextFactory<DcrDbContext>>(sp => new DcrDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
 
         services.AddLogging();
-        services.RemoveAll<EntityFrameworkClientRegistrationStore>();
-        services.AddSingleton<EntityFrameworkClientRegistrationStore>();
+        // TryAdd: a subclass registered by a plug-in (for example OpenIddict's, which overrides OnWritingAsync) stays,
+        // whichever of the two calls comes first.
+        services.TryAddSingleton<EntityFrameworkClientRegistrationStore>();
         services.RemoveAll<IClientRegistrationStore>();
         services.AddSingleton<IClientRegistrationStore>(sp => sp.GetRequiredService<EntityFrameworkClientRegistrationStore>());
         return services;

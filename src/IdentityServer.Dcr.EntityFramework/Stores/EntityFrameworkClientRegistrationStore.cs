@@ -23,7 +23,8 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 /// connection between calls: after an outage the next call simply opens a fresh pooled connection.
 /// </para>
 /// <para>
-/// Writes are atomic: the registration and the used request token are saved in one transaction, and the
+/// Writes are atomic: the registration, the used request token and the writes of <see cref="OnWritingAsync"/> are
+/// saved in one transaction, and the
 /// (<c>iss</c>, <c>jti</c>) primary key makes a concurrent replay fail in the database rather than in a check
 /// that could race. With <c>requireUniqueSoftware</c> the existence check and the insert run in one
 /// <see cref="IsolationLevel.Serializable"/> transaction; a write that loses a race (unique violation,
@@ -142,7 +143,15 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             context.UsedRequestTokens.Add(ToTokenEntity(requestToken));
             try
             {
-                await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                // The transaction is disposed (rolled back unless committed) before any catch below re-reads.
+                var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                    await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, registration.ClientId, registration), ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                }
+
                 return StoreWriteResult.Success;
             }
             catch (DbUpdateConcurrencyException)
@@ -169,8 +178,20 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     {
         ArgumentNullException.ThrowIfNull(clientId);
         var deleted = await ExecuteAsync(nameof(DeleteAsync), async context =>
-            await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0, ct)
-            .ConfigureAwait(false);
+        {
+            var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                if (await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) == 0)
+                {
+                    return false;
+                }
+
+                await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Delete, clientId, null), ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return true;
+            }
+        }, ct).ConfigureAwait(false);
         Logger.RegistrationDeleted(clientId, deleted);
         return deleted;
     }
@@ -190,6 +211,23 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         Logger.RequestTokensPurged(count, cutoff);
         return count;
     }
+
+    /// <summary>
+    /// Called inside the transaction of every successful create, update and delete, after the registration row is
+    /// written and before the commit: whatever it writes through <paramref name="context"/> (or through another
+    /// context enlisted in <paramref name="context"/>'s connection and transaction) commits or rolls back with the
+    /// registration. An exception aborts the whole write. The default does nothing.
+    /// </summary>
+    /// <remarks>
+    /// Authorization server plug-ins override it to keep their client record in step with the registration (the
+    /// OpenIddict plug-in writes the OpenIddict application here). It may run again for the same registration when a
+    /// write that lost a race is retried, so it must not assume it runs once.
+    /// </remarks>
+    /// <param name="context">The context of the write; its transaction is open.</param>
+    /// <param name="write">What was written.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>A task that completes when the dependent writes are saved (not committed).</returns>
+    protected virtual Task OnWritingAsync(DcrDbContext context, RegistrationWrite write, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Maps a registration to its row. Timestamps are normalised to UTC microseconds.</summary>
     /// <param name="registration">The registration.</param>
@@ -258,33 +296,32 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     {
         try
         {
-            if (!requireUniqueSoftware)
-            {
-                // One SaveChanges is one transaction: both rows or neither. A replay hits the token's primary key.
-                context.ClientRegistrations.Add(ToEntity(registration));
-                context.UsedRequestTokens.Add(ToTokenEntity(token));
-                await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                return StoreWriteResult.Success;
-            }
-
-            // Serializable makes "no registration for this software yet" hold until commit: of two concurrent
-            // writers for the same software, PostgreSQL fails one with 40001 (SQLite serialises writers anyway).
-            var transaction = await context.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false);
+            // One transaction: the registration, the used token and whatever OnWritingAsync adds, or none of them. A
+            // replay hits the token's primary key. With requireUniqueSoftware, Serializable makes "no registration for
+            // this software yet" hold until commit: of two concurrent writers for the same software, PostgreSQL fails
+            // one with 40001 (SQLite serialises writers anyway).
+            var transaction = requireUniqueSoftware
+                ? await context.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false)
+                : await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
+                if (requireUniqueSoftware)
                 {
-                    return StoreWriteResult.RequestTokenReplayed;
-                }
+                    if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
+                    {
+                        return StoreWriteResult.RequestTokenReplayed;
+                    }
 
-                if (await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
-                {
-                    return StoreWriteResult.DuplicateSoftware;
+                    if (await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
+                    {
+                        return StoreWriteResult.DuplicateSoftware;
+                    }
                 }
 
                 context.ClientRegistrations.Add(ToEntity(registration));
                 context.UsedRequestTokens.Add(ToTokenEntity(token));
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration), ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return StoreWriteResult.Success;
             }

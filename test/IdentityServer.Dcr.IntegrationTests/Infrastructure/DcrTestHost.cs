@@ -27,6 +27,12 @@ public sealed class DcrTestHost : IAsyncDisposable
 
     public Action<DcrOptions>? ConfigureOptions { get; set; }
 
+    /// <summary>Runs after migrations and before the DCR endpoints are mapped (plug-in migrations, middleware, endpoints).</summary>
+    public Func<WebApplication, Task>? ConfigureApp { get; set; }
+
+    /// <summary>The port to listen on; 0 for any free one.</summary>
+    public int Port { get; init; }
+
     public required X509Certificate2 ServerCertificate { get; init; }
 
     /// <summary>Whether to apply the store's migrations at start (off for a store that is meant to be unreachable).</summary>
@@ -42,7 +48,11 @@ public sealed class DcrTestHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(https =>
+        if (Environment.GetEnvironmentVariable("DCR_TEST_LOG") == "1")
+        {
+            builder.Logging.AddConsole();
+        }
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.UseHttps(https =>
         {
             https.ServerCertificate = ServerCertificate;
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
@@ -55,6 +65,11 @@ public sealed class DcrTestHost : IAsyncDisposable
         {
             await _app.Services.MigrateDcrDatabaseAsync();
         }
+        if (ConfigureApp is not null)
+        {
+            await ConfigureApp(_app);
+        }
+
         _app.MapDcr("/register");
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -7,6 +7,7 @@ using System.Text;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing;
 using IdentityServer.Dcr.Testing.PostgreSql;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -42,7 +43,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true, Action<IServiceCollection>? configureServices = null)
+    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true, Action<IServiceCollection>? configureServices = null, Func<WebApplication, Task>? configureApp = null, int port = 0)
     {
         var pki = new TestPki();
         var directory = new TestDirectory();
@@ -55,6 +56,8 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
         {
             ServerCertificate = pki.IssueServerCertificate(),
             Migrate = migrate,
+            Port = port,
+            ConfigureApp = configureApp,
             ConfigureOptions = options =>
             {
                 options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = directory.Issuer, JwksUri = jwks.UriFor("directory.jwks") });
@@ -132,6 +135,25 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM \"DcrClientRegistrations\" WHERE \"SoftwareId\" = @s", connection);
         command.Parameters.AddWithValue("s", softwareId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Counts OpenIddict application rows for a client, straight from PostgreSQL.</summary>
+    public async Task<long> CountApplicationsAsync(string clientId)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @s", connection);
+        command.Parameters.AddWithValue("s", clientId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Counts every OpenIddict application row.</summary>
+    public async Task<long> CountAllApplicationsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM \"OpenIddictApplications\"", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 

@@ -1,0 +1,194 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using IdentityServer.Dcr.AspNetCore.Certificates;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.DistinguishedNames;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.OpenIddict.Logging;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.Stores;
+using IdentityServer.Dcr.Validation;
+using Microsoft.AspNetCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace IdentityServer.Dcr.OpenIddict.Authentication;
+
+/// <summary>
+/// Authenticates a registered (DCR) client at the token endpoint by its registration, before OpenIddict's own client
+/// checks: the method it presents must be the one it registered and one the bank enables; <c>tls_client_auth</c> is
+/// checked here (chain to the bank's roots, subject DN as registered), and so are client secrets (against the
+/// registration's hash, in constant time). <c>private_key_jwt</c> assertions are then verified by OpenIddict, with
+/// the keys and relaxations of <see cref="ApplyDcrClientAssertionParameters"/>.
+/// </summary>
+/// <remarks>
+/// Clients with no registration are left to OpenIddict untouched. For registered clients, OpenIddict's secret and
+/// certificate handlers are filtered out (<see cref="RequireNonDcrClient"/>): the application holds no secret, and
+/// OpenIddict's PKI check matches certificates to redirect URI host names, which is not the OBIE rule.
+/// </remarks>
+public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<ProcessAuthenticationContext>
+{
+    private readonly IClientRegistrationStore _store;
+    private readonly ITransportCertificateValidator _certificates;
+    private readonly IClientCertificateAccessor _certificateAccessor;
+    private readonly IOptionsMonitor<DcrOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="store">The registration store.</param>
+    /// <param name="certificates">Checks certificate chains against the bank's roots.</param>
+    /// <param name="certificateAccessor">Reads the transport certificate (connection or trusted proxy header).</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    public ValidateDcrClientAuthentication(IClientRegistrationStore store, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
+    {
+        _store = store;
+        _certificates = certificates;
+        _certificateAccessor = certificateAccessor;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The descriptor: token endpoint only, before OpenIddict validates the client assertion.</summary>
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; }
+        = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
+            .UseScopedHandler<ValidateDcrClientAuthentication>()
+            .SetOrder(OpenIddictServerHandlers.ValidateClientAssertion.Descriptor.Order - 500)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    /// <inheritdoc />
+    public async ValueTask HandleAsync(ProcessAuthenticationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.EndpointType != OpenIddictServerEndpointType.Token)
+        {
+            return;
+        }
+
+        var clientId = !string.IsNullOrEmpty(context.ClientId) ? context.ClientId : UnverifiedAssertionIssuer(context.ClientAssertion);
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return;
+        }
+
+        var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
+        var registration = await _store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        if (registration is null)
+        {
+            return;
+        }
+
+        new DcrClientAuthenticationState(registration).Attach(context.Transaction);
+        var registered = registration.Metadata.TokenEndpointAuthMethod;
+        var presented = PresentedMethod(context);
+        if (!string.Equals(presented, registered, StringComparison.Ordinal))
+        {
+            _logger.AuthenticationMethodMismatch(clientId, registered, presented);
+            context.Reject(Errors.InvalidClient, $"The client is registered for '{registered}' client authentication.");
+            return;
+        }
+
+        if (!_options.CurrentValue.Registration.TokenEndpointAuthMethods.Contains(registered, StringComparer.Ordinal))
+        {
+            _logger.AuthenticationMethodDisabled(clientId, registered);
+            context.Reject(Errors.InvalidClient, $"The '{registered}' client authentication method is not enabled.");
+            return;
+        }
+
+        switch (registered)
+        {
+            case ClientAuthenticationMethods.TlsClientAuth:
+                await ValidateCertificateAsync(context, registration, ct).ConfigureAwait(false);
+                break;
+            case ClientAuthenticationMethods.ClientSecretBasic:
+            case ClientAuthenticationMethods.ClientSecretPost:
+                ValidateSecret(context, registration);
+                break;
+        }
+    }
+
+    private static string? UnverifiedAssertionIssuer(string? assertion)
+    {
+        if (string.IsNullOrEmpty(assertion) || assertion.Length > 16 * 1024)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Only to find the registration: the signature is verified by OpenIddict with that client's keys.
+            return new JsonWebToken(assertion).Issuer;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static string PresentedMethod(ProcessAuthenticationContext context)
+    {
+        if (!string.IsNullOrEmpty(context.ClientAssertion))
+        {
+            return ClientAuthenticationMethods.PrivateKeyJwt;
+        }
+
+        if (!string.IsNullOrEmpty(context.ClientSecret))
+        {
+            var header = context.Transaction.GetHttpRequest()?.Headers.Authorization.ToString();
+            return header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+                ? ClientAuthenticationMethods.ClientSecretBasic
+                : ClientAuthenticationMethods.ClientSecretPost;
+        }
+
+        return context.Transaction.RemoteCertificate is not null ? ClientAuthenticationMethods.TlsClientAuth : "none";
+    }
+
+    private async Task ValidateCertificateAsync(ProcessAuthenticationContext context, ClientRegistration registration, CancellationToken ct)
+    {
+        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
+        var certificate = httpContext is null
+            ? context.Transaction.RemoteCertificate
+            : await _certificateAccessor.GetClientCertificateAsync(httpContext, ct).ConfigureAwait(false);
+        var chain = await _certificates.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
+        if (!chain.Succeeded)
+        {
+            _logger.CertificateRejected(registration.ClientId, certificate?.Thumbprint, chain.Error.ErrorDescription);
+            context.Reject(Errors.InvalidClient, "The transport certificate is not trusted.");
+            return;
+        }
+
+        if (!SubjectMatches(certificate!, registration.Metadata.TlsClientAuthSubjectDn))
+        {
+            _logger.CertificateRejected(registration.ClientId, certificate!.Thumbprint, "subject DN mismatch");
+            context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
+        }
+    }
+
+    private static bool SubjectMatches(X509Certificate2 certificate, string? registered)
+        => DistinguishedName.TryParse(registered, out var expected)
+           && DistinguishedName.FromX500(certificate.SubjectName).Matches(expected);
+
+    private void ValidateSecret(ProcessAuthenticationContext context, ClientRegistration registration)
+    {
+        var expected = registration.ClientSecretHash;
+        var expired = registration.ClientSecretExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow();
+        var actual = "sha256:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(context.ClientSecret!)));
+        if (expected is null || expired || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(actual), Encoding.ASCII.GetBytes(expected)))
+        {
+            _logger.SecretRejected(registration.ClientId);
+            context.Reject(Errors.InvalidClient, "The client secret is not valid.");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+namespace IdentityServer.Dcr.OpenIddict;
+
+/// <summary>Names the plug-in writes into OpenIddict applications and tokens.</summary>
+public static class DcrOpenIddictConstants
+{
+    /// <summary>Application setting: the registered <c>token_endpoint_auth_method</c>.</summary>
+    public const string TokenEndpointAuthMethodSetting = "dcr:token_endpoint_auth_method";
+
+    /// <summary>Application setting: the registered <c>token_endpoint_auth_signing_alg</c>.</summary>
+    public const string TokenEndpointAuthSigningAlgSetting = "dcr:token_endpoint_auth_signing_alg";
+
+    /// <summary>Application setting: the registered <c>tls_client_auth_subject_dn</c>.</summary>
+    public const string TlsClientAuthSubjectDnSetting = "dcr:tls_client_auth_subject_dn";
+
+    /// <summary>Application setting: the client's <c>jwks_uri</c> (the SSA's <c>software_jwks_endpoint</c>).</summary>
+    public const string JwksUriSetting = "dcr:jwks_uri";
+
+    /// <summary>Application setting: the SSA's <c>software_id</c>.</summary>
+    public const string SoftwareIdSetting = "dcr:software_id";
+
+    /// <summary>Application setting: the SSA's <c>org_id</c>.</summary>
+    public const string OrganisationIdSetting = "dcr:org_id";
+
+    /// <summary>
+    /// The type of the token entries that record used client assertions (<c>jti</c> replay protection); they expire
+    /// with the assertion and are pruned by OpenIddict's token pruning.
+    /// </summary>
+    public const string UsedClientAssertionTokenType = "urn:identityserver-dcr:used_client_assertion";
+}

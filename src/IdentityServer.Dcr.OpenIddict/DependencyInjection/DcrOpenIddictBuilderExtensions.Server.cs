@@ -1,0 +1,82 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.AspNetCore.Certificates;
+using IdentityServer.Dcr.AspNetCore.Management;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.OpenIddict.Authentication;
+using IdentityServer.Dcr.OpenIddict.Discovery;
+using IdentityServer.Dcr.OpenIddict.Management;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+
+#pragma warning disable IDE0130 // DI extensions live in Microsoft.Extensions.DependencyInjection (house style §3.4).
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+public static partial class DcrOpenIddictBuilderExtensions
+{
+    static partial void AddServerIntegration(IServiceCollection services)
+    {
+        services.AddOptions<IdentityServer.Dcr.OpenIddict.DcrOpenIddictOptions>();
+        services.TryAddSingleton<IClientCertificateAccessor, ClientCertificateAccessor>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOpenIddict()
+            .AddServer(server =>
+            {
+                server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
+                server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);
+                server.AddEventHandler(AttachDcrClientAssertionTokenType.Descriptor);
+                server.AddEventHandler(RejectReplayedDcrClientAssertion.Descriptor);
+                server.AddEventHandler(HandleDcrClientCredentialsGrant.Descriptor);
+                server.AddEventHandler(NormalizeDcrClientAssertionError.Descriptor);
+                server.AddEventHandler(AttachDcrDiscoveryMetadata.Descriptor);
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.EnableTokenEntryValidation();
+            });
+
+        // OpenIddict's secret and certificate checks stay for other clients; registered clients are authenticated
+        // by ValidateDcrClientAuthentication (the application holds no secret, and OpenIddict's PKI rule matches
+        // certificates to redirect URI host names, not to tls_client_auth_subject_dn).
+        services.TryAddSingleton<RequireNonDcrClient>();
+        services.AddSingleton<IPostConfigureOptions<OpenIddictServerOptions>, DcrServerOptionsPostConfigure>();
+        services.TryAddScoped<IRegistrationAccessTokenValidator, OpenIddictRegistrationAccessTokenValidator>();
+        services.TryAddScoped<IClientTokenRevoker, OpenIddictClientTokenRevoker>();
+    }
+
+    private sealed class DcrServerOptionsPostConfigure(IOptionsMonitor<DcrOptions> dcr) : IPostConfigureOptions<OpenIddictServerOptions>
+    {
+        public void PostConfigure(string? name, OpenIddictServerOptions options)
+        {
+            Filter(options, OpenIddictServerHandlers.ValidateClientSecret.Descriptor);
+            Filter(options, OpenIddictServerHandlers.ValidateClientCertificate.Descriptor);
+            if (dcr.CurrentValue.Registration.CertificateBoundAccessTokens)
+            {
+                options.UseClientCertificateBoundAccessTokens = true;
+            }
+
+            foreach (var scope in dcr.CurrentValue.Registration.ScopesForAllRoles.Concat(dcr.CurrentValue.Registration.RoleScopes.Values.SelectMany(s => s)))
+            {
+                options.Scopes.Add(scope);
+            }
+
+            options.GrantTypes.Add(OpenIddict.Abstractions.OpenIddictConstants.GrantTypes.ClientCredentials);
+        }
+
+        private static void Filter(OpenIddictServerOptions options, OpenIddictServerHandlerDescriptor builtIn)
+        {
+            var index = options.Handlers.FindIndex(d => d.ServiceDescriptor.ServiceType == builtIn.ServiceDescriptor.ServiceType);
+            if (index >= 0)
+            {
+                options.Handlers[index] = OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ProcessAuthenticationContext>()
+                    .Import(options.Handlers[index])
+                    .AddFilter<RequireNonDcrClient>()
+                    .Build();
+            }
+        }
+    }
+}

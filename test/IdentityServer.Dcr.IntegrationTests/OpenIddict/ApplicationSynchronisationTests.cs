@@ -1,0 +1,124 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Collections.Immutable;
+using System.Net;
+using System.Text.Json.Nodes;
+using IdentityServer.Dcr.IntegrationTests.Infrastructure;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.OpenIddict.Applications;
+using IdentityServer.Dcr.Stores;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Dcr.IntegrationTests.OpenIddict;
+
+/// <summary>A registration and its OpenIddict application are written in one PostgreSQL transaction.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class ApplicationSynchronisationTests
+{
+    private RegistrationEnvironment _environment = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _environment = await RegistrationEnvironment.StartAsync(
+        configureServices: services =>
+        {
+            services.AddSingleton<DcrApplicationMapper, FailingForSoftwareMapper>();
+            services.AddDcr().AddOpenIddict();
+        },
+        configureApp: app => app.Services.MigrateDcrOpenIddictDatabaseAsync());
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _environment.DisposeAsync();
+
+    [Test]
+    public async Task Register_Valid_CreatesRegistrationAndApplication()
+    {
+        // Arrange
+        var tpp = _environment.NewTpp();
+
+        // Act
+        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
+
+        // Assert
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var clientId = body["client_id"]!.GetValue<string>();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
+            Assert.That(await _environment.CountApplicationsAsync(clientId), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Register_Rejected_StoresNeitherRow()
+    {
+        // Arrange
+        var tpp = _environment.NewTpp();
+        var before = await _environment.CountAllApplicationsAsync();
+
+        // Act
+        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp, c => c["aud"] = "another-bank"));
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+            Assert.That(await _environment.CountAllApplicationsAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task Register_ApplicationWriteFails_RollsBackTheRegistration()
+    {
+        // Arrange
+        var tpp = _environment.NewTpp();
+        FailingForSoftwareMapper.FailFor.Add(tpp.SoftwareId);
+        var before = await _environment.CountAllApplicationsAsync();
+
+        // Act
+        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)response.StatusCode, Is.GreaterThanOrEqualTo(500));
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+            Assert.That(await _environment.CountAllApplicationsAsync(), Is.EqualTo(before));
+        });
+    }
+
+    [Test]
+    public async Task Delete_Registration_DeletesTheApplication()
+    {
+        // Arrange
+        var tpp = _environment.NewTpp();
+        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
+        var clientId = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["client_id"]!.GetValue<string>();
+        var store = _environment.Host.Services.GetRequiredService<IClientRegistrationStore>();
+
+        // Act
+        var deleted = await store.DeleteAsync(clientId, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(deleted, Is.True);
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+            Assert.That(await _environment.CountApplicationsAsync(clientId), Is.Zero);
+        });
+    }
+
+    /// <summary>Fails the application write of chosen software, to prove the registration rolls back with it.</summary>
+    private sealed class FailingForSoftwareMapper : DcrApplicationMapper
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentBag<string> FailFor = [];
+
+        public override ImmutableArray<string> GetPermissions(ClientRegistration registration)
+            => FailFor.Contains(registration.SoftwareId)
+                ? throw new InvalidOperationException("Injected application write failure.")
+                : base.GetPermissions(registration);
+    }
+}
