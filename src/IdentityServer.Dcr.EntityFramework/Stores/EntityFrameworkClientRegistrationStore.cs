@@ -8,6 +8,7 @@ using IdentityServer.Dcr.EntityFramework.Logging;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Stores;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Stores;
@@ -31,6 +32,11 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 /// <see cref="StoreWriteResult.DuplicateSoftware"/> or <see cref="StoreWriteResult.ConcurrencyConflict"/>, and
 /// retried a few times when the re-read finds no winner. Database faults become
 /// <see cref="DcrStoreUnavailableException"/>. Timestamps are kept to the microsecond, in UTC.
+/// </para>
+/// <para>
+/// The overloads that take an <c>enlist</c> callback let an authorization server adapter write its own rows (for
+/// example its client record) in the same database transaction as the registration, on the same connection: the
+/// callback runs after the registration rows are saved and before the commit, and if it throws nothing is committed.
 /// </para>
 /// <para>Override <see cref="ToEntity"/> / <see cref="ToModel"/> to change how a registration maps to its row.</para>
 /// </remarks>
@@ -83,13 +89,30 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+    public virtual Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+        => CreateAsync(registration, requestToken, requireUniqueSoftware, enlist: null, ct);
+
+    /// <summary>
+    /// Stores a new registration and its request token and runs <paramref name="enlist"/> in the same transaction,
+    /// before the commit: either everything is written or nothing is.
+    /// </summary>
+    /// <param name="registration">The registration.</param>
+    /// <param name="requestToken">The request token, recorded against replay.</param>
+    /// <param name="requireUniqueSoftware">Whether to refuse when the <c>software_id</c> is already registered.</param>
+    /// <param name="enlist">
+    /// Writes further rows through the given context's connection and current transaction
+    /// (<c>context.Database.GetDbConnection()</c>, <c>context.Database.CurrentTransaction</c>); <see langword="null"/> for none.
+    /// It may run more than once when a write race is retried.
+    /// </param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
+    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(requestToken);
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false)
+            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, enlist, ct), ct).ConfigureAwait(false)
                 ?? await ExecuteAsync(nameof(CreateAsync), context => ExplainLostCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false);
             if (outcome is { } result)
             {
@@ -108,7 +131,20 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+    public virtual Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+        => UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist: null, ct);
+
+    /// <summary>
+    /// Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request token,
+    /// and runs <paramref name="enlist"/> in the same transaction before the commit.
+    /// </summary>
+    /// <param name="registration">The new state; its <see cref="ClientRegistration.ConcurrencyStamp"/> is the new stamp.</param>
+    /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
+    /// <param name="requestToken">The request token, recorded against replay.</param>
+    /// <param name="enlist">Writes further rows in the same transaction; <see langword="null"/> for none.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
+    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(expectedConcurrencyStamp);
@@ -140,24 +176,38 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             entry.State = EntityState.Modified;
             entry.Property(e => e.ConcurrencyStamp).OriginalValue = expectedConcurrencyStamp;
             context.UsedRequestTokens.Add(ToTokenEntity(requestToken));
+            var transaction = enlist is null ? null : await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             try
             {
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                if (transaction is not null)
+                {
+                    await enlist!(context, ct).ConfigureAwait(false);
+                    await transaction.CommitAsync(ct).ConfigureAwait(false);
+                }
+
                 return StoreWriteResult.Success;
             }
             catch (DbUpdateConcurrencyException)
             {
-                context.ChangeTracker.Clear();
+                await RollbackAsync(context, transaction).ConfigureAwait(false);
                 return await ClientExistsAsync(context, registration.ClientId, ct).ConfigureAwait(false)
                     ? StoreWriteResult.ConcurrencyConflict
                     : StoreWriteResult.NotFound;
             }
             catch (Exception ex) when (DcrDbExceptionClassifier.IsWriteRace(ex))
             {
-                context.ChangeTracker.Clear();
+                await RollbackAsync(context, transaction).ConfigureAwait(false);
                 return await TokenUsedAsync(context, requestToken.Issuer, requestToken.Jti, ct).ConfigureAwait(false)
                     ? StoreWriteResult.RequestTokenReplayed
                     : StoreWriteResult.ConcurrencyConflict;
+            }
+            finally
+            {
+                if (transaction is not null)
+                {
+                    await transaction.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }, ct).ConfigureAwait(false);
         LogOutcome(result, registration, requestToken);
@@ -165,12 +215,32 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct) => DeleteAsync(clientId, enlist: null, ct);
+
+    /// <summary>Deletes a registration and runs <paramref name="enlist"/> in the same transaction before the commit.</summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="enlist">Deletes further rows in the same transaction (it runs even when there was no registration); <see langword="null"/> for none.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a registration was deleted.</returns>
+    public virtual async Task<bool> DeleteAsync(string clientId, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
         var deleted = await ExecuteAsync(nameof(DeleteAsync), async context =>
-            await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0, ct)
-            .ConfigureAwait(false);
+        {
+            if (enlist is null)
+            {
+                return await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
+            }
+
+            var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var count = await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                await enlist(context, ct).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return count > 0;
+            }
+        }, ct).ConfigureAwait(false);
         Logger.RegistrationDeleted(clientId, deleted);
         return deleted;
     }
@@ -254,11 +324,11 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     };
 
     /// <returns>The outcome, or <see langword="null"/> when another writer won a race and the caller must re-read.</returns>
-    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, CancellationToken ct)
+    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         try
         {
-            if (!requireUniqueSoftware)
+            if (!requireUniqueSoftware && enlist is null)
             {
                 // One SaveChanges is one transaction: both rows or neither. A replay hits the token's primary key.
                 context.ClientRegistrations.Add(ToEntity(registration));
@@ -269,7 +339,9 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
 
             // Serializable makes "no registration for this software yet" hold until commit: of two concurrent
             // writers for the same software, PostgreSQL fails one with 40001 (SQLite serialises writers anyway).
-            var transaction = await context.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false);
+            // Without that check, the transaction only spans the rows an enlisted writer adds.
+            var isolation = requireUniqueSoftware ? IsolationLevel.Serializable : IsolationLevel.ReadCommitted;
+            var transaction = await context.Database.BeginTransactionAsync(isolation, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
@@ -277,7 +349,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
                     return StoreWriteResult.RequestTokenReplayed;
                 }
 
-                if (await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
+                if (requireUniqueSoftware && await SoftwareExistsAsync(context, registration.SoftwareId, ct).ConfigureAwait(false))
                 {
                     return StoreWriteResult.DuplicateSoftware;
                 }
@@ -285,6 +357,11 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
                 context.ClientRegistrations.Add(ToEntity(registration));
                 context.UsedRequestTokens.Add(ToTokenEntity(token));
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                if (enlist is not null)
+                {
+                    await enlist(context, ct).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return StoreWriteResult.Success;
             }
@@ -314,6 +391,17 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         }
 
         return null;
+    }
+
+    private static async Task RollbackAsync(DcrDbContext context, IDbContextTransaction? transaction)
+    {
+        // A failed statement aborts a PostgreSQL transaction: end it before re-reading on the same connection.
+        if (transaction is not null)
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        context.ChangeTracker.Clear();
     }
 
     private static Task<bool> TokenUsedAsync(DcrDbContext context, string issuer, string jti, CancellationToken ct)
