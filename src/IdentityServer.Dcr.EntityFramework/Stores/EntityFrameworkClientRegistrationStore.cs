@@ -84,13 +84,30 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+    public virtual Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+        => CreateAsync(registration, requestToken, requireUniqueSoftware, enlist: null, ct);
+
+    /// <summary>
+    /// Stores a new registration and its request token and runs <paramref name="enlist"/> in the same transaction,
+    /// after <see cref="OnWritingAsync"/> and before the commit: either everything is written or nothing is.
+    /// </summary>
+    /// <param name="registration">The registration.</param>
+    /// <param name="requestToken">The request token, recorded against replay.</param>
+    /// <param name="requireUniqueSoftware">Whether to refuse when the <c>software_id</c> is already registered.</param>
+    /// <param name="enlist">
+    /// Writes further rows through the given context's connection and current transaction
+    /// (<c>context.Database.GetDbConnection()</c>, <c>context.Database.CurrentTransaction</c>); <see langword="null"/> for none.
+    /// It may run more than once when a write race is retried.
+    /// </param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
+    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(requestToken);
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false)
+            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, enlist, ct), ct).ConfigureAwait(false)
                 ?? await ExecuteAsync(nameof(CreateAsync), context => ExplainLostCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false);
             if (outcome is { } result)
             {
@@ -109,7 +126,20 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+    public virtual Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+        => UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist: null, ct);
+
+    /// <summary>
+    /// Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request token,
+    /// and runs <paramref name="enlist"/> in the same transaction before the commit.
+    /// </summary>
+    /// <param name="registration">The new state; its <see cref="ClientRegistration.ConcurrencyStamp"/> is the new stamp.</param>
+    /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
+    /// <param name="requestToken">The request token, recorded against replay.</param>
+    /// <param name="enlist">Writes further rows in the same transaction; <see langword="null"/> for none.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
+    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(expectedConcurrencyStamp);
@@ -148,7 +178,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
                 await using (transaction.ConfigureAwait(false))
                 {
                     await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                    await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, registration.ClientId, registration), ct).ConfigureAwait(false);
+                    await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, registration.ClientId, registration), enlist, ct).ConfigureAwait(false);
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                 }
 
@@ -174,7 +204,17 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct) => DeleteAsync(clientId, enlist: null, ct);
+
+    /// <summary>Deletes a registration and runs <paramref name="enlist"/> in the same transaction before the commit.</summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="enlist">
+    /// Deletes further rows in the same transaction; it runs even when there was no registration, so that an adapter can
+    /// remove a client record left without one. <see langword="null"/> for none.
+    /// </param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when a registration was deleted.</returns>
+    public virtual async Task<bool> DeleteAsync(string clientId, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
         var deleted = await ExecuteAsync(nameof(DeleteAsync), async context =>
@@ -182,14 +222,24 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                if (await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) == 0)
+                var found = await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
+                if (!found && enlist is null)
                 {
                     return false;
                 }
 
-                await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Delete, clientId, null), ct).ConfigureAwait(false);
+                if (found)
+                {
+                    await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Delete, clientId, null), ct).ConfigureAwait(false);
+                }
+
+                if (enlist is not null)
+                {
+                    await enlist(context, ct).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return true;
+                return found;
             }
         }, ct).ConfigureAwait(false);
         Logger.RegistrationDeleted(clientId, deleted);
@@ -228,6 +278,17 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>A task that completes when the dependent writes are saved (not committed).</returns>
     protected virtual Task OnWritingAsync(DcrDbContext context, RegistrationWrite write, CancellationToken ct) => Task.CompletedTask;
+
+    private Task RunWriteHooksAsync(DcrDbContext context, RegistrationWrite write, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        return enlist is null ? OnWritingAsync(context, write, ct) : RunBothAsync();
+
+        async Task RunBothAsync()
+        {
+            await OnWritingAsync(context, write, ct).ConfigureAwait(false);
+            await enlist(context, ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Maps a registration to its row. Timestamps are normalised to UTC microseconds.</summary>
     /// <param name="registration">The registration.</param>
@@ -292,7 +353,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     };
 
     /// <returns>The outcome, or <see langword="null"/> when another writer won a race and the caller must re-read.</returns>
-    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, CancellationToken ct)
+    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
     {
         try
         {
@@ -321,7 +382,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
                 context.ClientRegistrations.Add(ToEntity(registration));
                 context.UsedRequestTokens.Add(ToTokenEntity(token));
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration), ct).ConfigureAwait(false);
+                await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration), enlist, ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return StoreWriteResult.Success;
             }

@@ -1,0 +1,44 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.AspNetCore;
+using IdentityServer.Dcr.AspNetCore.Endpoints;
+using IdentityServer.Dcr.Duende.Endpoints;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+#pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
+namespace Microsoft.AspNetCore.Builder;
+#pragma warning restore IDE0130
+
+/// <summary>Maps the OBIE Dynamic Client Registration endpoints on a Duende IdentityServer.</summary>
+public static class ObieDcrEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps <c>POST {path}</c> (a signed registration, through Duende's validator, processor and response generator) and
+    /// <c>GET</c>, <c>PUT</c>, <c>DELETE {path}/{ClientId}</c> (management: mutual TLS plus an access token from Duende's
+    /// token endpoint). Requires <c>AddObieDynamicClientRegistration</c>; the host must ask for client certificates
+    /// (Kestrel <c>ClientCertificateMode.AllowCertificate</c>), as the engine checks them itself.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    /// <param name="path">The registration path; default <see cref="DcrDefaults.RegistrationPath"/>.</param>
+    /// <returns>A builder to add conventions (rate limiting, host filters) to the endpoints.</returns>
+    public static IEndpointConventionBuilder MapObieDynamicClientRegistration(this IEndpointRouteBuilder endpoints, string path = DcrDefaults.RegistrationPath)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var group = endpoints.MapGroup(path);
+        group.MapPost(string.Empty, ObieRegistrationEndpoint.HandlePostAsync)
+            .WithName("IdentityServer.Dcr.Duende.Register")
+            .WithDisplayName("OBIE DCR on Duende: register a client");
+        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
+            .WithDisplayName("OBIE DCR on Duende: read a registration");
+        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
+            .WithDisplayName("OBIE DCR on Duende: read a registration (POST, before 3.4)");
+        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
+            .WithDisplayName("OBIE DCR on Duende: update a registration");
+        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
+            .WithDisplayName("OBIE DCR on Duende: delete a registration");
+        return group;
+    }
+}

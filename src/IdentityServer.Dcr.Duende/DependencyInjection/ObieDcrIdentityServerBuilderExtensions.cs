@@ -1,0 +1,130 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using Duende.IdentityServer.Configuration;
+using Duende.IdentityServer.Configuration.Configuration;
+using Duende.IdentityServer.Configuration.EntityFramework;
+using Duende.IdentityServer.Configuration.RequestProcessing;
+using Duende.IdentityServer.Configuration.ResponseGeneration;
+using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
+using Duende.IdentityServer.EntityFramework.Options;
+using Duende.IdentityServer.Validation;
+using IdentityServer.Dcr;
+using IdentityServer.Dcr.AspNetCore.Management;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Duende.ClientAuthentication;
+using IdentityServer.Dcr.Duende.Management;
+using IdentityServer.Dcr.Duende.Registration;
+using IdentityServer.Dcr.Duende.RequestProcessing;
+using IdentityServer.Dcr.Duende.ResponseGeneration;
+using IdentityServer.Dcr.Duende.Stores;
+using IdentityServer.Dcr.Duende.Validation;
+using IdentityServer.Dcr.EntityFramework;
+using IdentityServer.Dcr.Registration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+#pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Adds OBIE Dynamic Client Registration to a Duende IdentityServer.</summary>
+public static class ObieDcrIdentityServerBuilderExtensions
+{
+    /// <summary>Adds OBIE DCR with the engine options bound from <paramref name="configuration"/> (conventionally the <c>Dcr</c> section).</summary>
+    /// <param name="builder">Duende's builder, after <c>AddConfigurationStore</c> (and, for revocation, <c>AddOperationalStore</c>).</param>
+    /// <param name="configuration">The engine options.</param>
+    /// <returns>The engine builder, to replace engine stages.</returns>
+    public static IDcrBuilder AddObieDynamicClientRegistration(this IIdentityServerBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var dcr = builder.Services.AddDcr(configuration);
+        builder.AddObieDynamicClientRegistrationCore();
+        return dcr;
+    }
+
+    /// <summary>Adds OBIE DCR with the engine options configured in code.</summary>
+    /// <param name="builder">Duende's builder, after <c>AddConfigurationStore</c> (and, for revocation, <c>AddOperationalStore</c>).</param>
+    /// <param name="configure">Configures the engine options.</param>
+    /// <returns>The engine builder, to replace engine stages.</returns>
+    public static IDcrBuilder AddObieDynamicClientRegistration(this IIdentityServerBuilder builder, Action<DcrOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var dcr = builder.Services.AddDcr(configure);
+        builder.AddObieDynamicClientRegistrationCore();
+        return dcr;
+    }
+
+    /// <summary>
+    /// The services: Duende's DCR pipeline (<c>AddIdentityServerConfiguration</c>) with the OBIE validator, processor
+    /// and response generator; the engine's registration store in the database of Duende's configuration store (unless a
+    /// DCR store was added before); the management token validator and revoker; and client authentication for
+    /// registered TPPs (<c>private_key_jwt</c> with keys from <c>jwks_uri</c>, <c>tls_client_auth</c> by normalised
+    /// subject name, the registered method enforced).
+    /// </summary>
+    private static void AddObieDynamicClientRegistrationCore(this IIdentityServerBuilder builder)
+    {
+        var services = builder.Services;
+        if (!services.Any(d => d.ServiceType == typeof(IdentityServerConfigurationOptions)))
+        {
+            services.AddIdentityServerConfiguration(_ => { });
+        }
+
+        services.Replace(ServiceDescriptor.Transient<IDynamicClientRegistrationValidator, ObieDynamicClientRegistrationValidator>());
+        services.Replace(ServiceDescriptor.Transient<IDynamicClientRegistrationRequestProcessor, ObieDynamicClientRegistrationRequestProcessor>());
+        services.Replace(ServiceDescriptor.Transient<IDynamicClientRegistrationResponseGenerator, ObieDynamicClientRegistrationResponseGenerator>());
+        if (!services.Any(d => d.ServiceType == typeof(IClientConfigurationStore)))
+        {
+            new IdentityServerConfigurationBuilder(services).AddClientConfigurationStore();
+        }
+
+        AddRegistrationStore(services);
+        services.TryAddSingleton<DuendeClientRegistrationStore>();
+        services.TryAddTransient<DuendeRegistrationService>();
+        services.Replace(ServiceDescriptor.Transient<IRegistrationService>(sp => sp.GetRequiredService<DuendeRegistrationService>()));
+
+        services.TryAddTransient<IRegistrationAccessTokenValidator, DuendeRegistrationAccessTokenValidator>();
+        services.TryAddTransient<IClientTokenRevoker, DuendeClientTokenRevoker>();
+
+        builder.AddJwtBearerClientAuthentication();
+        builder.AddMutualTlsSecretValidators();
+        builder.AddSecretValidator<JwksUriSecretValidator>();
+        builder.AddSecretValidator<DistinguishedNameSecretValidator>();
+        services.TryAddTransient<PrivateKeyJwtSecretValidator>();
+        services.TryAddTransient<ClientSecretValidator>();
+        services.Replace(ServiceDescriptor.Transient<IClientSecretValidator, ObieClientSecretValidator>());
+    }
+
+    /// <summary>
+    /// Puts the engine's registration tables in the database of Duende's configuration store, which the shared
+    /// transaction needs, unless the host added a DCR store itself.
+    /// </summary>
+    private static void AddRegistrationStore(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IDbContextFactory<DcrDbContext>)))
+        {
+            return;
+        }
+
+        var storeOptions = services.LastOrDefault(d => d.ServiceType == typeof(ConfigurationStoreOptions))?.ImplementationInstance as ConfigurationStoreOptions
+            ?? throw new InvalidOperationException(
+                "OBIE DCR on Duende stores registrations beside Duende's clients: call AddConfigurationStore(...) before AddObieDynamicClientRegistration, or add the DCR store yourself (AddDcrPostgreSqlStore) on the same database.");
+        var probe = new DbContextOptionsBuilder();
+        storeOptions.ConfigureDbContext?.Invoke(probe);
+        var relational = probe.Options.Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault();
+        var connectionString = relational?.ConnectionString
+            ?? throw new InvalidOperationException("Duende's configuration store has no connection string (ConfigureDbContext); add the DCR store yourself (AddDcrPostgreSqlStore).");
+        if (relational.GetType().Name.Contains("Sqlite", StringComparison.Ordinal))
+        {
+            services.AddDcrSqliteStore(connectionString);
+        }
+        else
+        {
+            services.AddDcrPostgreSqlStore(connectionString);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.Duende.Logging;
+
+/// <summary>The Duende adapter's log messages: event ids 1700–1799.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1700, EventName = nameof(UnsignedRequestRefused), Level = LogLevel.Information,
+        Message = "A registration reached the OBIE validator without a signed request (Duende's JSON endpoint?): refused.")]
+    public static partial void UnsignedRequestRefused(this ILogger logger);
+
+    [LoggerMessage(EventId = 1701, EventName = nameof(DuendeClientWritten), Level = LogLevel.Debug,
+        Message = "Duende client {ClientId} written in the registration transaction (replace: {Replace}).")]
+    public static partial void DuendeClientWritten(this ILogger logger, string clientId, bool replace);
+
+    [LoggerMessage(EventId = 1702, EventName = nameof(DuendeClientRemoved), Level = LogLevel.Debug,
+        Message = "Duende client {ClientId} removed in the registration transaction ({Count} row(s)).")]
+    public static partial void DuendeClientRemoved(this ILogger logger, string clientId, int count);
+
+    [LoggerMessage(EventId = 1710, EventName = nameof(AuthMethodMismatch), Level = LogLevel.Information,
+        Message = "Client {ClientId} is registered for {Registered} but authenticated with {Presented}: refused.")]
+    public static partial void AuthMethodMismatch(this ILogger logger, string clientId, string registered, string presented);
+
+    [LoggerMessage(EventId = 1711, EventName = nameof(AssertionAlgorithmMismatch), Level = LogLevel.Warning,
+        Message = "Client {ClientId} is registered for client assertions signed with {Registered} but sent {Presented}: refused.")]
+    public static partial void AssertionAlgorithmMismatch(this ILogger logger, string clientId, string? registered, string? presented);
+
+    [LoggerMessage(EventId = 1712, EventName = nameof(AssertionKeyNotFound), Level = LogLevel.Warning,
+        Message = "No key {KeyId} for a client assertion at the client's jwks_uri {JwksUri}: {Reason}.")]
+    public static partial void AssertionKeyNotFound(this ILogger logger, string? keyId, string jwksUri, string reason);
+
+    [LoggerMessage(EventId = 1713, EventName = nameof(AssertionKeysUnavailable), Level = LogLevel.Error,
+        Message = "The client's jwks_uri {JwksUri} could not be read for a client assertion.")]
+    public static partial void AssertionKeysUnavailable(this ILogger logger, string jwksUri, Exception exception);
+
+    [LoggerMessage(EventId = 1714, EventName = nameof(CertificateRefused), Level = LogLevel.Information,
+        Message = "Client certificate {Thumbprint} refused for tls_client_auth: {Reason}.")]
+    public static partial void CertificateRefused(this ILogger logger, string thumbprint, string reason);
+
+    [LoggerMessage(EventId = 1720, EventName = nameof(AccessTokenRevoked), Level = LogLevel.Information,
+        Message = "Access token of client {ClientId} revoked (kind: {Kind}).")]
+    public static partial void AccessTokenRevoked(this ILogger logger, string? clientId, string kind);
+
+    [LoggerMessage(EventId = 1721, EventName = nameof(ClientGrantsRevoked), Level = LogLevel.Information,
+        Message = "Persisted grants and reference tokens of deleted client {ClientId} removed.")]
+    public static partial void ClientGrantsRevoked(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1722, EventName = nameof(ManagementTokenInvalid), Level = LogLevel.Debug,
+        Message = "Management access token refused by Duende's token validator: {Error}.")]
+    public static partial void ManagementTokenInvalid(this ILogger logger, string? error);
+}

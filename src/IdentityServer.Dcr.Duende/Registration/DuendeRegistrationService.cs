@@ -1,0 +1,147 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Duende.IdentityServer.Configuration.Models;
+using Duende.IdentityServer.Configuration.Models.DynamicClientRegistration;
+using Duende.IdentityServer.Configuration.RequestProcessing;
+using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
+using IdentityServer.Dcr.Duende.Models;
+using IdentityServer.Dcr.Duende.Stores;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.ResponseGeneration;
+using IdentityServer.Dcr.Stores;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.Duende.Registration;
+
+/// <summary>
+/// The engine's <see cref="IRegistrationService"/> on Duende: registrations and updates run through Duende's
+/// <see cref="IDynamicClientRegistrationValidator"/> and <see cref="IDynamicClientRegistrationRequestProcessor"/>
+/// (the OBIE ones by default); reads come from the engine's store; deletes remove both records atomically.
+/// </summary>
+/// <remarks>
+/// The management endpoints (<c>GET</c>/<c>PUT</c>/<c>DELETE {path}/{ClientId}</c>) call it through
+/// <see cref="IRegistrationService"/>; the registration endpoint calls <see cref="RunAsync"/> so that Duende's response
+/// generator writes the answer.
+/// </remarks>
+public class DuendeRegistrationService : IRegistrationService
+{
+    /// <summary>Creates the service.</summary>
+    /// <param name="validator">Duende's registration validator.</param>
+    /// <param name="processor">Duende's registration processor.</param>
+    /// <param name="registrations">The engine's registration store.</param>
+    /// <param name="clients">Writes both stores atomically.</param>
+    /// <param name="responses">Builds the OBIE response body.</param>
+    /// <param name="events">The engine's events.</param>
+    /// <param name="logger">The logger.</param>
+    public DuendeRegistrationService(
+        IDynamicClientRegistrationValidator validator,
+        IDynamicClientRegistrationRequestProcessor processor,
+        IClientRegistrationStore registrations,
+        DuendeClientRegistrationStore clients,
+        IRegistrationResponseGenerator responses,
+        DcrEvents events,
+        ILogger<DuendeRegistrationService> logger)
+    {
+        Validator = validator;
+        Processor = processor;
+        Registrations = registrations;
+        Clients = clients;
+        Responses = responses;
+        Events = events;
+        Logger = logger;
+    }
+
+    /// <summary>Duende's registration validator.</summary>
+    protected IDynamicClientRegistrationValidator Validator { get; }
+
+    /// <summary>Duende's registration processor.</summary>
+    protected IDynamicClientRegistrationRequestProcessor Processor { get; }
+
+    /// <summary>The engine's registration store.</summary>
+    protected IClientRegistrationStore Registrations { get; }
+
+    /// <summary>Writes both stores atomically.</summary>
+    protected DuendeClientRegistrationStore Clients { get; }
+
+    /// <summary>Builds the OBIE response body.</summary>
+    protected IRegistrationResponseGenerator Responses { get; }
+
+    /// <summary>The engine's events.</summary>
+    protected DcrEvents Events { get; }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>Runs Duende's validator, then (on success) its processor; raises the engine's rejection event on failure.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>A <see cref="DynamicClientRegistrationError"/> or a <see cref="DynamicClientRegistrationResponse"/>.</returns>
+    /// <exception cref="DcrInfrastructureException">A dependency failed (answer 503); nothing was stored.</exception>
+    public virtual async Task<IDynamicClientRegistrationResponse> RunAsync(ObieDynamicClientRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var validation = await Validator.ValidateAsync(context).ConfigureAwait(false);
+        var response = validation is DynamicClientRegistrationError validationError
+            ? validationError
+            : await Processor.ProcessAsync(context).ConfigureAwait(false);
+        if (response is DynamicClientRegistrationError error)
+        {
+            if (context.Dcr.Error is null)
+            {
+                context.Dcr.Reject(new DcrError(error.Error, error.ErrorDescription));
+            }
+
+            await Events.RequestRejectedAsync(context.Dcr).ConfigureAwait(false);
+        }
+
+        return response;
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var context = new ObieDynamicClientRegistrationContext(new DcrRequestContext(request), new ClaimsPrincipal(new ClaimsIdentity()), ct);
+        return ToResult(await RunAsync(context).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        ArgumentNullException.ThrowIfNull(request);
+        var existing = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata("The client does not exist."));
+        }
+
+        var dcr = new DcrRequestContext(request, DcrOperation.Update) { ExistingRegistration = existing };
+        var context = new ObieDynamicClientRegistrationContext(dcr, new ClaimsPrincipal(new ClaimsIdentity()), ct);
+        return ToResult(await RunAsync(context).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc />
+    public virtual async Task<JsonObject?> GetAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var registration = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        return registration is null ? null : Responses.CreateResponse(registration, null);
+    }
+
+    /// <inheritdoc />
+    public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return Clients.DeleteAsync(clientId, ct);
+    }
+
+    private static DcrResult<JsonObject> ToResult(IDynamicClientRegistrationResponse response) => response switch
+    {
+        ObieDynamicClientRegistrationResponse success => DcrResult.Success(success.Body),
+        DynamicClientRegistrationError error => DcrResult.Failure<JsonObject>(new DcrError(error.Error, error.ErrorDescription)),
+        _ => throw new InvalidOperationException($"The registration processor returned {response.GetType().Name}; the OBIE service needs an {nameof(ObieDynamicClientRegistrationResponse)}."),
+    };
+}

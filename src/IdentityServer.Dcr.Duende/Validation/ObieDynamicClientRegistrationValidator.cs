@@ -1,0 +1,323 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Text.Json;
+using Duende.IdentityServer.Configuration.Models;
+using Duende.IdentityServer.Configuration.Models.DynamicClientRegistration;
+using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
+using Duende.IdentityServer.Models;
+using IdentityServer.Dcr.Duende.Logging;
+using IdentityServer.Dcr.Duende.Models;
+using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.RequestParsing;
+using IdentityServer.Dcr.Validation;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.Duende.Validation;
+
+/// <summary>
+/// Duende's <see cref="DynamicClientRegistrationValidator"/> with the OBIE rules of the IdentityServer.Dcr engine.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Duende's steps run in Duende's order. <see cref="ValidateSoftwareStatementAsync"/> (Duende's empty hook) runs the whole
+/// engine validation on the signed request: body, transport certificate, software statement, certificate binding,
+/// request signature and envelope, metadata (and, for an update, that the software and organisation are unchanged).
+/// It then fills <see cref="DynamicClientRegistrationContext.Request"/> from the verified claims. The other steps map
+/// the metadata the engine decided to register (<see cref="DcrRequestContext.Metadata"/>) onto Duende's
+/// <see cref="Client"/>; they never read Duende-specific values (token lifetimes, consent, ...) from the request, so a
+/// TPP cannot choose them. Override a step to change how a field is mapped, as with Duende's validator.
+/// </para>
+/// <para>
+/// The request must come through the adapter's endpoints (an <see cref="ObieDynamicClientRegistrationContext"/>);
+/// anything else, such as Duende's own JSON endpoint, is refused with <c>invalid_software_statement</c>.
+/// </para>
+/// </remarks>
+public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationValidator
+{
+    private static readonly HashSet<string> SharedSecretMethods = new(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
+
+    /// <summary>Creates the validator.</summary>
+    /// <param name="reader">Reads the body.</param>
+    /// <param name="transport">Checks the transport certificate.</param>
+    /// <param name="softwareStatement">Verifies the SSA.</param>
+    /// <param name="requestObject">Verifies the request JWS.</param>
+    /// <param name="metadata">Validates the metadata.</param>
+    /// <param name="logger">The logger.</param>
+    public ObieDynamicClientRegistrationValidator(
+        IRegistrationRequestReader reader,
+        ITransportCertificateValidator transport,
+        ISoftwareStatementValidator softwareStatement,
+        IRequestObjectValidator requestObject,
+        IClientMetadataValidator metadata,
+        ILogger<DynamicClientRegistrationValidator> logger)
+        : base(logger)
+    {
+        Reader = reader;
+        Transport = transport;
+        SoftwareStatement = softwareStatement;
+        RequestObject = requestObject;
+        Metadata = metadata;
+    }
+
+    /// <summary>Reads the body.</summary>
+    protected IRegistrationRequestReader Reader { get; }
+
+    /// <summary>Checks the transport certificate.</summary>
+    protected ITransportCertificateValidator Transport { get; }
+
+    /// <summary>Verifies the SSA.</summary>
+    protected ISoftwareStatementValidator SoftwareStatement { get; }
+
+    /// <summary>Verifies the request JWS.</summary>
+    protected IRequestObjectValidator RequestObject { get; }
+
+    /// <summary>Validates the metadata.</summary>
+    protected IClientMetadataValidator Metadata { get; }
+
+    /// <summary>
+    /// Runs the engine's validation of the signed request, then fills <see cref="DynamicClientRegistrationContext.Request"/>
+    /// from its verified claims.
+    /// </summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success, or the RFC 7591 error.</returns>
+    /// <exception cref="DcrInfrastructureException">A JWKS host or the store is unavailable (answer 503).</exception>
+    protected override async Task<IStepResult> ValidateSoftwareStatementAsync(DynamicClientRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context is not ObieDynamicClientRegistrationContext obie)
+        {
+            Logger.UnsignedRequestRefused();
+            return new DynamicClientRegistrationError(DcrErrors.InvalidSoftwareStatement, "A signed registration request (application/jose) is required.");
+        }
+
+        var dcr = obie.Dcr;
+        var ct = obie.CancellationToken;
+        DcrStepResult result;
+        if (!(result = Reader.Read(dcr)).Succeeded
+            || !(result = await Transport.ValidateCertificateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await SoftwareStatement.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await Transport.ValidateBindingAsync(dcr, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await RequestObject.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
+            || !(result = await Metadata.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
+            || !(result = ValidateSameSoftware(dcr)).Succeeded)
+        {
+            return ToStepResult(result.Error);
+        }
+
+        try
+        {
+            context.Request = dcr.RequestClaims.Deserialize<DynamicClientRegistrationRequest>() ?? new DynamicClientRegistrationRequest();
+        }
+        catch (JsonException)
+        {
+            return new DynamicClientRegistrationError(DcrErrors.InvalidClientMetadata, "The registration request's claims do not form a client metadata document.");
+        }
+
+        return new SuccessfulStep();
+    }
+
+    /// <summary>An update may not move a client to another software or organisation.</summary>
+    /// <param name="context">The engine's request context, validated.</param>
+    /// <returns>Success, or the error.</returns>
+    protected virtual DcrStepResult ValidateSameSoftware(DcrRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Operation != DcrOperation.Update || context.ExistingRegistration is not { } existing)
+        {
+            return DcrStepResult.Success;
+        }
+
+        var ssa = context.SoftwareStatement!;
+        return string.Equals(existing.SoftwareId, ssa.SoftwareId, StringComparison.Ordinal)
+            && string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal)
+            ? DcrStepResult.Success
+            : DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
+    }
+
+    /// <summary>Allowed grant types: the registered <c>grant_types</c>; <c>refresh_token</c> becomes <see cref="Client.AllowOfflineAccess"/>.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetGrantTypesAsync(DynamicClientRegistrationContext context)
+    {
+        var metadata = GetMetadata(context);
+        foreach (var grantType in metadata.GrantTypes)
+        {
+            if (string.Equals(grantType, "refresh_token", StringComparison.Ordinal))
+            {
+                context.Client.AllowOfflineAccess = true;
+            }
+            else
+            {
+                context.Client.AllowedGrantTypes.Add(grantType);
+            }
+        }
+
+        return StepResult.Success();
+    }
+
+    /// <summary>Redirect URIs: the registered <c>redirect_uris</c> (already checked against the software statement).</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetRedirectUrisAsync(DynamicClientRegistrationContext context)
+    {
+        foreach (var uri in GetMetadata(context).RedirectUris)
+        {
+            context.Client.RedirectUris.Add(uri);
+        }
+
+        return StepResult.Success();
+    }
+
+    /// <summary>Allowed scopes: the registered <c>scope</c> (already limited to what the SSA's roles permit).</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetScopesAsync(DynamicClientRegistrationContext context)
+    {
+        foreach (var scope in GetMetadata(context).GetScopes())
+        {
+            context.Client.AllowedScopes.Add(scope);
+        }
+
+        return StepResult.Success();
+    }
+
+    /// <summary>
+    /// Credentials, by registered <c>token_endpoint_auth_method</c>: <c>private_key_jwt</c> gets a
+    /// <see cref="ObieSecretTypes.JwksUri"/> secret (the SSA's <c>software_jwks_endpoint</c>); <c>tls_client_auth</c> an
+    /// <see cref="ObieSecretTypes.X509SubjectDistinguishedName"/> secret; shared-secret methods get theirs from the
+    /// request processor. The method (and signing algorithm) is recorded in <see cref="Client.Properties"/>.
+    /// </summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success, or an error when the method's key material is missing.</returns>
+    protected override Task<IStepResult> SetSecretsAsync(DynamicClientRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var metadata = GetMetadata(context);
+        var client = context.Client;
+        client.Properties[ObieClientProperties.TokenEndpointAuthMethod] = metadata.TokenEndpointAuthMethod;
+        if (metadata.TokenEndpointAuthSigningAlg is { } algorithm)
+        {
+            client.Properties[ObieClientProperties.TokenEndpointAuthSigningAlg] = algorithm;
+        }
+
+        var ssa = ((ObieDynamicClientRegistrationContext)context).Dcr.SoftwareStatement!;
+        client.Properties[ObieClientProperties.SoftwareId] = ssa.SoftwareId;
+        client.Properties[ObieClientProperties.OrganisationId] = ssa.OrganisationId;
+
+        switch (metadata.TokenEndpointAuthMethod)
+        {
+            case "private_key_jwt":
+                if (metadata.JwksUri is null)
+                {
+                    return StepResult.Failure("private_key_jwt needs the software statement's software_jwks_endpoint.");
+                }
+
+                client.ClientSecrets.Add(new Secret { Type = ObieSecretTypes.JwksUri, Value = metadata.JwksUri, Description = "software_jwks_endpoint" });
+                break;
+            case "tls_client_auth":
+                if (metadata.TlsClientAuthSubjectDn is null)
+                {
+                    return StepResult.Failure("tls_client_auth needs tls_client_auth_subject_dn.");
+                }
+
+                client.ClientSecrets.Add(new Secret { Type = ObieSecretTypes.X509SubjectDistinguishedName, Value = metadata.TlsClientAuthSubjectDn, Description = "tls_client_auth_subject_dn" });
+                break;
+            default:
+                if (!SharedSecretMethods.Contains(metadata.TokenEndpointAuthMethod))
+                {
+                    return StepResult.Failure($"token_endpoint_auth_method {metadata.TokenEndpointAuthMethod} is not supported by this server.");
+                }
+
+                break;
+        }
+
+        return StepResult.Success();
+    }
+
+    /// <summary>Client name: the SSA's <c>software_client_name</c>, else the <c>software_id</c>.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetClientNameAsync(DynamicClientRegistrationContext context)
+    {
+        var ssa = GetSoftwareStatement(context);
+        context.Client.ClientName = ReadString(ssa, "software_client_name") ?? ssa.SoftwareId;
+        return StepResult.Success();
+    }
+
+    /// <summary>OBIE registers no logout parameters: nothing is taken from the request.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetLogoutParametersAsync(DynamicClientRegistrationContext context) => StepResult.Success();
+
+    /// <summary>OBIE registers no <c>default_max_age</c>: nothing is taken from the request.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetMaxAgeAsync(DynamicClientRegistrationContext context) => StepResult.Success();
+
+    /// <summary>Client and logo URIs from the SSA (<c>software_client_uri</c>, <c>software_logo_uri</c>); consent stays the bank's default.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetUserInterfaceProperties(DynamicClientRegistrationContext context)
+    {
+        var ssa = GetSoftwareStatement(context);
+        context.Client.ClientUri = ReadString(ssa, "software_client_uri");
+        context.Client.LogoUri = ReadString(ssa, "software_logo_uri");
+        return StepResult.Success();
+    }
+
+    /// <summary>TPPs are confidential clients: a credential is always required.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetPublicClientProperties(DynamicClientRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Client.RequireClientSecret = true;
+        return StepResult.Success();
+    }
+
+    /// <summary>Access token type and lifetime are the bank's defaults: nothing is taken from the request.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetAccessTokenProperties(DynamicClientRegistrationContext context) => StepResult.Success();
+
+    /// <summary>ID token signing algorithm: the registered <c>id_token_signed_response_alg</c>.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetIdTokenProperties(DynamicClientRegistrationContext context)
+    {
+        if (GetMetadata(context).IdTokenSignedResponseAlg is { } algorithm)
+        {
+            context.Client.AllowedIdentityTokenSigningAlgorithms.Add(algorithm);
+        }
+
+        return StepResult.Success();
+    }
+
+    /// <summary>Server-side session settings are the bank's defaults: nothing is taken from the request.</summary>
+    /// <param name="context">The registration context.</param>
+    /// <returns>Success.</returns>
+    protected override Task<IStepResult> SetServerSideSessionProperties(DynamicClientRegistrationContext context) => StepResult.Success();
+
+    /// <summary>The metadata the engine decided to register.</summary>
+    /// <param name="context">The registration context, after <see cref="ValidateSoftwareStatementAsync"/>.</param>
+    /// <returns>The metadata.</returns>
+    protected static ClientMetadata GetMetadata(DynamicClientRegistrationContext context)
+        => (context as ObieDynamicClientRegistrationContext)?.Dcr.Metadata
+            ?? throw new InvalidOperationException("The OBIE steps run only after ValidateSoftwareStatementAsync has succeeded.");
+
+    /// <summary>The verified software statement.</summary>
+    /// <param name="context">The registration context, after <see cref="ValidateSoftwareStatementAsync"/>.</param>
+    /// <returns>The software statement.</returns>
+    protected static SoftwareStatement GetSoftwareStatement(DynamicClientRegistrationContext context)
+        => (context as ObieDynamicClientRegistrationContext)?.Dcr.SoftwareStatement
+            ?? throw new InvalidOperationException("The OBIE steps run only after ValidateSoftwareStatementAsync has succeeded.");
+
+    private static string? ReadString(SoftwareStatement ssa, string claim)
+        => ssa.Claims.ValueKind == JsonValueKind.Object && ssa.Claims.TryGetProperty(claim, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static DynamicClientRegistrationError ToStepResult(DcrError error) => new(error.Error, error.ErrorDescription);
+}

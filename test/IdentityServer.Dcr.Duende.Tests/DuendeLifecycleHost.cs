@@ -1,0 +1,102 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Duende.IdentityServer.EntityFramework.DbContexts;
+using Duende.IdentityServer.EntityFramework.Mappers;
+using Duende.IdentityServer.Models;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Duende.Infrastructure;
+using IdentityServer.Dcr.Testing.Lifecycle;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.Duende.Tests;
+
+/// <summary>
+/// A bank on Duende IdentityServer as a bank wires it (AddIdentityServer with EF stores on PostgreSQL), plus the two
+/// OBIE lines: <c>AddObieDynamicClientRegistration</c> and <c>MapObieDynamicClientRegistration</c>. Real Kestrel over
+/// mutual TLS on 127.0.0.1.
+/// </summary>
+public sealed class DuendeLifecycleHost : ILifecycleHost
+{
+    private readonly WebApplication _app;
+
+    private DuendeLifecycleHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        RegistrationEndpoint = new Uri(baseAddress, "register");
+        TokenEndpoint = new Uri(baseAddress, "connect/token");
+    }
+
+    public Uri RegistrationEndpoint { get; }
+
+    public Uri TokenEndpoint { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<DuendeLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(https =>
+        {
+            https.ServerCertificate = environment.Pki.IssueServerCertificate();
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        })));
+
+        var connectionString = environment.ConnectionString;
+        builder.Services.AddIdentityServer(options =>
+            {
+                options.KeyManagement.Enabled = false;
+                options.Events.RaiseFailureEvents = true;
+            })
+            .AddDeveloperSigningCredential(persistKey: false)
+            .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
+            .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
+            .AddObieDynamicClientRegistration(options =>
+            {
+                options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
+                options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
+                options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
+                options.Jwks.AllowNonPublicAddresses = true;
+                options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+                configure?.Invoke(options);
+            });
+        builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2)));
+
+        var app = builder.Build();
+        await app.Services.MigrateObieDynamicClientRegistrationDatabaseAsync();
+        await SeedResourcesAsync(app.Services);
+        app.UseIdentityServer();
+        app.MapObieDynamicClientRegistration("/register");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new DuendeLifecycleHost(app, new Uri(address + "/"));
+    }
+
+    /// <summary>The bank's API scopes and identity resources, in Duende's configuration store as a bank keeps them.</summary>
+    private static async Task SeedResourcesAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ConfigurationDbContext>();
+        context.ApiScopes.AddRange(new ApiScope("accounts").ToEntity(), new ApiScope("payments").ToEntity());
+        context.IdentityResources.Add(new IdentityResources.OpenId().ToEntity());
+        await context.SaveChangesAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,207 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+
+namespace IdentityServer.Dcr.Testing.Lifecycle;
+
+/// <summary>The main rejections of the lifecycle, on every host.</summary>
+public abstract partial class ObieLifecycleTests
+{
+    [Test]
+    public async Task Register_UnsignedJsonBody_Returns400InvalidClientMetadataAndStoresNothing()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, tpp.TransportCertificate,
+            body: "{\"redirect_uris\":[\"https://tpp.example.com/cb\"],\"grant_types\":[\"client_credentials\"]}", contentType: "application/json");
+
+        // Assert
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
+            Assert.That(json.ContainsKey("error_description"), Is.True);
+            Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Register_WithoutTransportCertificate_Returns400()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, null, body: Environment.SignedRequest(tpp));
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task Register_SoftwareStatementOfUntrustedIssuer_Returns400InvalidSoftwareStatement()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        using var rogue = new TestDirectory("Rogue Directory");
+        var claims = tpp.RegistrationClaims(rogue.IssueSoftwareStatement(tpp), LifecycleEnvironment.Audience);
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, tpp.TransportCertificate, body: tpp.Sign(claims));
+
+        // Assert
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_software_statement"));
+        });
+    }
+
+    [Test]
+    public async Task Register_ReplayedRequest_Returns400AndKeepsOneClient()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var request = Environment.SignedRequest(tpp);
+        using var first = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, tpp.TransportCertificate, body: request);
+
+        // Act
+        using var replay = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, tpp.TransportCertificate, body: request);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Token_PrivateKeyJwtClientUsingTlsClientAuth_IsRefused()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+
+        // Act
+        using var response = await RequestTlsClientAuthTokenAsync(tpp, clientId);
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ReadJsonAsync(response))["error"]!.GetValue<string>(), Is.EqualTo("invalid_client"));
+    }
+
+    [Test]
+    public async Task Token_AssertionSignedWithUnpublishedKey_IsRefused()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        using var other = TestSigningKey.CreatePs256(tpp.SigningKey.KeyId);
+
+        // Act
+        using var response = await RequestPrivateKeyJwtTokenAsync(tpp, clientId, other);
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
+    public async Task Token_KeyRotatedAtSoftwareJwksEndpoint_NewKeyIsAccepted()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        using var rotated = TestSigningKey.CreatePs256();
+        Environment.PublishJwks(tpp, tpp.SigningKey, rotated);
+
+        // Act
+        using var response = await RequestPrivateKeyJwtTokenAsync(tpp, clientId, rotated);
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Get_AnotherClientsRegistration_Returns403()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var other = Environment.NewTpp();
+        var (otherId, _) = await RegisterAsync(other);
+        var token = await TokenWithPrivateKeyJwtAsync(tpp, clientId);
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Get, ManagementUri(otherId), tpp.TransportCertificate, token);
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task Get_WithoutToken_Returns401BearerChallenge()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Get, ManagementUri(clientId), tpp.TransportCertificate);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(response.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer"));
+        });
+    }
+
+    [Test]
+    public async Task Put_SoftwareStatementOfAnotherSoftware_Returns400UnapprovedAndChangesNothing()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var token = await TokenWithPrivateKeyJwtAsync(tpp, clientId);
+        var other = Environment.NewTpp();
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Put, ManagementUri(clientId), other.TransportCertificate, token, Environment.SignedRequest(other));
+
+        // Assert
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("unapproved_software_statement"));
+            Assert.That(await Environment.CountRegistrationsAsync(other.SoftwareId), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Get_UnknownClient_Returns401AndRevokesThePresentedToken()
+    {
+        // Arrange
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var token = await TokenWithPrivateKeyJwtAsync(tpp, clientId);
+
+        // Act
+        using var unknown = await Environment.SendAsync(HttpMethod.Get, ManagementUri(Guid.NewGuid().ToString()), tpp.TransportCertificate, token);
+        using var own = await Environment.SendAsync(HttpMethod.Get, ManagementUri(clientId), tpp.TransportCertificate, token);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the presented token was revoked");
+        });
+    }
+}
