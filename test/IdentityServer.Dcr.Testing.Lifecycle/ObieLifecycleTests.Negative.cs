@@ -93,8 +93,7 @@ public abstract partial class ObieLifecycleTests
         using var response = await RequestTlsClientAuthTokenAsync(tpp, clientId);
 
         // Assert
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-        Assert.That((await ReadJsonAsync(response))["error"]!.GetValue<string>(), Is.EqualTo("invalid_client"));
+        await AssertInvalidClientAsync(response);
     }
 
     [Test]
@@ -109,7 +108,7 @@ public abstract partial class ObieLifecycleTests
         using var response = await RequestPrivateKeyJwtTokenAsync(tpp, clientId, other);
 
         // Assert
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        await AssertInvalidClientAsync(response);
     }
 
     [Test]

@@ -106,7 +106,22 @@ public abstract partial class ObieLifecycleTests
             Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
         using var refused = await RequestPrivateKeyJwtTokenAsync(tpp, clientId);
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a deleted client gets no token");
+        await AssertInvalidClientAsync(refused);
+    }
+
+    /// <summary>
+    /// A refused client authentication: <c>invalid_client</c>, with 401 or 400 (RFC 6749 section 5.2 requires 401 only
+    /// when the client authenticated with the Authorization header; servers differ otherwise).
+    /// </summary>
+    protected static async Task AssertInvalidClientAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized), json.ToJsonString());
+            Assert.That(json["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), json.ToJsonString());
+        });
     }
 
     [Test]

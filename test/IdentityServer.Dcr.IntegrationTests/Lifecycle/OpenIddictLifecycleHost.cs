@@ -1,0 +1,89 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Testing.Lifecycle;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
+
+/// <summary>
+/// A bank on OpenIddict as a bank wires it (AddOpenIddict with the server and its token endpoint), plus the OBIE lines:
+/// <c>AddDcr(...).AddOpenIddict()</c>, the PostgreSQL store and <c>MapDcr</c>. Real Kestrel over mutual TLS on 127.0.0.1.
+/// </summary>
+public sealed class OpenIddictLifecycleHost : ILifecycleHost
+{
+    private readonly WebApplication _app;
+
+    private OpenIddictLifecycleHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        RegistrationEndpoint = new Uri(baseAddress, "register");
+        TokenEndpoint = new Uri(baseAddress, "connect/token");
+    }
+
+    public Uri RegistrationEndpoint { get; }
+
+    public Uri TokenEndpoint { get; }
+
+    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment)
+    {
+        // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var baseAddress = new Uri($"https://127.0.0.1:{port}/");
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(https =>
+        {
+            https.ServerCertificate = environment.Pki.IssueServerCertificate();
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        })));
+
+        builder.Services.AddOpenIddict().AddServer(server =>
+        {
+            server.SetIssuer(baseAddress);
+            server.SetTokenEndpointUris("connect/token");
+            server.SetConfigurationEndpointUris(".well-known/openid-configuration");
+            server.AllowClientCredentialsFlow();
+            server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+            server.UseAspNetCore();
+        });
+        builder.Services.AddDcr(options =>
+        {
+            options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
+            options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
+            options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
+            options.Jwks.AllowNonPublicAddresses = true;
+            options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+        }).AddOpenIddict();
+        builder.Services.AddDcrPostgreSqlStore(environment.ConnectionString);
+        builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2)));
+
+        var app = builder.Build();
+        await app.Services.MigrateDcrDatabaseAsync();
+        await app.Services.MigrateDcrOpenIddictDatabaseAsync();
+        app.UseAuthentication();
+        app.MapDcr("/register");
+        await app.StartAsync();
+        return new OpenIddictLifecycleHost(app, baseAddress);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
