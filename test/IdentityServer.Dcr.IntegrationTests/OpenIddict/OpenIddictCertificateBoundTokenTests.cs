@@ -3,6 +3,7 @@
 
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -44,6 +45,42 @@ public sealed class OpenIddictCertificateBoundTokenTests
         // Assert
         var cnf = JsonNode.Parse(new JsonWebToken(token).GetPayloadValue<object>("cnf").ToString()!)!;
         Assert.That(cnf["x5t#S256"]!.GetValue<string>(), Is.EqualTo(Base64UrlEncoder.Encode(SHA256.HashData(tpp.TransportCertificate!.RawData))));
+    }
+
+    [Test]
+    public async Task Token_PrivateKeyJwtOverASelfSignedCertificate_IsInvalidClient()
+    {
+        // Arrange: a valid assertion, but a transport certificate that does not chain to the bank's roots.
+        var tpp = _bank.Environment.NewTpp();
+        var clientId = await _bank.RegisterAsync(tpp);
+        using var key = RSA.Create(2048);
+        using var selfSigned = new CertificateRequest(tpp.LegacyTransportSubject(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+
+        // Act
+        var (status, body) = await _bank.TokenWithAssertionAsync(certificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)status, Is.InRange(400, 401));
+            Assert.That(body["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), body.ToJsonString());
+        });
+    }
+
+    [Test]
+    public async Task Token_PrivateKeyJwtWithoutCertificate_IsInvalidClient()
+    {
+        // Arrange
+        var tpp = _bank.Environment.NewTpp();
+        var clientId = await _bank.RegisterAsync(tpp);
+
+        // Act
+        var (_, body) = await _bank.TokenWithAssertionAsync(null, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+
+        // Assert
+        Assert.That(body["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), body.ToJsonString());
     }
 
     [Test]

@@ -7,6 +7,7 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Authentication;
 using IdentityServer.Dcr.OpenIddict.Tests.TestDoubles;
+using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Testing;
 using Microsoft.Extensions.Logging.Testing;
@@ -29,6 +30,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
     private readonly FakeLogger<ValidateDcrClientAuthentication> _logger = new();
     private readonly TestPki _pki = new();
     private readonly TestSigningKey _key = TestSigningKey.CreatePs256();
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private DcrOptions _options = Registrations.Options();
 
     public void Dispose()
@@ -38,7 +40,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
     }
 
     private ValidateDcrClientAuthentication Handler()
-        => new(_store, _chains, new NoCertificateAccessor(), new TestOptionsMonitor<DcrOptions>(_options), new FakeTimeProvider(DateTimeOffset.UtcNow), _logger);
+        => new(_store, _chains, new NoCertificateAccessor(), new ClientSecretHasher(), new TestOptionsMonitor<DcrOptions>(_options), _time, _logger);
 
     private async Task<ClientRegistration> StoreAsync(ClientRegistration registration)
     {
