@@ -4,20 +4,28 @@
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Host.Development;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Dcr.Host;
 
-/// <summary>The demo host's wiring: what a bank adds to its own identity server is in <see cref="ConfigureServices"/>.</summary>
+/// <summary>
+/// The demo bank's wiring, as a bank would write it: OpenIddict as the authorization server (discovery and the token
+/// endpoint), the DCR engine with its OpenIddict plug-in (registration and management), one database for both, and
+/// mutual TLS. The OBIE profile (supported methods, algorithms, substitutions) is in appsettings.json.
+/// </summary>
 internal static class HostingExtensions
 {
     public static WebApplicationBuilder ConfigureServices(this WebApplicationBuilder builder)
     {
+        var appData = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
+        Directory.CreateDirectory(appData);
         var sandbox = builder.Configuration.GetValue<bool>("Sandbox:Enabled") && builder.Environment.IsDevelopment()
-            ? SandboxPki.LoadOrCreate(Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"))
+            ? SandboxPki.LoadOrCreate(Path.Combine(appData, "sandbox"))
             : null;
 
         // Mutual TLS: ask for a client certificate on every connection, accept any at the TLS layer, and let the
-        // engine check the chain against Dcr:Transport:TrustedRoots (so errors are RFC 7591 JSON, not TLS alerts).
+        // engine check the chain against Dcr:Transport:TrustedRoots (so errors are OAuth JSON, not TLS alerts).
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
@@ -28,60 +36,116 @@ internal static class HostingExtensions
             }
         }));
 
-        // The engine, bound from the "Dcr" section of appsettings.json: trust anchors, policy, supported values.
-        builder.Services.AddDcr(builder.Configuration.GetSection("Dcr"));
+        // The authorization server: discovery and the token endpoint (client credentials). Registered TPPs are its
+        // clients; the DCR plug-in authenticates them (private_key_jwt, tls_client_auth) from their registration.
+        var issuer = Issuer(builder.Configuration["Dcr:Issuer"]);
+        var credentials = ServerCredentials.Load(builder.Configuration, builder.Environment, appData);
+        builder.Services.AddOpenIddict().AddServer(server =>
+        {
+            server.SetIssuer(issuer);
+            server.SetConfigurationEndpointUris(".well-known/openid-configuration");
+            server.SetTokenEndpointUris("connect/token");
+            server.AllowClientCredentialsFlow();
+            server.AddSigningCertificate(credentials.Signing).AddEncryptionCertificate(credentials.Encryption);
+            server.UseAspNetCore();
+        });
+
+        // The DCR engine, bound from the "Dcr" section (trust anchors, the OBIE profile), and the OpenIddict plug-in:
+        // each registration becomes an OpenIddict application; management tokens are validated by OpenIddict.
+        builder.Services.AddDcr(builder.Configuration.GetSection("Dcr")).AddOpenIddict();
+
+        // TPPs sign registration requests for the issuer as discovery publishes it, too (with its trailing slash).
+        builder.Services.PostConfigure<DcrOptions>(options =>
+        {
+            if (!options.RequestObject.AcceptedAudiences.Contains(issuer.AbsoluteUri))
+            {
+                options.RequestObject.AcceptedAudiences.Add(issuer.AbsoluteUri);
+            }
+        });
+
+        AddStore(builder, appData);
         if (sandbox is not null)
         {
-            var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
-            builder.Services.AddSingleton(sandbox);
-            builder.Services.PostConfigure<DcrOptions>(options =>
-            {
-                options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
-                options.Transport.TrustedRoots.Add(sandbox.CertificateAuthority);
-            });
-
-            // The sandbox serves TPP JWKS itself, over its own TLS certificate.
-            builder.Services.Configure<JwksHttpHandlerOptions>(handler => handler.ConfigureHandler.Add(h =>
-                h.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
-        }
-
-        // Storage: SQLite in App_Data by default; PostgreSQL with Store:Provider=PostgreSql and ConnectionStrings:Dcr.
-        var connectionString = builder.Configuration.GetConnectionString("Dcr") ?? "Data Source=App_Data/dcr.db";
-        if (string.Equals(builder.Configuration["Store:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Services.AddDcrPostgreSqlStore(connectionString);
-        }
-        else
-        {
-            Directory.CreateDirectory(Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
-            builder.Services.AddDcrSqliteStore(connectionString);
+            AddSandbox(builder, sandbox);
         }
 
         return builder;
     }
 
-    /// <summary>Validates the configuration first (a wrong setting stops here, naming it), then applies the store's migrations.</summary>
+    /// <summary>
+    /// Validates the configuration first (a wrong setting stops here, naming it), then applies the migrations of the
+    /// DCR tables and of OpenIddict's tables, which live in the same database.
+    /// </summary>
     public static async Task InitialiseAsync(this WebApplication app)
     {
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DcrOptions>>().Value;
+        _ = app.Services.GetRequiredService<IOptions<DcrOptions>>().Value;
         await app.Services.MigrateDcrDatabaseAsync();
+        await app.Services.MigrateDcrOpenIddictDatabaseAsync();
     }
 
     public static WebApplication ConfigurePipeline(this WebApplication app)
     {
+        // OpenIddict serves discovery and the token endpoint from the authentication middleware.
+        app.UseAuthentication();
         app.MapDcr("/register");
+        var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
         {
+            discovery = "/.well-known/openid-configuration",
             registration_endpoint = "/register",
-            sandbox = app.Services.GetService<SandboxPki>() is null ? null : "/sandbox",
+            token_endpoint = "/connect/token",
+            sandbox = sandbox is null ? null : "/sandbox",
         }));
 
-        if (app.Services.GetService<SandboxPki>() is { } sandbox)
+        if (sandbox is not null)
         {
             app.MapSandbox(sandbox, app.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory");
         }
 
         return app;
+    }
+
+    private static Uri Issuer(string? configured)
+        => Uri.TryCreate(configured, UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps
+            ? issuer
+            : throw new InvalidOperationException("Dcr:Issuer must be the bank's absolute https issuer URL (for example https://localhost:5443).");
+
+    /// <summary>SQLite under App_Data by default; PostgreSQL with Store:Provider=PostgreSql and ConnectionStrings:Dcr.</summary>
+    private static void AddStore(WebApplicationBuilder builder, string appData)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Dcr");
+        if (string.Equals(builder.Configuration["Store:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Services.AddDcrPostgreSqlStore(connectionString
+                ?? throw new InvalidOperationException("Store:Provider is PostgreSql: set ConnectionStrings:Dcr."));
+            return;
+        }
+
+        // A relative SQLite file is relative to the content root, wherever the host is started from.
+        var sqlite = new SqliteConnectionStringBuilder(connectionString ?? "Data Source=App_Data/dcr.db");
+        if (sqlite.DataSource is { Length: > 0 } file && file != ":memory:" && !Path.IsPathRooted(file))
+        {
+            sqlite.DataSource = Path.Combine(builder.Environment.ContentRootPath, file);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(sqlite.DataSource) ?? appData);
+        builder.Services.AddDcrSqliteStore(sqlite.ConnectionString);
+    }
+
+    /// <summary>Development only: the sandbox directory is a trust anchor, its CA a trusted root, and it serves TPP JWKS.</summary>
+    private static void AddSandbox(WebApplicationBuilder builder, SandboxPki sandbox)
+    {
+        var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
+        builder.Services.AddSingleton(sandbox);
+        builder.Services.PostConfigure<DcrOptions>(options =>
+        {
+            options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
+            options.Transport.TrustedRoots.Add(sandbox.CertificateAuthority);
+        });
+
+        // The sandbox serves TPP JWKS itself, over its own TLS certificate.
+        builder.Services.Configure<JwksHttpHandlerOptions>(handler => handler.ConfigureHandler.Add(h =>
+            h.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
     }
 }

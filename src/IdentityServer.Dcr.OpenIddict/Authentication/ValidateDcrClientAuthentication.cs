@@ -1,14 +1,13 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.DistinguishedNames;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Logging;
+using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Validation;
@@ -26,8 +25,12 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// Authenticates a registered (DCR) client at the token endpoint by its registration, before OpenIddict's own client
 /// checks: the method it presents must be the one it registered and one the bank enables; <c>tls_client_auth</c> is
 /// checked here (chain to the bank's roots, subject DN as registered), and so are client secrets (against the
-/// registration's hash, in constant time). <c>private_key_jwt</c> assertions are then verified by OpenIddict, with
-/// the keys and relaxations of <see cref="ApplyDcrClientAssertionParameters"/>.
+/// registration's hash, with the engine's <see cref="IClientSecretHasher"/>). <c>private_key_jwt</c> assertions are
+/// then verified by OpenIddict, with the keys and relaxations of <see cref="ApplyDcrClientAssertionParameters"/>.
+/// When the bank issues certificate-bound access tokens
+/// (<see cref="RegistrationOptions.CertificateBoundAccessTokens"/>), a client of any other method must also present
+/// a transport certificate that chains to the bank's roots: OpenIddict binds the token to whatever certificate the
+/// connection carries, and a self-signed one would make the binding worthless.
 /// </summary>
 /// <remarks>
 /// Clients with no registration are left to OpenIddict untouched. For registered clients, OpenIddict's secret and
@@ -39,6 +42,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
     private readonly IClientRegistrationStore _store;
     private readonly ITransportCertificateValidator _certificates;
     private readonly IClientCertificateAccessor _certificateAccessor;
+    private readonly IClientSecretHasher _secrets;
     private readonly IOptionsMonitor<DcrOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -47,14 +51,16 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
     /// <param name="store">The registration store.</param>
     /// <param name="certificates">Checks certificate chains against the bank's roots.</param>
     /// <param name="certificateAccessor">Reads the transport certificate (connection or trusted proxy header).</param>
+    /// <param name="secrets">Verifies client secrets against the registration's hash.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ValidateDcrClientAuthentication(IClientRegistrationStore store, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
+    public ValidateDcrClientAuthentication(IClientRegistrationStore store, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
     {
         _store = store;
         _certificates = certificates;
         _certificateAccessor = certificateAccessor;
+        _secrets = secrets;
         _options = options;
         _time = time;
         _logger = logger;
@@ -111,11 +117,17 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         {
             case ClientAuthenticationMethods.TlsClientAuth:
                 await ValidateCertificateAsync(context, registration, ct).ConfigureAwait(false);
-                break;
+                return;
             case ClientAuthenticationMethods.ClientSecretBasic:
             case ClientAuthenticationMethods.ClientSecretPost:
                 ValidateSecret(context, registration);
                 break;
+        }
+
+        // Certificate-bound tokens: the certificate the token will be bound to must chain to the bank's roots.
+        if (!context.IsRejected && _options.CurrentValue.Registration.CertificateBoundAccessTokens)
+        {
+            _ = await TrustedCertificateAsync(context, registration, ct).ConfigureAwait(false);
         }
     }
 
@@ -157,23 +169,35 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
 
     private async Task ValidateCertificateAsync(ProcessAuthenticationContext context, ClientRegistration registration, CancellationToken ct)
     {
+        var certificate = await TrustedCertificateAsync(context, registration, ct).ConfigureAwait(false);
+        if (certificate is null)
+        {
+            return;
+        }
+
+        if (!SubjectMatches(certificate, registration.Metadata.TlsClientAuthSubjectDn))
+        {
+            _logger.CertificateRejected(registration.ClientId, certificate!.Thumbprint, "subject DN mismatch");
+            context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
+        }
+    }
+
+    /// <summary>The transport certificate when it chains to the bank's roots; otherwise rejects the request and returns null.</summary>
+    private async Task<X509Certificate2?> TrustedCertificateAsync(ProcessAuthenticationContext context, ClientRegistration registration, CancellationToken ct)
+    {
         var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
         var certificate = httpContext is null
             ? context.Transaction.RemoteCertificate
             : await _certificateAccessor.GetClientCertificateAsync(httpContext, ct).ConfigureAwait(false);
         var chain = await _certificates.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
-        if (!chain.Succeeded)
+        if (!chain.Succeeded || certificate is null)
         {
-            _logger.CertificateRejected(registration.ClientId, certificate?.Thumbprint, chain.Error.ErrorDescription);
-            context.Reject(Errors.InvalidClient, "The transport certificate is not trusted.");
-            return;
+            _logger.CertificateRejected(registration.ClientId, certificate?.Thumbprint, chain.Succeeded ? "no transport certificate" : chain.Error.ErrorDescription);
+            context.Reject(Errors.InvalidClient, certificate is null ? "A transport certificate is required." : "The transport certificate is not trusted.");
+            return null;
         }
 
-        if (!SubjectMatches(certificate!, registration.Metadata.TlsClientAuthSubjectDn))
-        {
-            _logger.CertificateRejected(registration.ClientId, certificate!.Thumbprint, "subject DN mismatch");
-            context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
-        }
+        return certificate;
     }
 
     private static bool SubjectMatches(X509Certificate2 certificate, string? registered)
@@ -182,10 +206,8 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
 
     private void ValidateSecret(ProcessAuthenticationContext context, ClientRegistration registration)
     {
-        var expected = registration.ClientSecretHash;
         var expired = registration.ClientSecretExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow();
-        var actual = "sha256:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(context.ClientSecret!)));
-        if (expected is null || expired || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(actual), Encoding.ASCII.GetBytes(expected)))
+        if (expired || !_secrets.Verify(context.ClientSecret!, registration.ClientSecretHash))
         {
             _logger.SecretRejected(registration.ClientId);
             context.Reject(Errors.InvalidClient, "The client secret is not valid.");

@@ -37,6 +37,7 @@ public static partial class DcrOpenIddictBuilderExtensions
             {
                 validation.UseLocalServer();
                 validation.EnableTokenEntryValidation();
+                validation.AddEventHandler(AttachManagementCertificate.Descriptor);
             });
 
         // OpenIddict's secret and certificate checks stay for other clients; registered clients are authenticated

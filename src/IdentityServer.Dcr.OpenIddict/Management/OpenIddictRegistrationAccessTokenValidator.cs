@@ -23,6 +23,11 @@ namespace IdentityServer.Dcr.OpenIddict.Management;
 /// lifetime, issuer, and the token entry (so revoked tokens and tokens of deleted clients fail), then, when the bank
 /// issues certificate-bound tokens, the <c>cnf</c> <c>x5t#S256</c> against the presented transport certificate.
 /// </summary>
+/// <remarks>
+/// The transport certificate is read first (from the connection or a trusted proxy's header, through
+/// <see cref="IClientCertificateAccessor"/>) and handed to OpenIddict's own proof-of-possession check for the
+/// duration of the call; the binding is then checked here again, so a bank that replaces the accessor keeps it.
+/// </remarks>
 public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTokenValidator
 {
     /// <summary>Creates the validator.</summary>
@@ -54,10 +59,15 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
     public virtual async Task<RegistrationAccessTokenResult> ValidateAsync(HttpContext context, string accessToken, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var certificate = await Certificates.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
         System.Security.Claims.ClaimsPrincipal principal;
         try
         {
-            principal = await Validation.ValidateAccessTokenAsync(accessToken, ct).ConfigureAwait(false);
+            // OpenIddict's own proof-of-possession check sees this request's certificate (see AttachManagementCertificate).
+            using (ManagementCertificateScope.Enter(certificate))
+            {
+                principal = await Validation.ValidateAccessTokenAsync(accessToken, ct).ConfigureAwait(false);
+            }
         }
         catch (OpenIddictExceptions.ProtocolException exception)
         {
@@ -74,7 +84,6 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
         var confirmation = principal.GetClaim(Claims.Confirmation);
         if (Options.CurrentValue.Registration.CertificateBoundAccessTokens || confirmation is not null)
         {
-            var certificate = await Certificates.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
             var expected = confirmation is null ? null : (JsonNode.Parse(confirmation) as JsonObject)?["x5t#S256"]?.GetValue<string>();
             var actual = certificate is null ? null : Base64UrlEncoder.Encode(SHA256.HashData(certificate.RawData));
             if (expected is null || actual is null

@@ -74,6 +74,7 @@ public static class DcrServiceCollectionExtensions
         services.TryAddTransient<ISoftwareStatementValidator, SoftwareStatementValidator>();
         services.TryAddTransient<IRequestObjectValidator, RequestObjectValidator>();
         services.TryAddTransient<IClientMetadataValidator, ClientMetadataValidator>();
+        services.TryAddSingleton<IClientSecretHasher, ClientSecretHasher>();
         services.TryAddTransient<IRegistrationProcessor, RegistrationProcessor>();
         services.TryAddTransient<IRegistrationResponseGenerator, RegistrationResponseGenerator>();
         services.TryAddTransient<IRegistrationService, RegistrationService>();

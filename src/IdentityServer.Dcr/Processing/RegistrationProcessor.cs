@@ -2,7 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Security.Cryptography;
-using System.Text;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Models;
@@ -22,13 +21,16 @@ public class RegistrationProcessor : IRegistrationProcessor
     /// <param name="options">The engine options.</param>
     /// <param name="store">The registration store.</param>
     /// <param name="timeProvider">The clock.</param>
+    /// <param name="secretHasher">Hashes the client secrets issued (the token endpoint verifies them with the same service).</param>
     /// <param name="logger">The logger.</param>
-    public RegistrationProcessor(IOptionsMonitor<DcrOptions> options, IClientRegistrationStore store, TimeProvider timeProvider, ILogger<RegistrationProcessor> logger)
+    public RegistrationProcessor(IOptionsMonitor<DcrOptions> options, IClientRegistrationStore store, TimeProvider timeProvider, IClientSecretHasher secretHasher, ILogger<RegistrationProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(secretHasher);
         Options = options;
         Store = store;
         TimeProvider = timeProvider;
+        SecretHasher = secretHasher;
         Logger = logger;
     }
 
@@ -40,6 +42,9 @@ public class RegistrationProcessor : IRegistrationProcessor
 
     /// <summary>The clock.</summary>
     protected TimeProvider TimeProvider { get; }
+
+    /// <summary>Hashes client secrets for storage.</summary>
+    protected IClientSecretHasher SecretHasher { get; }
 
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
@@ -77,7 +82,7 @@ public class RegistrationProcessor : IRegistrationProcessor
             Metadata = metadata,
             SoftwareStatement = ssa.Jwt,
             SoftwareStatementClaims = ssa.Claims.GetRawText(),
-            ClientSecretHash = secret is null ? null : HashSecret(secret),
+            ClientSecretHash = secret is null ? null : SecretHasher.Hash(secret),
             ClientSecretExpiresAt = secretExpiresAt,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
@@ -159,15 +164,6 @@ public class RegistrationProcessor : IRegistrationProcessor
     /// <returns>The secret.</returns>
     protected virtual string CreateClientSecret()
         => Convert.ToBase64String(RandomNumberGenerator.GetBytes(27)).Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Hashes a client secret for storage: <c>sha256:</c> and the base64 SHA-256 digest (the secret has 216 bits of entropy).</summary>
-    /// <param name="secret">The secret.</param>
-    /// <returns>The hash.</returns>
-    protected virtual string HashSecret(string secret)
-    {
-        ArgumentNullException.ThrowIfNull(secret);
-        return "sha256:" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-    }
 
     private static readonly DcrError DuplicateError = DcrError.InvalidClientMetadata(
         "This software is already registered with this bank; update the existing client (PUT) instead of registering again.");

@@ -26,23 +26,29 @@ public sealed class OpenIddictBank : IAsyncDisposable
 
     public Uri TokenEndpoint => new(Issuer, "/connect/token");
 
-    public static async Task<OpenIddictBank> StartAsync(Action<DcrOptions>? configure = null)
+    /// <summary>Starts a bank.</summary>
+    /// <param name="configure">Changes the engine options.</param>
+    /// <param name="server">Changes OpenIddict's server options (token lifetimes, encryption) after the bank's own.</param>
+    /// <param name="sqliteConnectionString">Runs the bank on this SQLite database instead of a fresh PostgreSQL one.</param>
+    public static async Task<OpenIddictBank> StartAsync(Action<DcrOptions>? configure = null, Action<OpenIddictServerBuilder>? server = null, string? sqliteConnectionString = null)
     {
         var port = FreePort();
         var issuer = $"https://127.0.0.1:{port}/";
         var environment = await RegistrationEnvironment.StartAsync(
             configure: configure,
+            sqliteConnectionString: sqliteConnectionString,
             port: port,
             configureServices: services =>
             {
-                services.AddOpenIddict().AddServer(server =>
+                services.AddOpenIddict().AddServer(options =>
                 {
-                    server.SetIssuer(issuer);
-                    server.SetTokenEndpointUris("connect/token");
-                    server.SetConfigurationEndpointUris(".well-known/openid-configuration");
-                    server.AllowClientCredentialsFlow();
-                    server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
-                    server.UseAspNetCore();
+                    options.SetIssuer(issuer);
+                    options.SetTokenEndpointUris("connect/token");
+                    options.SetConfigurationEndpointUris(".well-known/openid-configuration");
+                    options.AllowClientCredentialsFlow();
+                    options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+                    options.UseAspNetCore();
+                    server?.Invoke(options);
                 });
                 services.AddDcr().AddOpenIddict();
             },

@@ -43,7 +43,8 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true, Action<IServiceCollection>? configureServices = null, Func<WebApplication, Task>? configureApp = null, int port = 0)
+    /// <summary>Starts the environment on a fresh PostgreSQL database (or <paramref name="connectionString"/>), or on SQLite when <paramref name="sqliteConnectionString"/> is given.</summary>
+    public static async Task<RegistrationEnvironment> StartAsync(Action<DcrOptions>? configure = null, string? connectionString = null, bool migrate = true, Action<IServiceCollection>? configureServices = null, Func<WebApplication, Task>? configureApp = null, int port = 0, string? sqliteConnectionString = null)
     {
         var pki = new TestPki();
         var directory = new TestDirectory();
@@ -51,7 +52,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
         await jwks.StartAsync();
         jwks.Serve("directory.jwks", directory.Jwks);
 
-        connectionString ??= await PostgreSqlTestServer.CreateDatabaseAsync();
+        connectionString ??= sqliteConnectionString ?? await PostgreSqlTestServer.CreateDatabaseAsync();
         var host = new DcrTestHost
         {
             ServerCertificate = pki.IssueServerCertificate(),
@@ -70,7 +71,15 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
             },
             ConfigureServices = services =>
             {
-                services.AddDcrPostgreSqlStore(connectionString, o => o.CommandTimeout = TimeSpan.FromSeconds(5));
+                if (sqliteConnectionString is null)
+                {
+                    services.AddDcrPostgreSqlStore(connectionString, o => o.CommandTimeout = TimeSpan.FromSeconds(5));
+                }
+                else
+                {
+                    services.AddDcrSqliteStore(sqliteConnectionString);
+                }
+
                 services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
                     handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => pki.IsIssuedHere(certificate as X509Certificate2)));
                 configureServices?.Invoke(services);

@@ -144,6 +144,29 @@ public sealed class OpenIddictTokenEndpointTests
         AssertInvalidClient(await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey)));
     }
 
+    [TestCase("client_secret_basic")]
+    [TestCase("client_secret_post")]
+    public async Task Register_SecretMethodNotEnabled_IsRefused(string method)
+    {
+        // Arrange
+        var tpp = _bank.Environment.NewTpp();
+
+        // Act
+        using var response = await _bank.Environment.PostAsync(tpp.TransportCertificate, _bank.Environment.SignedRequest(tpp, c =>
+        {
+            c["token_endpoint_auth_method"] = method;
+            c.Remove("token_endpoint_auth_signing_alg");
+        }));
+
+        // Assert
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
+        });
+    }
+
     [Test]
     public async Task Management_TokenOfAnotherClient_Returns403()
     {

@@ -88,11 +88,15 @@ public sealed class CommandLineTests
     [Test]
     public async Task Token_NoDiscoveryDocument_AsksForTokenEndpoint()
     {
-        // Arrange
+        // Arrange: no saved token endpoint, and a bank URL that publishes no discovery document.
         var dir = await RegisteredAsync();
+        var store = new StateStore(dir);
+        var state = store.Load();
+        state.TokenEndpoint = null;
+        store.Save(state);
 
         // Act
-        var token = await RunAsync("token", "--dir", dir, "--insecure");
+        var token = await RunAsync("token", "--dir", dir, "--insecure", "--bank", _host.Url + "/sandbox");
 
         // Assert
         AssertCleanFailure(token, "no token endpoint");

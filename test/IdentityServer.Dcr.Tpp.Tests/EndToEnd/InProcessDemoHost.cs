@@ -1,6 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Net;
+using System.Net.Sockets;
 using IdentityServer.Dcr.Host;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,8 +15,9 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 
 /// <summary>
 /// The demo host (host/IdentityServer.Dcr.Host), built the way its Program.cs builds it, in the Development
-/// environment with its own appsettings, listening with Kestrel over TLS on 127.0.0.1 and a free port; its content
-/// root (App_Data: the sandbox PKI and the SQLite database) is a temporary directory.
+/// environment with its own appsettings, listening with Kestrel over TLS on 127.0.0.1 and a free port, which is also
+/// its issuer (so discovery names reachable endpoints); its content root (App_Data: the sandbox PKI, the token
+/// credentials and the SQLite database) is a temporary directory.
 /// </summary>
 internal sealed class InProcessDemoHost : IAsyncDisposable
 {
@@ -37,6 +40,7 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     public static async Task<InProcessDemoHost> StartAsync()
     {
         var contentRoot = new TempDirectory();
+        var url = $"https://127.0.0.1:{FreePort()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Development,
@@ -50,16 +54,26 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot.Path, "App_Data", "dcr.db")}",
+                ["Dcr:Issuer"] = url,
             });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("https://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.ConfigureServices();
 
         var app = builder.Build();
         await app.InitialiseAsync();
         app.ConfigurePipeline();
         await app.StartAsync();
-        return new InProcessDemoHost(app, contentRoot, app.Urls.Single().TrimEnd('/'));
+        return new InProcessDemoHost(app, contentRoot, url);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     public async ValueTask DisposeAsync()

@@ -42,7 +42,7 @@ public sealed class SandboxRegistrationTests
             Assert.That(state.ClientId, Is.Not.Null.And.EqualTo(JsonFields.Text(registration, "client_id")));
             Assert.That(Guid.TryParse(state.ClientId, out _), Is.True, "the demo host issues UUIDs");
             Assert.That(state.TokenEndpointAuthMethod, Is.EqualTo(AuthMethods.PrivateKeyJwt));
-            Assert.That(state.RegistrationEndpoint, Is.EqualTo(_host.Url + "/register"), "no discovery yet: the fallback");
+            Assert.That(state.RegistrationEndpoint, Is.EqualTo(_host.Url + "/register"), "from discovery");
             Assert.That(JsonFields.Text(registration, "software_id"), Is.EqualTo(state.SoftwareId));
             Assert.That(console.Error.ToString(), Does.Not.Contain("error:"));
         });
@@ -106,9 +106,9 @@ public sealed class SandboxRegistrationTests
         await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
         await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
 
-        // Act / Assert: the default audience is the bank URL, which the demo configuration does not list for 127.0.0.1.
+        // Act / Assert: an audience the demo configuration does not accept (the default, the discovery issuer, is accepted).
         Assert.That(
-            () => new RegisterCommand(context).RunAsync(new RegisterOptions(), CancellationToken.None),
+            () => new RegisterCommand(context).RunAsync(new RegisterOptions { Audience = "https://another-bank.example.com" }, CancellationToken.None),
             Throws.TypeOf<TppException>().With.Message.Contains("400 Bad Request: invalid_client_metadata"));
         Assert.That(context.Store.Load().ClientId, Is.Null);
     }

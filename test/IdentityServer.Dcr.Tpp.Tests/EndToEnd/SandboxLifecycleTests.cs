@@ -1,0 +1,66 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.Tpp.Commands;
+using IdentityServer.Dcr.Tpp.Registration;
+using IdentityServer.Dcr.Tpp.State;
+using IdentityServer.Dcr.Tpp.Tests.TestDoubles;
+
+namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
+
+/// <summary>
+/// The whole OBIE lifecycle through the command classes against the demo host in-process (a bank on OpenIddict with
+/// certificate-bound tokens): register, token, get, update, delete, then get with the deleted client's token.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class SandboxLifecycleTests
+{
+    private InProcessDemoHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHostAsync() => _host = await InProcessDemoHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopHostAsync() => await _host.DisposeAsync();
+
+    [TestCase(AuthMethods.PrivateKeyJwt, "PS256")]
+    [TestCase(AuthMethods.PrivateKeyJwt, "ES256")]
+    [TestCase(AuthMethods.TlsClientAuth, "PS256")]
+    public async Task Lifecycle_RegisterTokenGetUpdateDelete_ThenGetWithOldTokenIs401(string authMethod, string algorithm)
+    {
+        // Arrange
+        using var directory = new TempDirectory();
+        var console = new CapturedConsole();
+        var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
+        await new InitCommand(context).RunAsync(new InitOptions { Algorithm = algorithm }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = _host.Url, AuthMethod = authMethod }, CancellationToken.None);
+
+        // Act
+        var token = await new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None);
+        await new GetCommand(context).RunAsync(new ClientOptions(), CancellationToken.None);
+        await new UpdateCommand(context).RunAsync(new RegisterOptions { Scope = "openid accounts" }, CancellationToken.None);
+        var updated = context.Store.Load();
+        await new DeleteCommand(context).RunAsync(new ClientOptions(), CancellationToken.None);
+        var afterDelete = context.Store.Load();
+        context.Store.Save(updated); // the deleted client's id and token, as a stale copy of the state would hold them
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(token, Is.Not.Empty);
+            Assert.That(updated.TokenEndpoint, Is.EqualTo(_host.Url + "/connect/token"), "from discovery");
+            Assert.That(updated.AccessToken, Is.EqualTo(token), "the token survives the update and is reused");
+            Assert.That(JsonFields.Text(updated.Registration, "scope"), Is.EqualTo("openid accounts"));
+            Assert.That(JsonFields.Text(updated.Registration, "token_endpoint_auth_method"), Is.EqualTo(authMethod));
+            Assert.That(console.Out.ToString(), Does.Contain("200 OK: the registration of client " + updated.ClientId));
+            Assert.That(console.Out.ToString(), Does.Contain("Updated: 200 OK"));
+            Assert.That(console.Out.ToString(), Does.Contain($"204 No Content: client {updated.ClientId} deleted"));
+            Assert.That(afterDelete.ClientId, Is.Null);
+        });
+        Assert.That(
+            () => new GetCommand(context).RunAsync(new ClientOptions(), CancellationToken.None),
+            Throws.TypeOf<TppException>().With.Message.Contains("401 Unauthorized").And.Message.Contains("invalid_token"));
+    }
+}
