@@ -32,9 +32,13 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
     private DuendeLifecycleHost(WebApplication app, Uri baseAddress)
     {
         _app = app;
+        BaseAddress = baseAddress;
         RegistrationEndpoint = new Uri(baseAddress, "register");
         TokenEndpoint = new Uri(baseAddress, "connect/token");
     }
+
+    /// <summary>The bank's origin, with a trailing slash (Duende's issuer is this without it).</summary>
+    public Uri BaseAddress { get; }
 
     public Uri RegistrationEndpoint { get; }
 
@@ -42,7 +46,11 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<DuendeLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
+    /// <summary>Starts the bank.</summary>
+    /// <param name="environment">The shared lifecycle environment.</param>
+    /// <param name="configure">Changes the engine options after the suite's.</param>
+    /// <param name="identityServer">Adds to Duende's builder as a bank would (a client cache, an event sink, ...).</param>
+    public static async Task<DuendeLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Action<IIdentityServerBuilder>? identityServer = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,23 +62,25 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
         })));
 
         var connectionString = environment.ConnectionString;
-        builder.Services.AddIdentityServer(options =>
+        var identityServerBuilder = builder.Services.AddIdentityServer(options =>
             {
                 options.KeyManagement.Enabled = false;
                 options.Events.RaiseFailureEvents = true;
+                options.Events.RaiseSuccessEvents = true;
             })
             .AddDeveloperSigningCredential(persistKey: false)
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
-            .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
-            .AddObieDynamicClientRegistration(options =>
-            {
-                options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
-                options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
-                options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
-                options.Jwks.AllowNonPublicAddresses = true;
-                options.Jwks.MinRefreshInterval = TimeSpan.Zero;
-                configure?.Invoke(options);
-            });
+            .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)));
+        identityServer?.Invoke(identityServerBuilder);
+        identityServerBuilder.AddObieDynamicClientRegistration(options =>
+        {
+            options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
+            options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
+            options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
+            options.Jwks.AllowNonPublicAddresses = true;
+            options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+            configure?.Invoke(options);
+        });
         builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2)));
 

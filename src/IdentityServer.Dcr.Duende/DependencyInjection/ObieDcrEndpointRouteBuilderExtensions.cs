@@ -17,7 +17,7 @@ public static class ObieDcrEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST {path}</c> (a signed registration, through Duende's validator, processor and response generator) and
     /// <c>GET</c>, <c>PUT</c>, <c>DELETE {path}/{ClientId}</c> (management: mutual TLS plus an access token from Duende's
-    /// token endpoint). Requires <c>AddObieDynamicClientRegistration</c>; the host must ask for client certificates
+    /// token endpoint). Discovery publishes the path as <c>registration_endpoint</c>. Requires <c>AddObieDynamicClientRegistration</c>; the host must ask for client certificates
     /// (Kestrel <c>ClientCertificateMode.AllowCertificate</c>), as the engine checks them itself.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
@@ -29,7 +29,7 @@ public static class ObieDcrEndpointRouteBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(path);
         var group = endpoints.MapGroup(path);
         group.MapPost(string.Empty, ObieRegistrationEndpoint.HandlePostAsync)
-            .WithName("IdentityServer.Dcr.Duende.Register")
+            .WithName(ObieRegistrationEndpoint.EndpointName)
             .WithDisplayName("OBIE DCR on Duende: register a client");
         group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
             .WithDisplayName("OBIE DCR on Duende: read a registration");

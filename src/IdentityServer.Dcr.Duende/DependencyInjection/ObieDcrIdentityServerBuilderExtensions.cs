@@ -8,11 +8,13 @@ using Duende.IdentityServer.Configuration.RequestProcessing;
 using Duende.IdentityServer.Configuration.ResponseGeneration;
 using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
 using Duende.IdentityServer.EntityFramework.Options;
+using Duende.IdentityServer.ResponseHandling;
 using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.ClientAuthentication;
+using IdentityServer.Dcr.Duende.Discovery;
 using IdentityServer.Dcr.Duende.Management;
 using IdentityServer.Dcr.Duende.Registration;
 using IdentityServer.Dcr.Duende.RequestProcessing;
@@ -64,7 +66,8 @@ public static class ObieDcrIdentityServerBuilderExtensions
     /// and response generator; the engine's registration store in the database of Duende's configuration store (unless a
     /// DCR store was added before); the management token validator and revoker; and client authentication for
     /// registered TPPs (<c>private_key_jwt</c> with keys from <c>jwks_uri</c>, <c>tls_client_auth</c> by normalised
-    /// subject name, the registered method enforced).
+    /// subject name, the registered method enforced); and the engine's registration metadata in Duende's discovery
+    /// document.
     /// </summary>
     private static void AddObieDynamicClientRegistrationCore(this IIdentityServerBuilder builder)
     {
@@ -97,6 +100,23 @@ public static class ObieDcrIdentityServerBuilderExtensions
         services.TryAddTransient<PrivateKeyJwtSecretValidator>();
         services.TryAddTransient<ClientSecretValidator>();
         services.Replace(ServiceDescriptor.Transient<IClientSecretValidator, ObieClientSecretValidator>());
+
+        ReplaceDuendeDefault<IDiscoveryResponseGenerator, DiscoveryResponseGenerator, ObieDiscoveryResponseGenerator>(services);
+    }
+
+    /// <summary>
+    /// Replaces Duende's default implementation of <typeparamref name="TService"/> with the OBIE one; a bank that
+    /// registered its own keeps it (and derives it from the OBIE class to keep the OBIE behaviour).
+    /// </summary>
+    private static void ReplaceDuendeDefault<TService, TDuende, TObie>(IServiceCollection services)
+        where TService : class
+        where TObie : class, TService
+    {
+        var current = services.LastOrDefault(d => d.ServiceType == typeof(TService));
+        if (current is null || current.ImplementationType == typeof(TDuende))
+        {
+            services.Replace(ServiceDescriptor.Transient<TService, TObie>());
+        }
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ namespace IdentityServer.Dcr.Duende.Endpoints;
 /// </summary>
 internal static class ObieRegistrationEndpoint
 {
+    /// <summary>The endpoint name of <c>POST {path}</c>; discovery finds the path by it.</summary>
+    public const string EndpointName = "IdentityServer.Dcr.Duende.Register";
+
     public static async Task HandlePostAsync(HttpContext context)
     {
         var services = context.RequestServices;

@@ -51,4 +51,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1722, EventName = nameof(ManagementTokenInvalid), Level = LogLevel.Debug,
         Message = "Management access token refused by Duende's token validator: {Error}.")]
     public static partial void ManagementTokenInvalid(this ILogger logger, string? error);
+
+    [LoggerMessage(EventId = 1730, EventName = nameof(RegistrationEndpointNotMapped), Level = LogLevel.Debug,
+        Message = "The OBIE registration endpoint is not mapped (MapObieDynamicClientRegistration): discovery is Duende's own.")]
+    public static partial void RegistrationEndpointNotMapped(this ILogger logger);
 }
