@@ -15,6 +15,9 @@ public static class ObieClientProperties
     /// <summary>The registered <c>token_endpoint_auth_signing_alg</c> (<c>private_key_jwt</c> only).</summary>
     public const string TokenEndpointAuthSigningAlg = "obie_token_endpoint_auth_signing_alg";
 
+    /// <summary>The registered <c>request_object_signing_alg</c>, when the client registered one: request objects must use it.</summary>
+    public const string RequestObjectSigningAlg = "obie_request_object_signing_alg";
+
     /// <summary>The software statement's <c>software_id</c>.</summary>
     public const string SoftwareId = "obie_software_id";
 

@@ -40,6 +40,18 @@ internal static partial class Log
         Message = "Client certificate {Thumbprint} refused for tls_client_auth: {Reason}.")]
     public static partial void CertificateRefused(this ILogger logger, string thumbprint, string reason);
 
+    [LoggerMessage(EventId = 1715, EventName = nameof(RequestObjectAlgorithmRefused), Level = LogLevel.Warning,
+        Message = "Request object of client {ClientId} signed with {Algorithm}, which the client did not register: refused.")]
+    public static partial void RequestObjectAlgorithmRefused(this ILogger logger, string clientId, string? algorithm);
+
+    [LoggerMessage(EventId = 1716, EventName = nameof(RequestObjectKeyNotFound), Level = LogLevel.Warning,
+        Message = "No key {KeyId} for a request object of client {ClientId} at its jwks_uri {JwksUri}: {Reason}.")]
+    public static partial void RequestObjectKeyNotFound(this ILogger logger, string clientId, string? keyId, string jwksUri, string reason);
+
+    [LoggerMessage(EventId = 1717, EventName = nameof(RequestObjectKeysUnavailable), Level = LogLevel.Error,
+        Message = "The client's jwks_uri {JwksUri} could not be read for a request object.")]
+    public static partial void RequestObjectKeysUnavailable(this ILogger logger, string jwksUri, Exception exception);
+
     [LoggerMessage(EventId = 1720, EventName = nameof(AccessTokenRevoked), Level = LogLevel.Information,
         Message = "Access token of client {ClientId} revoked (kind: {Kind}).")]
     public static partial void AccessTokenRevoked(this ILogger logger, string? clientId, string kind);

@@ -187,7 +187,8 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
     /// Credentials, by registered <c>token_endpoint_auth_method</c>: <c>private_key_jwt</c> gets a
     /// <see cref="ObieSecretTypes.JwksUri"/> secret (the SSA's <c>software_jwks_endpoint</c>); <c>tls_client_auth</c> an
     /// <see cref="ObieSecretTypes.X509SubjectDistinguishedName"/> secret; shared-secret methods get theirs from the
-    /// request processor. The method (and signing algorithm) is recorded in <see cref="Client.Properties"/>.
+    /// request processor. The method (and signing algorithm), and the request object signing algorithm, are recorded in
+    /// <see cref="Client.Properties"/>.
     /// </summary>
     /// <param name="context">The registration context.</param>
     /// <returns>Success, or an error when the method's key material is missing.</returns>
@@ -200,6 +201,11 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         if (metadata.TokenEndpointAuthSigningAlg is { } algorithm)
         {
             client.Properties[ObieClientProperties.TokenEndpointAuthSigningAlg] = algorithm;
+        }
+
+        if (metadata.RequestObjectSigningAlg is { } requestObjectAlgorithm)
+        {
+            client.Properties[ObieClientProperties.RequestObjectSigningAlg] = requestObjectAlgorithm;
         }
 
         var ssa = ((ObieDynamicClientRegistrationContext)context).Dcr.SoftwareStatement!;
