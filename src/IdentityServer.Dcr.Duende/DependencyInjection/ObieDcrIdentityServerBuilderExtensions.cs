@@ -66,8 +66,8 @@ public static class ObieDcrIdentityServerBuilderExtensions
     /// and response generator; the engine's registration store in the database of Duende's configuration store (unless a
     /// DCR store was added before); the management token validator and revoker; and client authentication for
     /// registered TPPs (<c>private_key_jwt</c> with keys from <c>jwks_uri</c>, <c>tls_client_auth</c> by normalised
-    /// subject name, the registered method enforced); TPP keys from <c>jwks_uri</c> for request objects; and the
-    /// engine's registration metadata in Duende's discovery document.
+    /// subject name, the registered method enforced before any secret validator runs); TPP keys from <c>jwks_uri</c> for
+    /// request objects; and the engine's registration metadata in Duende's discovery document.
     /// </summary>
     private static void AddObieDynamicClientRegistrationCore(this IIdentityServerBuilder builder)
     {
@@ -98,8 +98,8 @@ public static class ObieDcrIdentityServerBuilderExtensions
         builder.AddSecretValidator<JwksUriSecretValidator>();
         builder.AddSecretValidator<DistinguishedNameSecretValidator>();
         services.TryAddTransient<PrivateKeyJwtSecretValidator>();
-        services.TryAddTransient<ClientSecretValidator>();
-        services.Replace(ServiceDescriptor.Transient<IClientSecretValidator, ObieClientSecretValidator>());
+        services.TryAddTransient<SecretValidator>();
+        services.Replace(ServiceDescriptor.Transient<ISecretsListValidator, ObieSecretsListValidator>());
 
         ReplaceDuendeDefault<IJwtRequestValidator, JwtRequestValidator, ObieJwtRequestValidator>(services);
         ReplaceDuendeDefault<IDiscoveryResponseGenerator, DiscoveryResponseGenerator, ObieDiscoveryResponseGenerator>(services);
