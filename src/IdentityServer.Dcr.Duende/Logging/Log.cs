@@ -20,6 +20,10 @@ internal static partial class Log
         Message = "Duende client {ClientId} removed in the registration transaction ({Count} row(s)).")]
     public static partial void DuendeClientRemoved(this ILogger logger, string clientId, int count);
 
+    [LoggerMessage(EventId = 1703, EventName = nameof(DuendeClientEvicted), Level = LogLevel.Debug,
+        Message = "Duende client {ClientId} evicted from Duende's client cache after it was {Change}.")]
+    public static partial void DuendeClientEvicted(this ILogger logger, string clientId, string change);
+
     [LoggerMessage(EventId = 1710, EventName = nameof(AuthMethodMismatch), Level = LogLevel.Information,
         Message = "Client {ClientId} is registered for {Registered} but authenticated with {Presented}: refused.")]
     public static partial void AuthMethodMismatch(this ILogger logger, string clientId, string registered, string presented);

@@ -6,6 +6,7 @@ using Duende.IdentityServer.EntityFramework.DbContexts;
 using Duende.IdentityServer.EntityFramework.Mappers;
 using Duende.IdentityServer.EntityFramework.Options;
 using Duende.IdentityServer.Models;
+using Duende.IdentityServer.Services;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.EntityFramework;
 using IdentityServer.Dcr.EntityFramework.Stores;
@@ -72,18 +73,59 @@ public class DuendeClientRegistrationStore
     /// <param name="client">The new Duende client.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    public virtual Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Client client, CancellationToken ct)
+    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Client client, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return Registrations.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, (context, token) => WriteClientAsync(context, client, replace: true, token), ct);
+        var result = await Registrations.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, (context, token) => WriteClientAsync(context, client, replace: true, token), ct).ConfigureAwait(false);
+        if (result == StoreWriteResult.Success)
+        {
+            await EvictAsync(client.ClientId, "updated").ConfigureAwait(false);
+        }
+
+        return result;
     }
 
     /// <summary>Deletes a registration and its Duende client, atomically.</summary>
     /// <param name="clientId">The client identifier.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns><see langword="true"/> when a registration was deleted.</returns>
-    public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct)
-        => Registrations.DeleteAsync(clientId, (context, token) => RemoveClientAsync(context, clientId, token), ct);
+    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    {
+        var deleted = await Registrations.DeleteAsync(clientId, (context, token) => RemoveClientAsync(context, clientId, token), ct).ConfigureAwait(false);
+        if (deleted)
+        {
+            await EvictAsync(clientId, "deleted").ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Removes the client from Duende's client cache (<see cref="ICache{T}"/> of <see cref="Client"/>, used by
+    /// <c>CachingClientStore</c> when the bank calls <c>AddConfigurationStoreCache</c> or <c>AddClientStoreCache</c>),
+    /// after the transaction committed, so the next lookup reads the new state: a deleted client's tokens are refused
+    /// and an updated client's scopes and keys apply at once, not when the cache entry expires.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="change">What happened to the client, for the log.</param>
+    /// <returns>A task.</returns>
+    /// <remarks>
+    /// Without a cache there is nothing to do. A cache local to each node (Duende's default, on <c>IMemoryCache</c>) is
+    /// evicted on this node only; banks running several nodes register an <see cref="ICache{T}"/> on a distributed cache
+    /// or keep <c>Caching.ClientStoreExpiration</c> short.
+    /// </remarks>
+    protected virtual async Task EvictAsync(string clientId, string change)
+    {
+        var scope = Scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            if (scope.ServiceProvider.GetService<ICache<Client>>() is { } cache)
+            {
+                await cache.RemoveAsync(clientId).ConfigureAwait(false);
+                Logger.DuendeClientEvicted(clientId, change);
+            }
+        }
+    }
 
     /// <summary>Writes the Duende client on the registration store's connection and transaction.</summary>
     /// <param name="registrations">The registration store's context, inside its transaction.</param>

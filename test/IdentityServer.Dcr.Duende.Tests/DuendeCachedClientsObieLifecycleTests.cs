@@ -1,0 +1,16 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.Testing.Lifecycle;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Dcr.Duende.Tests;
+
+/// <summary>The OBIE lifecycle suite on the Duende plug-in, with Duende's client store cache on (<c>AddConfigurationStoreCache</c>).</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+        => await DuendeLifecycleHost.StartAsync(environment, identityServer: identityServer => identityServer.AddConfigurationStoreCache());
+}
