@@ -61,7 +61,12 @@ public class JwksUriSecretValidator : ISecretValidator
             .ToList();
         if (locations.Count == 0)
         {
-            return fail;
+            // A client with keys in its own secrets (not registered through DCR): Duende's validator, unchanged. It is
+            // called only from here (see AddObieDynamicClientRegistration), so it never runs, and logs, for clients
+            // whose keys live at a JWKS URI.
+            return secrets.Any(s => s.Type is IdentityServerConstants.SecretTypes.JsonWebKey or IdentityServerConstants.SecretTypes.X509CertificateBase64)
+                ? await PrivateKeyJwt.ValidateAsync(secrets, parsedSecret).ConfigureAwait(false)
+                : fail;
         }
 
         string? keyId;

@@ -93,7 +93,11 @@ public static class ObieDcrIdentityServerBuilderExtensions
         services.TryAddTransient<IRegistrationAccessTokenValidator, DuendeRegistrationAccessTokenValidator>();
         services.TryAddTransient<IClientTokenRevoker, DuendeClientTokenRevoker>();
 
-        builder.AddJwtBearerClientAuthentication();
+        // Client assertions: Duende's parser, and one validator for every client (JwksUriSecretValidator resolves the
+        // keys of DCR clients at their software_jwks_endpoint and hands other clients' to Duende's validator). Duende's
+        // validator is not registered on its own, so it does not run (and log an error) for clients it cannot serve.
+        builder.AddSecretParser<JwtBearerClientAssertionSecretParser>();
+        RemoveSecretValidator<PrivateKeyJwtSecretValidator>(services);
         builder.AddMutualTlsSecretValidators();
         builder.AddSecretValidator<JwksUriSecretValidator>();
         builder.AddSecretValidator<DistinguishedNameSecretValidator>();
@@ -103,6 +107,14 @@ public static class ObieDcrIdentityServerBuilderExtensions
 
         ReplaceDuendeDefault<IJwtRequestValidator, JwtRequestValidator, ObieJwtRequestValidator>(services);
         ReplaceDuendeDefault<IDiscoveryResponseGenerator, DiscoveryResponseGenerator, ObieDiscoveryResponseGenerator>(services);
+    }
+
+    private static void RemoveSecretValidator<T>(IServiceCollection services)
+    {
+        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(ISecretValidator) && d.ImplementationType == typeof(T)).ToList())
+        {
+            services.Remove(descriptor);
+        }
     }
 
     /// <summary>
