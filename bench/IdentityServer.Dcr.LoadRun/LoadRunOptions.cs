@@ -18,6 +18,7 @@ public sealed class LoadRunOptions
           --key-pool P           RSA keys shared by the TPPs' certificates and signing keys (default 32; key generation is slow)
           --skip-peer            do not run node oidc-provider
           --host-dll PATH        use this built host instead of building host/IdentityServer.Dcr.Host in Release
+          --host-env KEY=VALUE   an extra environment variable for the host (repeatable; experiments such as DOTNET_gcServer=0)
           --quiet-threshold F    before each server, wait until other processes use less than F of the CPUs (default 0.25)
           --quiet-wait S         ... for at most S seconds, then run anyway and say so (default 180)
           --request-timeout S    per-request time-out (default 30)
@@ -39,6 +40,8 @@ public sealed class LoadRunOptions
     public bool SkipPeer { get; private set; }
 
     public string? HostDll { get; private set; }
+
+    public IDictionary<string, string> HostEnvironment { get; } = new Dictionary<string, string>();
 
     public double QuietThreshold { get; private set; } = 0.25;
 
@@ -65,6 +68,10 @@ public sealed class LoadRunOptions
                 case "--key-pool": options.KeyPool = NextInt(1); break;
                 case "--skip-peer": options.SkipPeer = true; break;
                 case "--host-dll": options.HostDll = Path.GetFullPath(Next()); break;
+                case "--host-env":
+                    var pair = Next().Split('=', 2);
+                    options.HostEnvironment[pair[0]] = pair.Length == 2 ? pair[1] : throw new ArgumentException("--host-env takes KEY=VALUE.");
+                    break;
                 case "--quiet-threshold": options.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--quiet-wait": options.QuietWait = TimeSpan.FromSeconds(NextInt(0)); break;
                 case "--request-timeout": options.RequestTimeout = TimeSpan.FromSeconds(NextInt(1)); break;

@@ -81,6 +81,11 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         output.WriteLine();
         output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, concurrency {options.Concurrency}, {options.TokensPerClient} token(s) per client");
         output.WriteLine($"machine: {machine.Summary}");
+        if (options.HostEnvironment.Count > 0)
+        {
+            output.WriteLine($"host environment overrides: {string.Join(", ", options.HostEnvironment.Select(e => e.Key + "=" + e.Value))}");
+        }
+
         output.WriteLine($"ours: {Ours.Server} on {postgreSql.Split(" on ")[0]} ({durability}); peer: {Peer?.Server ?? "not run"}, {Peer?.Store}");
         var widths = Enumerable.Range(0, header.Count).Select(i => Math.Max(header[i].Length, rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
@@ -118,7 +123,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         var document = new
         {
             started,
-            options = new { options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool },
+            options = new { options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment },
             machine,
             postgreSql,
             durability,

@@ -112,6 +112,11 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             ["Dcr__Transport__TrustedRootFiles__0"] = _pem.Root,
             ["Dcr__Jwks__AllowNonPublicAddresses"] = "true",
         };
+        foreach (var (key, value) in options.HostEnvironment)
+        {
+            environment[key] = value;
+        }
+
         using var server = ServerProcess.Start(label == HostLabel ? "host" : "host-preload", "dotnet", [hostDll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/')],
             Path.GetDirectoryName(hostDll)!, environment, Path.Combine(_runDirectory, $"host-{firstTpp}.log"));
         Log($"[{label}] host pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
