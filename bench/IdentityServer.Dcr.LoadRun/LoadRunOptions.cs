@@ -17,6 +17,7 @@ public sealed class LoadRunOptions
           --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
           --key-pool P           RSA keys shared by the TPPs' certificates and signing keys (default 32; key generation is slow)
           --skip-peer            do not run node oidc-provider
+          --connection-close     close each TPP's connection after its registration (default: keep it for its token requests)
           --host-dll PATH        use this built host instead of building host/IdentityServer.Dcr.Host in Release
           --host-env KEY=VALUE   an extra environment variable for the host (repeatable; experiments such as DOTNET_gcServer=0)
           --quiet-threshold F    before each server, wait until other processes use less than F of the CPUs (default 0.25)
@@ -38,6 +39,8 @@ public sealed class LoadRunOptions
     public int KeyPool { get; private set; } = 32;
 
     public bool SkipPeer { get; private set; }
+
+    public bool ConnectionClose { get; private set; }
 
     public string? HostDll { get; private set; }
 
@@ -67,6 +70,7 @@ public sealed class LoadRunOptions
                 case "--preload": options.Preload = NextInt(0); break;
                 case "--key-pool": options.KeyPool = NextInt(1); break;
                 case "--skip-peer": options.SkipPeer = true; break;
+                case "--connection-close": options.ConnectionClose = true; break;
                 case "--host-dll": options.HostDll = Path.GetFullPath(Next()); break;
                 case "--host-env":
                     var pair = Next().Split('=', 2);

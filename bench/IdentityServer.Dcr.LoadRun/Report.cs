@@ -79,7 +79,8 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         Row("others' CPU (cores)", r => F(r.Registrations.OtherProcessesCpuCores, "0.00") + (r.Tokens is null ? string.Empty : " / " + F(r.Tokens.OtherProcessesCpuCores, "0.00")), string.Empty, "(reg / tokens; other users)");
 
         output.WriteLine();
-        output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, concurrency {options.Concurrency}, {options.TokensPerClient} token(s) per client");
+        output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, concurrency {options.Concurrency}, {options.TokensPerClient} token(s) per client"
+            + (options.ConnectionClose ? ", connections closed after each registration" : ", each TPP's connection kept open for its token requests"));
         output.WriteLine($"machine: {machine.Summary}");
         if (options.HostEnvironment.Count > 0)
         {
@@ -123,7 +124,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         var document = new
         {
             started,
-            options = new { options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment },
+            options = new { options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment, options.ConnectionClose },
             machine,
             postgreSql,
             durability,

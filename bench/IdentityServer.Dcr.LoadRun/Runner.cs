@@ -173,7 +173,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             var tpp = _workload.Tpps[firstTpp + i];
             var content = new ByteArrayContent(requests[i]);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/jose");
-            return tpp.Client(_pki.ServerCertificate, options.RequestTimeout).PostAsync(registrationEndpoint, content, token);
+            var request = new HttpRequestMessage(HttpMethod.Post, registrationEndpoint) { Content = content };
+            request.Headers.ConnectionClose = options.ConnectionClose;
+            return tpp.Client(_pki.ServerCertificate, options.RequestTimeout).SendAsync(request, token);
         }
 
         // Warm-up: JIT, connection pools, caches of the server; not measured.
