@@ -23,7 +23,7 @@ public sealed record Machine(int Cores, string CpuModel, long MemoryBytes, strin
             cpu,
             long.Parse(memory.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024,
             os,
-            RuntimeInformation.OSDescription,
+            File.Exists("/proc/sys/kernel/osrelease") ? "Linux " + File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription,
             NodeVersion());
     }
