@@ -8,6 +8,7 @@ using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Testing;
+using IdentityServer.Dcr.Validation;
 using Jose;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -37,10 +38,15 @@ public sealed class PipelineFixture : IDisposable
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = Directory.Issuer, Jwks = Directory.Jwks });
             options.RequestObject.AcceptedAudiences.Add(Audience);
             options.Transport.TrustedRoots.Add(Pki.RootCertificate);
-        }).AddClientStore<NullClientRegistrationStore>();
+        }).AddClientStore<NullClientRegistrationStore>().AddEvents<CapturingEvents>();
         _provider = services.BuildServiceProvider();
         Service = _provider.GetRequiredService<IRegistrationService>();
+        MetadataValidator = _provider.GetRequiredService<IClientMetadataValidator>();
         Body = Encoding.UTF8.GetBytes(Tpp.Sign(Tpp.RegistrationClaims(Directory.IssueSoftwareStatement(Tpp), Audience)));
+
+        // One real run of the pipeline leaves a validated context behind, for the claim-validation benchmark.
+        var result = Service.RegisterAsync(Request, CancellationToken.None).GetAwaiter().GetResult();
+        ValidatedContext = result.Succeeded ? ((CapturingEvents)_provider.GetRequiredService<DcrEvents>()).Last! : throw new InvalidOperationException(result.Error!.ErrorDescription);
     }
 
     public TestPki Pki { get; }
@@ -53,6 +59,12 @@ public sealed class PipelineFixture : IDisposable
 
     public byte[] Body { get; }
 
+    /// <summary>The client-metadata (claim) validation stage.</summary>
+    public IClientMetadataValidator MetadataValidator { get; }
+
+    /// <summary>A request context as the pipeline left it after validation: SSA and request claims parsed and verified.</summary>
+    public DcrRequestContext ValidatedContext { get; }
+
     public DcrRequest Request => new("application/jose", Body, Tpp.TransportCertificate);
 
     public void Dispose()
@@ -61,6 +73,18 @@ public sealed class PipelineFixture : IDisposable
         Tpp.Dispose();
         Directory.Dispose();
         Pki.Dispose();
+    }
+
+    /// <summary>Keeps the last validated context.</summary>
+    private sealed class CapturingEvents : DcrEvents
+    {
+        public DcrRequestContext? Last { get; private set; }
+
+        public override Task RequestValidatedAsync(DcrRequestContext context)
+        {
+            Last = context;
+            return base.RequestValidatedAsync(context);
+        }
     }
 
     /// <summary>Serves one key, as a warm JWKS cache does.</summary>

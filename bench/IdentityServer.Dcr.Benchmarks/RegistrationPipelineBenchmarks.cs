@@ -60,6 +60,13 @@ public class RegistrationPipelineBenchmarks
         return JwsVerifier.TryVerify(jws!, _es256.Tpp.SigningKey.PublicJwk, ["ES256"], out _);
     }
 
+    [Benchmark(Description = "Claims: client metadata validation (OBIE 3.3 rules)")]
+    public async Task<bool> ClaimValidation()
+    {
+        var result = await _ps256.MetadataValidator.ValidateAsync(_ps256.ValidatedContext, CancellationToken.None);
+        return result.Succeeded ? true : throw new InvalidOperationException(result.Error!.ErrorDescription);
+    }
+
     [Benchmark(Description = "DN: parse two spellings + match")]
     public bool DistinguishedNameMatch() => DistinguishedName.Parse(ObwacDn).Matches(DistinguishedName.Parse(ReorderedDn));
 

@@ -58,7 +58,22 @@ internal sealed class LocalPostgreSqlCluster
         return new LocalPostgreSqlCluster(bin, runAs);
     }
 
-    public async Task<string> StartAsync()
+    /// <summary>The settings the tests run with: fast and not crash-safe (no fsync, asynchronous commits).</summary>
+    public static IReadOnlyDictionary<string, string> FastSettings { get; } = new Dictionary<string, string>
+    {
+        ["fsync"] = "off",
+        ["synchronous_commit"] = "off",
+        ["full_page_writes"] = "off",
+        ["max_connections"] = "200",
+    };
+
+    /// <summary>The data directory, once started.</summary>
+    public string? DataDirectoryPath => _directory is null ? null : DataDirectory;
+
+    public Task<string> StartAsync() => StartAsync(FastSettings);
+
+    /// <param name="settings">Server settings passed as <c>-c name=value</c>; they take precedence over postgresql.conf.</param>
+    public async Task<string> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         _directory = Directory.CreateTempSubdirectory("dcr-pg-").FullName;
         StartWatchdog();
@@ -73,7 +88,8 @@ internal sealed class LocalPostgreSqlCluster
         for (var attempt = 1; ; attempt++)
         {
             Port = FreePort();
-            var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+            var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1"
+                + string.Concat(settings.Select(s => $" -c {s.Key}={s.Value}"));
             var start = Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "30", "-o", options, "start"], _runAs);
             if (start.ExitCode == 0)
             {

@@ -1,0 +1,87 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+
+namespace IdentityServer.Dcr.LoadRun;
+
+/// <summary>Sends pre-built requests at a fixed concurrency and measures wall-clock throughput and per-request latency.</summary>
+public static class LoadDriver
+{
+    /// <summary>The outcome of one request: its status (0 for a transport failure) and, for a success, the body.</summary>
+    public readonly record struct Outcome(int Status, string? Body);
+
+    /// <summary>
+    /// Runs <paramref name="count"/> operations, <paramref name="concurrency"/> at a time. <paramref name="send"/> builds and sends request
+    /// <c>i</c> (the building is cheap: everything signed was signed before). Requests whose status is not <paramref name="expected"/> count as errors.
+    /// </summary>
+    public static async Task<PhaseResult> RunAsync(string name, int count, int concurrency, HttpStatusCode expected, Func<int, CancellationToken, Task<HttpResponseMessage>> send, bool keepBodies, CancellationToken ct)
+    {
+        var latencies = new double[count];
+        var outcomes = new Outcome[count];
+        var errors = new ConcurrentDictionary<string, int>();
+        var samples = new ConcurrentQueue<string>();
+        var next = -1;
+        var started = Stopwatch.GetTimestamp();
+        var workers = Enumerable.Range(0, Math.Min(concurrency, count)).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                ct.ThrowIfCancellationRequested();
+                var t0 = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await send(i, ct);
+                    var body = await response.Content.ReadAsStringAsync(ct);
+                    latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    var ok = response.StatusCode == expected;
+                    outcomes[i] = new Outcome((int)response.StatusCode, ok && keepBodies ? body : null);
+                    if (!ok)
+                    {
+                        errors.AddOrUpdate(((int)response.StatusCode).ToString(), 1, (_, n) => n + 1);
+                        if (samples.Count < 5)
+                        {
+                            samples.Enqueue($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                    outcomes[i] = new Outcome(0, null);
+                    errors.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
+                    if (samples.Count < 5)
+                    {
+                        samples.Enqueue($"{ex.GetType().Name}: {ex.Message} {ex.InnerException?.Message}");
+                    }
+                }
+            }
+        }, ct)).ToArray();
+        await Task.WhenAll(workers);
+        var wall = Stopwatch.GetElapsedTime(started);
+        return new PhaseResult(name, count, concurrency, wall, latencies, outcomes, new Dictionary<string, int>(errors), [.. samples]);
+    }
+}
+
+/// <summary>What one phase measured.</summary>
+public sealed record PhaseResult(string Name, int Count, int Concurrency, TimeSpan Wall, double[] Latencies, LoadDriver.Outcome[] Outcomes, IReadOnlyDictionary<string, int> Errors, IReadOnlyList<string> ErrorSamples)
+{
+    public int ErrorCount => Errors.Values.Sum();
+
+    public double PerSecond => (Count - ErrorCount) / Wall.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        var sorted = Latencies.Order().ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+}

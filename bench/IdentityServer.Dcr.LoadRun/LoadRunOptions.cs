@@ -1,0 +1,90 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Globalization;
+
+namespace IdentityServer.Dcr.LoadRun;
+
+/// <summary>The command line of the load run.</summary>
+public sealed class LoadRunOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project bench/IdentityServer.Dcr.LoadRun -- [options]
+          --registrations N      registrations per server in the timed part (default 2000)
+          --concurrency C        requests in flight (default 16)
+          --warmup W             untimed registrations (and tokens) per server before the timed part (default 100)
+          --tokens-per-client K  token requests per registered client (default 1)
+          --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
+          --key-pool P           RSA keys shared by the TPPs' certificates and signing keys (default 32; key generation is slow)
+          --skip-peer            do not run node oidc-provider
+          --connection-close     close each TPP's connection after its registration (default: keep it for its token requests)
+          --host-dll PATH        use this built host instead of building host/IdentityServer.Dcr.Host in Release
+          --host-env KEY=VALUE   an extra environment variable for the host (repeatable; experiments such as DOTNET_gcServer=0)
+          --quiet-threshold F    before each server, wait until other processes use less than F of the CPUs (default 0.25)
+          --quiet-wait S         ... for at most S seconds, then run anyway and say so (default 180)
+          --request-timeout S    per-request time-out (default 30)
+          --results DIR          where the JSON goes (default bench/results)
+        """;
+
+    public int Registrations { get; private set; } = 2000;
+
+    public int Concurrency { get; private set; } = 16;
+
+    public int Warmup { get; private set; } = 100;
+
+    public int TokensPerClient { get; private set; } = 1;
+
+    public int Preload { get; private set; }
+
+    public int KeyPool { get; private set; } = 32;
+
+    public bool SkipPeer { get; private set; }
+
+    public bool ConnectionClose { get; private set; }
+
+    public string? HostDll { get; private set; }
+
+    public IDictionary<string, string> HostEnvironment { get; } = new Dictionary<string, string>();
+
+    public double QuietThreshold { get; private set; } = 0.25;
+
+    public TimeSpan QuietWait { get; private set; } = TimeSpan.FromSeconds(180);
+
+    public TimeSpan RequestTimeout { get; private set; } = TimeSpan.FromSeconds(30);
+
+    public string? ResultsDirectory { get; private set; }
+
+    public static LoadRunOptions Parse(string[] args)
+    {
+        var options = new LoadRunOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int NextInt(int min) => int.Parse(Next(), CultureInfo.InvariantCulture) is var v && v >= min ? v : throw new ArgumentException($"{args[i - 1]} must be at least {min}.");
+            switch (args[i])
+            {
+                case "--registrations": options.Registrations = NextInt(1); break;
+                case "--concurrency": options.Concurrency = NextInt(1); break;
+                case "--warmup": options.Warmup = NextInt(0); break;
+                case "--tokens-per-client": options.TokensPerClient = NextInt(0); break;
+                case "--preload": options.Preload = NextInt(0); break;
+                case "--key-pool": options.KeyPool = NextInt(1); break;
+                case "--skip-peer": options.SkipPeer = true; break;
+                case "--connection-close": options.ConnectionClose = true; break;
+                case "--host-dll": options.HostDll = Path.GetFullPath(Next()); break;
+                case "--host-env":
+                    var pair = Next().Split('=', 2);
+                    options.HostEnvironment[pair[0]] = pair.Length == 2 ? pair[1] : throw new ArgumentException("--host-env takes KEY=VALUE.");
+                    break;
+                case "--quiet-threshold": options.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--quiet-wait": options.QuietWait = TimeSpan.FromSeconds(NextInt(0)); break;
+                case "--request-timeout": options.RequestTimeout = TimeSpan.FromSeconds(NextInt(1)); break;
+                case "--results": options.ResultsDirectory = Next(); break;
+                case "-h" or "--help": throw new ArgumentException(string.Empty);
+                default: throw new ArgumentException($"Unknown option {args[i]}.");
+            }
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,406 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Testing.PostgreSql;
+using Npgsql;
+
+namespace IdentityServer.Dcr.LoadRun;
+
+/// <summary>The load run, start to end: PKI, TPPs, JWKS server, PostgreSQL, the host, the peer, the scale run, the report.</summary>
+public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
+{
+    private const string HostLabel = "ours";
+    private const string PeerLabel = "peer";
+    private const string ScaleLabel = "ours @preload";
+
+    private readonly string _repository = FindRepository();
+    private readonly string _runDirectory = Directory.CreateTempSubdirectory("dcr-loadrun-").FullName;
+    private readonly List<IDisposable> _owned = [];
+    private BenchPki _pki = null!;
+    private Workload _workload = null!;
+    private JwksServer? _jwks;
+    private (string Root, string Certificate, string Key) _pem;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        Log($"Load run: {options.Registrations} registrations per server at concurrency {options.Concurrency}, warm-up {options.Warmup}; run directory {_runDirectory}");
+        Log($"Machine: {Machine.Describe().Summary}; load average {ProcStats.LoadAverage()}");
+
+        // Everything slow and signed happens before any timed part.
+        var stopwatch = Stopwatch.StartNew();
+        _pki = new BenchPki();
+        _pem = _pki.WritePem(_runDirectory);
+        var jwksPort = FreePort();
+        var perServer = options.Warmup + options.Registrations;
+        var tppCount = perServer * (options.Preload > 0 ? 2 : 1);
+        _workload = Workload.Create(_pki, new Uri($"https://127.0.0.1:{jwksPort}/"), tppCount, options.KeyPool);
+        Log($"Built {tppCount} TPPs (transport certificates, signing keys over a pool of {options.KeyPool} RSA-2048 keys) in {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+        _jwks = await JwksServer.StartAsync(_pki.ServerCertificate, jwksPort);
+        foreach (var tpp in _workload.Tpps)
+        {
+            _jwks.Serve(tpp);
+        }
+
+        var hostDll = options.HostDll ?? BuildHost();
+        stopwatch.Restart();
+        var cluster = await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
+        _owned.Add(cluster);
+        var connectionString = await CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
+        var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
+        var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
+        Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}");
+
+        var runs = new List<ServerRun>();
+        runs.Add(await RunHostAsync(HostLabel, hostDll, connectionString, cluster, 0, ct));
+
+        if (!options.SkipPeer)
+        {
+            runs.Add(await RunPeerAsync(0, ct));
+        }
+
+        PreloadResult? preload = null;
+        if (options.Preload > 0)
+        {
+            Log($"Preloading {options.Preload:N0} registrations into PostgreSQL (binary COPY)...");
+            preload = await Preloader.LoadAsync(connectionString, options.Preload, Log, ct);
+            Log($"Preload: {preload.Rows:N0} rows (OpenIddict applications: {(preload.OpenIddictApplications ? "yes" : "no table")}) copied in {preload.CopySeconds:0.0} s, {preload.TotalSeconds:0.0} s with ANALYZE and CHECKPOINT; database {preload.DatabaseBytes / 1048576.0:0} MB.");
+            runs.Add(await RunHostAsync(ScaleLabel, hostDll, connectionString, cluster, perServer, ct));
+        }
+
+        var report = new Report(options, Machine.Describe(), postgresVersion, durability, started, runs, preload);
+        report.Print(Console.Out);
+        var path = report.Write(options.ResultsDirectory ?? Path.Combine(_repository, "bench", "results"));
+        Log($"Results written to {path}");
+        return 0;
+    }
+
+    private async Task<ServerRun> RunHostAsync(string label, string hostDll, string connectionString, ThrowawayPostgreSqlCluster cluster, int firstTpp, CancellationToken ct)
+    {
+        var port = FreePort();
+        var baseAddress = new Uri($"https://127.0.0.1:{port}/");
+        var bundle = Path.Combine(_runDirectory, "ca-bundle.pem");
+        if (!File.Exists(bundle))
+        {
+            // The host fetches the TPPs' JWKS from the loopback server: trust the run's CA as well as the system's (.NET on Linux reads SSL_CERT_FILE).
+            var system = File.Exists("/etc/ssl/certs/ca-certificates.crt") ? await File.ReadAllTextAsync("/etc/ssl/certs/ca-certificates.crt", ct) : string.Empty;
+            await File.WriteAllTextAsync(bundle, system + "\n" + await File.ReadAllTextAsync(_pem.Root, ct), ct);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["SSL_CERT_FILE"] = bundle,
+            ["Kestrel__Certificates__Default__Path"] = _pem.Certificate,
+            ["Kestrel__Certificates__Default__KeyPath"] = _pem.Key,
+            ["Store__Provider"] = "PostgreSql",
+            ["ConnectionStrings__Dcr"] = connectionString,
+            ["Dcr__Issuer"] = baseAddress.AbsoluteUri.TrimEnd('/'),
+            ["Dcr__SoftwareStatement__TrustAnchors__0__Issuer"] = _workload.Directory.Issuer,
+            ["Dcr__SoftwareStatement__TrustAnchors__0__Jwks"] = _workload.Directory.Jwks,
+            ["Dcr__SoftwareStatement__TrustAnchors__0__JwksUri"] = string.Empty,
+            ["Dcr__SoftwareStatement__AllowedSoftwareModes__0"] = "Live",
+            ["Dcr__RequestObject__AcceptedAudiences__0"] = Workload.Audience,
+            ["Dcr__RequestObject__AcceptedAudiences__1"] = baseAddress.AbsoluteUri.TrimEnd('/'),
+            ["Dcr__Transport__TrustedRootFiles__0"] = _pem.Root,
+            ["Dcr__Jwks__AllowNonPublicAddresses"] = "true",
+        };
+        foreach (var (key, value) in options.HostEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        using var server = ServerProcess.Start(label == HostLabel ? "host" : "host-preload", "dotnet", [hostDll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/')],
+            Path.GetDirectoryName(hostDll)!, environment, Path.Combine(_runDirectory, $"host-{firstTpp}.log"));
+        Log($"[{label}] host pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
+        var run = await MeasureAsync(label, "IdentityServer.Dcr demo host (Release)", "PostgreSQL (fsync on, synchronous_commit on)", server, baseAddress, "/register", cluster.PostmasterProcessId, firstTpp, ct);
+        return run;
+    }
+
+    private async Task<ServerRun> RunPeerAsync(int firstTpp, CancellationToken ct)
+    {
+        var directory = Path.Combine(_repository, "bench", "peer-oidc-provider");
+        if (!Directory.Exists(Path.Combine(directory, "node_modules")))
+        {
+            Log("npm ci (bench/peer-oidc-provider)...");
+            Exec("npm", ["ci", "--no-audit", "--no-fund"], directory);
+        }
+
+        var version = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "node_modules", "oidc-provider", "package.json"), ct))!["version"]!.GetValue<string>();
+        var port = FreePort();
+        var baseAddress = new Uri($"https://127.0.0.1:{port}/");
+        var environment = new Dictionary<string, string>
+        {
+            ["NODE_ENV"] = "production",
+            ["NODE_EXTRA_CA_CERTS"] = _pem.Root,
+            ["PEER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PEER_CERT"] = _pem.Certificate,
+            ["PEER_KEY"] = _pem.Key,
+            ["PEER_CA"] = _pem.Root,
+            ["PEER_AUDIENCE"] = Workload.Audience,
+            ["PEER_ANCHOR_ISSUER"] = _workload.Directory.Issuer,
+            ["PEER_ANCHOR_JWKS"] = _workload.Directory.Jwks,
+        };
+        using var server = ServerProcess.Start("peer", "node", ["server.js"], directory, environment, Path.Combine(_runDirectory, "peer.log"));
+        Log($"[{PeerLabel}] oidc-provider {version} pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
+        return await MeasureAsync(PeerLabel, $"node {Machine.NodeVersion()} oidc-provider {version}", "in memory (oidc-provider's default adapter)", server, baseAddress, "/reg", null, firstTpp, ct);
+    }
+
+    private async Task<ServerRun> MeasureAsync(string label, string serverName, string store, ServerProcess server, Uri baseAddress, string defaultRegistrationPath, int? databasePid, int firstTpp, CancellationToken ct)
+    {
+        using var probe = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c?.GetCertHashString() == _pki.ServerCertificate.GetCertHashString() } }) { Timeout = TimeSpan.FromSeconds(5) };
+        await server.WaitUntilReadyAsync(async () =>
+        {
+            using var response = await probe.GetAsync(baseAddress, ct);
+            return (int)response.StatusCode < 500;
+        }, TimeSpan.FromSeconds(90));
+
+        var (registrationEndpoint, tokenEndpoint, tokensNote) = await DiscoverAsync(probe, baseAddress, defaultRegistrationPath, ct);
+        Log($"[{label}] ready; registration endpoint {registrationEndpoint}; token endpoint {(tokenEndpoint?.AbsoluteUri ?? "not available: " + tokensNote)}");
+
+        // Signed outside the timed part: a fresh SSA, request and jti for each TPP.
+        var total = options.Warmup + options.Registrations;
+        var requests = _workload.SignRegistrations(firstTpp, total).Select(Encoding.ASCII.GetBytes).ToArray();
+        Task<HttpResponseMessage> Register(int i, CancellationToken token)
+        {
+            var tpp = _workload.Tpps[firstTpp + i];
+            var content = new ByteArrayContent(requests[i]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/jose");
+            var request = new HttpRequestMessage(HttpMethod.Post, registrationEndpoint) { Content = content };
+            request.Headers.ConnectionClose = options.ConnectionClose;
+            return tpp.Client(_pki.ServerCertificate, options.RequestTimeout).SendAsync(request, token);
+        }
+
+        // Warm-up: JIT, connection pools, caches of the server; not measured.
+        if (options.Warmup > 0)
+        {
+            var warm = await LoadDriver.RunAsync("warm-up", options.Warmup, options.Concurrency, HttpStatusCode.Created, Register, keepBodies: true, ct);
+            Log($"[{label}] warm-up: {options.Warmup - warm.ErrorCount}/{options.Warmup} registered{Samples(warm)}");
+            if (tokenEndpoint is not null)
+            {
+                var clients = Registered(warm, 0);
+                var assertions = _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint, 1);
+                var warmTokens = await LoadDriver.RunAsync("warm-up tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) => Token(clients[i].Tpp + firstTpp, clients[i].ClientId, assertions[i], tokenEndpoint, token), keepBodies: false, ct);
+                Log($"[{label}] warm-up tokens: {assertions.Length - warmTokens.ErrorCount}/{assertions.Length}{Samples(warmTokens)}");
+            }
+        }
+
+        var quiet = await WaitForQuietAsync(label, [server.ProcessId, databasePid ?? -1], ct);
+        var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () =>
+            LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
+
+        PhaseMetrics? tokens = null;
+        if (tokenEndpoint is not null && options.TokensPerClient > 0)
+        {
+            var clients = Registered(registrations.Result, options.Warmup);
+            var assertions = _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint, options.TokensPerClient);
+            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, () =>
+                LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) =>
+                {
+                    var (tpp, clientId) = clients[i % clients.Count];
+                    return Token(tpp + firstTpp, clientId, assertions[i], tokenEndpoint, token);
+                }, keepBodies: false, ct))).Metrics;
+        }
+
+        var peak = ProcStats.PeakRss(server.ProcessId);
+        var end = ProcStats.Rss(server.ProcessId);
+        foreach (var tpp in _workload.Tpps)
+        {
+            tpp.ResetClient();
+        }
+
+        return new ServerRun(label, serverName, store, registrations.Metrics, tokens, tokenEndpoint is null ? tokensNote : null, peak, end, quiet);
+    }
+
+    private Task<HttpResponseMessage> Token(int tpp, string clientId, string assertion, Uri tokenEndpoint, CancellationToken ct)
+        => _workload.Tpps[tpp].Client(_pki.ServerCertificate, options.RequestTimeout).PostAsync(tokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["scope"] = "accounts",
+            ["client_id"] = clientId,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = assertion,
+        }), ct);
+
+    private async Task<(PhaseResult Result, PhaseMetrics Metrics)> MeasuredAsync(string label, string what, int serverPid, int? databasePid, Func<Task<PhaseResult>> run)
+    {
+        var load = ProcStats.LoadAverage();
+        var server0 = ProcStats.CpuTime(serverPid);
+        var database0 = databasePid is { } db ? ProcStats.CpuTime(db, children: true) : TimeSpan.Zero;
+        var self0 = ProcStats.CpuTime(Environment.ProcessId);
+        var machine0 = ProcStats.MachineCpu();
+        var result = await run();
+        var machine1 = ProcStats.MachineCpu();
+        var server = ProcStats.CpuTime(serverPid) - server0;
+        var database = databasePid is { } db1 ? ProcStats.CpuTime(db1, children: true) - database0 : TimeSpan.Zero;
+        var self = ProcStats.CpuTime(Environment.ProcessId) - self0;
+        var busy = TimeSpan.FromSeconds((machine1.Busy - machine0.Busy) / 100.0);
+        var others = Math.Max(0, (busy - server - database - self).TotalSeconds) / result.Wall.TotalSeconds;
+        var ops = Math.Max(1, result.Count - result.ErrorCount);
+        var metrics = new PhaseMetrics(
+            result.Count, result.ErrorCount, result.Errors, result.ErrorSamples, result.Wall.TotalSeconds, result.PerSecond,
+            result.Percentile(50), result.Percentile(95), result.Percentile(99), result.Percentile(100),
+            server.TotalMilliseconds / ops, databasePid is null ? null : database.TotalMilliseconds / ops, self.TotalMilliseconds / ops,
+            others, load, ProcStats.LoadAverage());
+        Log($"[{label}] {what}: {metrics.PerSecond:0.0}/s, p50 {metrics.P50Ms:0.0} ms, p99 {metrics.P99Ms:0.0} ms, errors {metrics.Errors}, server CPU {metrics.ServerCpuMsPerOp:0.00} ms/op"
+            + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}{Samples(result)}");
+        return (result, metrics);
+    }
+
+    /// <summary>Waits (bounded) until processes other than ours leave the CPUs mostly idle, and says what it found.</summary>
+    private async Task<string> WaitForQuietAsync(string label, int[] ours, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + options.QuietWait;
+        while (true)
+        {
+            var m0 = ProcStats.MachineCpu();
+            var o0 = ours.Where(p => p > 0).Sum(p => ProcStats.CpuTime(p, children: true).TotalSeconds) + ProcStats.CpuTime(Environment.ProcessId).TotalSeconds;
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            var m1 = ProcStats.MachineCpu();
+            var o1 = ours.Where(p => p > 0).Sum(p => ProcStats.CpuTime(p, children: true).TotalSeconds) + ProcStats.CpuTime(Environment.ProcessId).TotalSeconds;
+            var othersShare = Math.Max(0, ((m1.Busy - m0.Busy) / 100.0) - (o1 - o0)) / ((m1.Total - m0.Total) / 100.0);
+            var note = $"others used {othersShare:P0} of the CPUs just before (load {ProcStats.LoadAverage()})";
+            if (othersShare <= options.QuietThreshold)
+            {
+                Log($"[{label}] quiet enough: {note}");
+                return note;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Log($"[{label}] not quiet after {options.QuietWait.TotalSeconds:0} s, running anyway: {note}");
+                return "NOT QUIET: " + note;
+            }
+
+            Log($"[{label}] waiting for a quieter machine: {note}");
+            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+        }
+    }
+
+    private static List<(int Tpp, string ClientId)> Registered(PhaseResult result, int offset)
+        => [.. result.Outcomes.Select((o, i) => (o, i)).Where(x => x.o.Body is not null)
+            .Select(x => (x.i + offset, JsonNode.Parse(x.o.Body!)!["client_id"]!.GetValue<string>()))];
+
+    private static async Task<(Uri Registration, Uri? Token, string Note)> DiscoverAsync(HttpClient probe, Uri baseAddress, string defaultRegistrationPath, CancellationToken ct)
+    {
+        using var discovery = await probe.GetAsync(new Uri(baseAddress, ".well-known/openid-configuration"), ct);
+        JsonNode? document = null;
+        if (discovery.IsSuccessStatusCode)
+        {
+            document = JsonNode.Parse(await discovery.Content.ReadAsStringAsync(ct));
+        }
+
+        var registration = document?["registration_endpoint"]?.GetValue<string>() is { } r ? new Uri(r) : new Uri(baseAddress, defaultRegistrationPath);
+        if (document?["token_endpoint"]?.GetValue<string>() is { } t)
+        {
+            return (registration, new Uri(t), string.Empty);
+        }
+
+        // No discovery: is there a token endpoint where OpenIddict puts it?
+        var guess = new Uri(baseAddress, "connect/token");
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" });
+        using var answer = await probe.PostAsync(guess, content, ct);
+        return answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
+            ? (registration, null, $"no token endpoint (discovery {(int)discovery.StatusCode}, POST {guess.AbsolutePath} {(int)answer.StatusCode})")
+            : (registration, guess, string.Empty);
+    }
+
+    private string BuildHost()
+    {
+        var project = Path.Combine(_repository, "host", "IdentityServer.Dcr.Host", "IdentityServer.Dcr.Host.csproj");
+        Log("Building the demo host in Release...");
+        Exec("dotnet", ["build", project, "-c", "Release", "--nologo", "-v", "q"], _repository);
+        var dll = Path.Combine(_repository, "host", "IdentityServer.Dcr.Host", "bin", "Release", "net10.0", "IdentityServer.Dcr.Host.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"The build did not produce {dll}.");
+    }
+
+    private static void Exec(string file, string[] arguments, string directory)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took more than 10 minutes.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output.Result}\n{error.Result}");
+        }
+    }
+
+    private static async Task<string> CreateDatabaseAsync(string admin, string name, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync(ct);
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = false }.ConnectionString;
+    }
+
+    private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync(ct))?.ToString() ?? string.Empty;
+    }
+
+    private static string Samples(PhaseResult result)
+        => result.ErrorSamples.Count == 0 ? string.Empty : "\n    first errors:\n      " + string.Join("\n      ", result.ErrorSamples);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRepository()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "IdentityServer.Dcr.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the load run from the repository (IdentityServer.Dcr.sln not found above " + AppContext.BaseDirectory + ").");
+    }
+
+    private static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_jwks is not null)
+        {
+            await _jwks.DisposeAsync();
+        }
+
+        _workload?.Dispose();
+        _pki?.Dispose();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
+        // The logs stay (for a failed run); the server's private key goes.
+        File.Delete(Path.Combine(_runDirectory, "server.key"));
+    }
+}
