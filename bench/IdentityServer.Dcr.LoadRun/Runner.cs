@@ -5,6 +5,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Testing.PostgreSql;
@@ -111,6 +113,8 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             ["Dcr__RequestObject__AcceptedAudiences__1"] = baseAddress.AbsoluteUri.TrimEnd('/'),
             ["Dcr__Transport__TrustedRootFiles__0"] = _pem.Root,
             ["Dcr__Jwks__AllowNonPublicAddresses"] = "true",
+            ["Server__SigningCertificate__Path"] = WriteTokenCertificate("signing", X509KeyUsageFlags.DigitalSignature),
+            ["Server__EncryptionCertificate__Path"] = WriteTokenCertificate("encryption", X509KeyUsageFlags.KeyEncipherment),
         };
         foreach (var (key, value) in options.HostEnvironment)
         {
@@ -122,6 +126,22 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         Log($"[{label}] host pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
         var run = await MeasureAsync(label, "IdentityServer.Dcr demo host (Release)", "PostgreSQL (fsync on, synchronous_commit on)", server, baseAddress, "/register", cluster.PostmasterProcessId, firstTpp, ct);
         return run;
+    }
+
+    /// <summary>A self-signed RSA certificate for the host's token signing or encryption (outside Development it needs files).</summary>
+    private string WriteTokenCertificate(string name, X509KeyUsageFlags usage)
+    {
+        var path = Path.Combine(_runDirectory, $"token-{name}.pfx");
+        if (!File.Exists(path))
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest($"CN=IdentityServer.Dcr load run token {name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
+        }
+
+        return path;
     }
 
     private async Task<ServerRun> RunPeerAsync(int firstTpp, CancellationToken ct)

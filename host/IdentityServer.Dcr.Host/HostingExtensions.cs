@@ -47,6 +47,10 @@ internal static class HostingExtensions
             server.SetTokenEndpointUris("connect/token");
             server.AllowClientCredentialsFlow();
             server.AddSigningCertificate(credentials.Signing).AddEncryptionCertificate(credentials.Encryption);
+
+            // Access tokens are signed JWTs, not encrypted: the bank's resource servers (and FAPI profiles) validate
+            // them with the published signing keys, and encryption would double the token endpoint's RSA work.
+            server.DisableAccessTokenEncryption();
             server.UseAspNetCore();
         });
 
