@@ -207,21 +207,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
         var ct = context.CancellationToken;
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var updated = new ClientRegistration
-            {
-                ClientId = existing.ClientId,
-                ClientIdIssuedAt = existing.ClientIdIssuedAt,
-                SoftwareId = existing.SoftwareId,
-                OrganisationId = existing.OrganisationId,
-                SoftwareStatementIssuer = ssa.Issuer,
-                Metadata = dcr.Metadata!,
-                SoftwareStatement = ssa.Jwt,
-                SoftwareStatementClaims = ssa.Claims.GetRawText(),
-                ClientSecretHash = existing.ClientSecretHash,
-                ClientSecretExpiresAt = existing.ClientSecretExpiresAt,
-                UpdatedAt = TimeProvider.GetUtcNow(),
-                ConcurrencyStamp = Guid.NewGuid().ToString("N"),
-            };
+            var updated = existing.ReplacedBy(ssa, dcr.Metadata!, TimeProvider.GetUtcNow());
 
             var result = await Clients.UpdateAsync(updated, existing.ConcurrencyStamp, dcr.UsedRequestToken!, context.Client, ct).ConfigureAwait(false);
             switch (result)

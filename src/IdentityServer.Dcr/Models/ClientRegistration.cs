@@ -41,4 +41,33 @@ public sealed class ClientRegistration
 
     /// <summary>An opaque value that changes on every write, for optimistic concurrency.</summary>
     public required string ConcurrencyStamp { get; set; }
+
+    /// <summary>
+    /// The registration that replaces this one on an update: the same client identifier, issue time, software,
+    /// organisation and secret; the new software statement and metadata; a new concurrency stamp.
+    /// </summary>
+    /// <param name="softwareStatement">The verified software statement of the update.</param>
+    /// <param name="metadata">The validated metadata to register.</param>
+    /// <param name="now">The time of the update.</param>
+    /// <returns>The replacement, ready to be written with this registration's <see cref="ConcurrencyStamp"/> as the expected one.</returns>
+    public ClientRegistration ReplacedBy(SoftwareStatement softwareStatement, ClientMetadata metadata, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(softwareStatement);
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new ClientRegistration
+        {
+            ClientId = ClientId,
+            ClientIdIssuedAt = ClientIdIssuedAt,
+            SoftwareId = SoftwareId,
+            OrganisationId = OrganisationId,
+            SoftwareStatementIssuer = softwareStatement.Issuer,
+            Metadata = metadata,
+            SoftwareStatement = softwareStatement.Jwt,
+            SoftwareStatementClaims = softwareStatement.Claims.GetRawText(),
+            ClientSecretHash = ClientSecretHash,
+            ClientSecretExpiresAt = ClientSecretExpiresAt,
+            UpdatedAt = now,
+            ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+        };
+    }
 }

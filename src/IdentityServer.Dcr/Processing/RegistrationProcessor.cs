@@ -113,21 +113,7 @@ public class RegistrationProcessor : IRegistrationProcessor
         var existing = context.ExistingRegistration ?? throw new InvalidOperationException("UpdateAsync needs DcrRequestContext.ExistingRegistration.");
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var updated = new ClientRegistration
-            {
-                ClientId = existing.ClientId,
-                ClientIdIssuedAt = existing.ClientIdIssuedAt,
-                SoftwareId = existing.SoftwareId,
-                OrganisationId = existing.OrganisationId,
-                SoftwareStatementIssuer = ssa.Issuer,
-                Metadata = context.Metadata!,
-                SoftwareStatement = ssa.Jwt,
-                SoftwareStatementClaims = ssa.Claims.GetRawText(),
-                ClientSecretHash = existing.ClientSecretHash,
-                ClientSecretExpiresAt = existing.ClientSecretExpiresAt,
-                UpdatedAt = TimeProvider.GetUtcNow(),
-                ConcurrencyStamp = Guid.NewGuid().ToString("N"),
-            };
+            var updated = existing.ReplacedBy(ssa, context.Metadata!, TimeProvider.GetUtcNow());
 
             var result = await Store.UpdateAsync(updated, existing.ConcurrencyStamp, context.UsedRequestToken!, ct).ConfigureAwait(false);
             switch (result)
