@@ -97,65 +97,24 @@ public sealed class Workload : IDisposable
     private static string Sign(BenchTpp tpp, JsonObject claims)
         => JWT.Encode(claims.ToJsonString(), tpp.SigningKey, JwsAlgorithm.PS256, new Dictionary<string, object> { ["kid"] = tpp.KeyId, ["typ"] = "JWT" });
 
-    /// <summary>An SSA shaped like the Open Banking Directory's (as <c>TestDirectory</c> builds them), for live software.</summary>
-    private JsonObject SoftwareStatementClaims(BenchTpp tpp) => new()
+    /// <summary>An SSA shaped like the Open Banking Directory's (built by <c>TestDirectory</c>), for live software.</summary>
+    private JsonObject SoftwareStatementClaims(BenchTpp tpp)
     {
-        ["iss"] = Directory.Issuer,
-        ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        ["jti"] = Guid.NewGuid().ToString("N")[..16],
-        ["software_environment"] = "production",
-        ["software_mode"] = "Live",
-        ["software_id"] = tpp.SoftwareId,
-        ["software_client_id"] = tpp.SoftwareId,
-        ["software_client_name"] = "Bench TPP " + tpp.SoftwareId,
-        ["software_client_description"] = "A TPP made by the load run",
-        ["software_version"] = "1.5",
-        ["software_client_uri"] = "https://tpp.example.com",
-        ["software_redirect_uris"] = new JsonArray("https://tpp.example.com/callback", "https://tpp.example.com/callback2"),
-        ["software_roles"] = new JsonArray("AISP", "PISP"),
-        ["organisation_competent_authority_claims"] = new JsonObject
-        {
-            ["authority_id"] = "OBGBR",
-            ["registration_id"] = "Unknown" + tpp.OrganisationId,
-            ["status"] = "Active",
-            ["authorisations"] = new JsonArray(new JsonObject { ["member_state"] = "GB", ["roles"] = new JsonArray("AISP", "PISP") }),
-        },
-        ["software_logo_uri"] = "https://tpp.example.com/logo.png",
-        ["org_status"] = "Active",
-        ["org_id"] = tpp.OrganisationId,
-        ["org_name"] = "Bench TPP Ltd",
-        ["org_contacts"] = new JsonArray(new JsonObject { ["name"] = "Technical", ["email"] = "tech@tpp.example.com", ["phone"] = "+440000000000", ["type"] = "Technical" }),
-        ["org_jwks_endpoint"] = tpp.JwksUri.AbsoluteUri,
-        ["software_jwks_endpoint"] = tpp.JwksUri.AbsoluteUri,
-        ["software_policy_uri"] = "https://tpp.example.com/policy",
-        ["software_tos_uri"] = "https://tpp.example.com/tos",
-        ["software_on_behalf_of_org"] = "Bench TPP Ltd",
-    };
+        var claims = Directory.SoftwareStatementClaims(tpp.SoftwareId, tpp.OrganisationId, tpp.JwksUri.AbsoluteUri, RedirectUris);
+        claims["software_environment"] = "production";
+        claims["software_mode"] = "Live";
+        return claims;
+    }
 
-    /// <summary>A typical private_key_jwt registration request (as <c>TestTpp</c> builds them).</summary>
+    /// <summary>A typical private_key_jwt registration request (built by <c>TestTpp</c>), valid for the whole run.</summary>
     private static JsonObject RegistrationClaims(BenchTpp tpp, string softwareStatement)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return new JsonObject
-        {
-            ["iss"] = tpp.SoftwareId,
-            ["iat"] = now,
-            ["exp"] = now + 1800,
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["aud"] = Audience,
-            ["scope"] = "openid accounts payments",
-            ["token_endpoint_auth_method"] = "private_key_jwt",
-            ["token_endpoint_auth_signing_alg"] = "PS256",
-            ["grant_types"] = new JsonArray("authorization_code", "client_credentials", "refresh_token"),
-            ["response_types"] = new JsonArray("code id_token"),
-            ["id_token_signed_response_alg"] = "PS256",
-            ["request_object_signing_alg"] = "PS256",
-            ["application_type"] = "web",
-            ["software_id"] = tpp.SoftwareId,
-            ["redirect_uris"] = new JsonArray("https://tpp.example.com/callback"),
-            ["software_statement"] = softwareStatement,
-        };
+        var claims = TestTpp.RegistrationClaims(tpp.SoftwareId, RedirectUris[0], softwareStatement, Audience);
+        claims["exp"] = claims["iat"]!.GetValue<long>() + 1800;
+        return claims;
     }
+
+    private static readonly string[] RedirectUris = ["https://tpp.example.com/callback", "https://tpp.example.com/callback2"];
 
     private static string NewId(int length)
     {

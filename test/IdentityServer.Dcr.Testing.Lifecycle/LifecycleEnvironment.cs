@@ -45,8 +45,8 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
     {
         var pki = new TestPki();
         var directory = new TestDirectory();
-        var documents = new LoopbackDocumentServer();
-        await documents.StartAsync(pki.IssueServerCertificate());
+        var documents = new LoopbackDocumentServer(pki.IssueServerCertificate());
+        await documents.StartAsync();
         documents.Serve("directory.jwks", directory.Jwks);
         var connectionString = await PostgreSqlTestServer.CreateDatabaseAsync();
         return new LifecycleEnvironment(pki, directory, documents, connectionString);

@@ -28,8 +28,14 @@ public sealed class TestDirectory : IDisposable
     public JsonObject SoftwareStatementClaims(TestTpp tpp, DateTimeOffset? issuedAt = null)
     {
         ArgumentNullException.ThrowIfNull(tpp);
+        return SoftwareStatementClaims(tpp.SoftwareId, tpp.OrganisationId, tpp.JwksUri, tpp.RedirectUris, issuedAt);
+    }
+
+    /// <summary>The claims of an SSA for the given software, shaped like the Open Banking Directory's, issued now.</summary>
+    public JsonObject SoftwareStatementClaims(string softwareId, string organisationId, string jwksUri, IEnumerable<string> redirectUris, DateTimeOffset? issuedAt = null)
+    {
         var redirects = new JsonArray();
-        foreach (var uri in tpp.RedirectUris)
+        foreach (var uri in redirectUris)
         {
             redirects.Add(uri);
         }
@@ -41,9 +47,9 @@ public sealed class TestDirectory : IDisposable
             ["jti"] = Guid.NewGuid().ToString("N")[..16],
             ["software_environment"] = "sandbox",
             ["software_mode"] = "Test",
-            ["software_id"] = tpp.SoftwareId,
-            ["software_client_id"] = tpp.SoftwareId,
-            ["software_client_name"] = "Test TPP " + tpp.SoftwareId,
+            ["software_id"] = softwareId,
+            ["software_client_id"] = softwareId,
+            ["software_client_name"] = "Test TPP " + softwareId,
             ["software_client_description"] = "A TPP made by the test suite",
             ["software_version"] = "1.5",
             ["software_client_uri"] = "https://tpp.example.com",
@@ -52,17 +58,17 @@ public sealed class TestDirectory : IDisposable
             ["organisation_competent_authority_claims"] = new JsonObject
             {
                 ["authority_id"] = "OBGBR",
-                ["registration_id"] = "Unknown" + tpp.OrganisationId,
+                ["registration_id"] = "Unknown" + organisationId,
                 ["status"] = "Active",
                 ["authorisations"] = new JsonArray(new JsonObject { ["member_state"] = "GB", ["roles"] = new JsonArray("AISP", "PISP") }),
             },
             ["software_logo_uri"] = "https://tpp.example.com/logo.png",
             ["org_status"] = "Active",
-            ["org_id"] = tpp.OrganisationId,
+            ["org_id"] = organisationId,
             ["org_name"] = "Test TPP Ltd",
             ["org_contacts"] = new JsonArray(new JsonObject { ["name"] = "Technical", ["email"] = "tech@tpp.example.com", ["phone"] = "+440000000000", ["type"] = "Technical" }),
-            ["org_jwks_endpoint"] = tpp.JwksUri,
-            ["software_jwks_endpoint"] = tpp.JwksUri,
+            ["org_jwks_endpoint"] = jwksUri,
+            ["software_jwks_endpoint"] = jwksUri,
             ["software_policy_uri"] = "https://tpp.example.com/policy",
             ["software_tos_uri"] = "https://tpp.example.com/tos",
             ["software_on_behalf_of_org"] = "Test TPP Ltd",

@@ -41,17 +41,15 @@ public sealed class TestTpp : IDisposable
 
     /// <summary>The claims of a typical private_key_jwt registration request, valid now.</summary>
     public JsonObject RegistrationClaims(string softwareStatement, string audience)
-    {
-        var redirects = new JsonArray();
-        foreach (var uri in RedirectUris.Take(1))
-        {
-            redirects.Add(uri);
-        }
+        => RegistrationClaims(SoftwareId, RedirectUris[0], softwareStatement, audience);
 
+    /// <summary>The claims of a typical private_key_jwt registration request of a software, valid now.</summary>
+    public static JsonObject RegistrationClaims(string softwareId, string redirectUri, string softwareStatement, string audience)
+    {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return new JsonObject
         {
-            ["iss"] = SoftwareId,
+            ["iss"] = softwareId,
             ["iat"] = now,
             ["exp"] = now + 300,
             ["jti"] = Guid.NewGuid().ToString(),
@@ -64,8 +62,8 @@ public sealed class TestTpp : IDisposable
             ["id_token_signed_response_alg"] = "PS256",
             ["request_object_signing_alg"] = "PS256",
             ["application_type"] = "web",
-            ["software_id"] = SoftwareId,
-            ["redirect_uris"] = redirects,
+            ["software_id"] = softwareId,
+            ["redirect_uris"] = new JsonArray(redirectUri),
             ["software_statement"] = softwareStatement,
         };
     }

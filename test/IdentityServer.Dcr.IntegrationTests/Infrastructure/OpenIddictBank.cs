@@ -32,6 +32,21 @@ public sealed class OpenIddictBank : IAsyncDisposable
     /// <param name="sqliteConnectionString">Runs the bank on this SQLite database instead of a fresh PostgreSQL one.</param>
     public static async Task<OpenIddictBank> StartAsync(Action<DcrOptions>? configure = null, Action<OpenIddictServerBuilder>? server = null, string? sqliteConnectionString = null)
     {
+        // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(configure, server, sqliteConnectionString);
+            }
+            catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<OpenIddictBank> StartOnFreePortAsync(Action<DcrOptions>? configure, Action<OpenIddictServerBuilder>? server, string? sqliteConnectionString)
+    {
         var port = FreePort();
         var issuer = $"https://127.0.0.1:{port}/";
         var environment = await RegistrationEnvironment.StartAsync(

@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing;
+using IdentityServer.Dcr.Testing.Lifecycle;
 using IdentityServer.Dcr.Testing.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +25,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
 
     private readonly List<TestTpp> _tpps = [];
 
-    private RegistrationEnvironment(TestPki pki, TestDirectory directory, LoopbackJwksServer jwks, DcrTestHost host, string connectionString)
+    private RegistrationEnvironment(TestPki pki, TestDirectory directory, LoopbackDocumentServer jwks, DcrTestHost host, string connectionString)
     {
         Pki = pki;
         Directory = directory;
@@ -37,7 +38,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
 
     public TestDirectory Directory { get; }
 
-    public LoopbackJwksServer Jwks { get; }
+    public LoopbackDocumentServer Jwks { get; }
 
     public DcrTestHost Host { get; }
 
@@ -48,7 +49,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
     {
         var pki = new TestPki();
         var directory = new TestDirectory();
-        var jwks = new LoopbackJwksServer(pki.IssueServerCertificate());
+        var jwks = new LoopbackDocumentServer(pki.IssueServerCertificate());
         await jwks.StartAsync();
         jwks.Serve("directory.jwks", directory.Jwks);
 
@@ -85,7 +86,18 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
                 configureServices?.Invoke(services);
             },
         };
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            // Nothing half-started is left behind, so a caller may retry (for example on another port).
+            await host.DisposeAsync();
+            await jwks.DisposeAsync();
+            throw;
+        }
+
         return new RegistrationEnvironment(pki, directory, jwks, host, connectionString);
     }
 

@@ -35,6 +35,21 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
 
     public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment)
     {
+        // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(environment);
+            }
+            catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment)
+    {
         // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
@@ -77,7 +92,16 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         await app.Services.MigrateDcrOpenIddictDatabaseAsync();
         app.UseAuthentication();
         app.MapDcr("/register");
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new OpenIddictLifecycleHost(app, baseAddress);
     }
 
