@@ -57,6 +57,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         var connectionString = await CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
         var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
+        durability += "; host pool: No Reset On Close, Max Auto Prepare=20";
         Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}");
 
         var runs = new List<ServerRun>();
@@ -370,7 +371,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
         await command.ExecuteNonQueryAsync(ct);
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = false }.ConnectionString;
+        // The pool settings README recommends for the store ("Performance"): keep prepared statements across pooled
+        // connections (no DISCARD ALL on return) and prepare the hot statements automatically.
+        return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = false, NoResetOnClose = true, MaxAutoPrepare = 20 }.ConnectionString;
     }
 
     private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken ct)

@@ -43,6 +43,7 @@ const anchorKeys = jose.createLocalJWKSet(JSON.parse(env('PEER_ANCHOR_JWKS')));
 const SSA_MAX_AGE = 30 * 60;
 const CLOCK_SKEW = 120;
 const MAX_BODY = 64 * 1024;
+const RESOURCE = 'https://bank.example/open-banking'; // the resource server of the JWT access tokens
 
 const tppKeySets = new Map();
 function tppKeys(url) {
@@ -147,6 +148,14 @@ const provider = new Provider(issuer, {
     registration: { enabled: true },
     clientCredentials: { enabled: true },
     devInteractions: { enabled: false },
+    // Access tokens as signed JWTs (PS256), like the demo bank's (RS256 with a 2048-bit key: the same RSA work), not
+    // oidc-provider's default opaque tokens: the token workload compares equivalent work.
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => RESOURCE,
+      useGrantedResource: () => true,
+      getResourceServerInfo: () => ({ scope: 'accounts payments', accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'PS256' } } }),
+    },
   },
   clientAuthMethods: ['private_key_jwt'],
   enabledJWA: {

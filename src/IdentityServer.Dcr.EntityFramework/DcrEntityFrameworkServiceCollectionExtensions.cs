@@ -107,7 +107,10 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         services.RemoveAll<IDbContextOptionsConfiguration<TContext>>();
         services.RemoveAll<DbContextOptions<TContext>>();
         services.RemoveAll<IDbContextFactory<TContext>>();
-        services.AddDbContextFactory<TContext>(configure);
+
+        // Pooled: each store operation rents a context instead of building one (the token endpoint does one or two per
+        // request). The contexts hold no state between operations.
+        services.AddPooledDbContextFactory<TContext>(configure);
 
         services.RemoveAll<IDbContextFactory<DcrDbContext>>();
         services.AddSingleton<IDbContextFactory<DcrDbContext>>(sp => new DcrDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));

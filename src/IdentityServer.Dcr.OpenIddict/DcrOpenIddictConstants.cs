@@ -23,10 +23,4 @@ public static class DcrOpenIddictConstants
 
     /// <summary>Application setting: the SSA's <c>org_id</c>.</summary>
     public const string OrganisationIdSetting = "dcr:org_id";
-
-    /// <summary>
-    /// The type of the token entries that record used client assertions (<c>jti</c> replay protection); they expire
-    /// with the assertion and are pruned by OpenIddict's token pruning.
-    /// </summary>
-    public const string UsedClientAssertionTokenType = "urn:identityserver-dcr:used_client_assertion";
 }

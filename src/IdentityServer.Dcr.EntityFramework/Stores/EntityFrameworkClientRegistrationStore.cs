@@ -8,6 +8,10 @@ using IdentityServer.Dcr.EntityFramework.Logging;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Stores;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Stores;
@@ -53,6 +57,8 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     /// <summary>Creates one context per call.</summary>
     protected IDbContextFactory<DcrDbContext> ContextFactory { get; }
 
+    private UsedTokenStatement? _usedTokenInsert;
+
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
 
@@ -81,6 +87,28 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         ArgumentNullException.ThrowIfNull(issuer);
         ArgumentNullException.ThrowIfNull(jti);
         return ExecuteAsync(nameof(IsRequestTokenUsedAsync), context => TokenUsedAsync(context, issuer, jti, ct), ct);
+    }
+
+    /// <summary>
+    /// Records a single-use token (for example a client assertion's <c>client_id</c> and <c>jti</c>) unless it is
+    /// recorded already: one <c>INSERT … ON CONFLICT DO NOTHING</c> on <c>DcrUsedRequestTokens</c>, in its own
+    /// implicit transaction. The primary key decides, so two copies arriving at once on different instances cannot
+    /// both be recorded. Rows are purged with the registration request tokens once <see cref="UsedRequestToken.ExpiresAt"/> has passed.
+    /// </summary>
+    /// <param name="token">The token; give its <see cref="UsedRequestToken.Issuer"/> a prefix of its kind, so that it cannot collide with a registration request's <c>iss</c>.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when recorded now; <see langword="false"/> when it had been used (a replay).</returns>
+    /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
+    public virtual Task<bool> TryRecordUsedTokenAsync(UsedRequestToken token, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return ExecuteAsync(nameof(TryRecordUsedTokenAsync), async context =>
+        {
+            var (sql, expiresAt) = UsedTokenInsert(context);
+            var stored = ToStoredPrecision(token.ExpiresAt);
+            object[] parameters = [token.Issuer, token.Jti, expiresAt?.ConvertToProvider(stored) ?? stored];
+            return await context.Database.ExecuteSqlRawAsync(sql, parameters, ct).ConfigureAwait(false) == 1;
+        }, ct);
     }
 
     /// <inheritdoc />
@@ -414,6 +442,26 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         return null;
     }
 
+    /// <summary>The insert statement for the context's model (table, schema and columns as mapped), built once.</summary>
+    private UsedTokenStatement UsedTokenInsert(DcrDbContext context)
+    {
+        if (_usedTokenInsert is { } built)
+        {
+            return built;
+        }
+
+        var entity = context.Model.FindEntityType(typeof(UsedRequestTokenEntity))
+            ?? throw new InvalidOperationException($"{nameof(UsedRequestTokenEntity)} is not in the model of {context.GetType().Name}.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var helper = context.GetService<ISqlGenerationHelper>();
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        var expiresAt = entity.FindProperty(nameof(UsedRequestTokenEntity.ExpiresAt))!;
+
+        // Both providers (PostgreSQL 9.5+, SQLite 3.24+) support ON CONFLICT DO NOTHING: a replay affects no row.
+        var sql = $"INSERT INTO {helper.DelimitIdentifier(table.Name, table.Schema)} ({Column(nameof(UsedRequestTokenEntity.Issuer))}, {Column(nameof(UsedRequestTokenEntity.Jti))}, {Column(nameof(UsedRequestTokenEntity.ExpiresAt))}) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT DO NOTHING";
+        return _usedTokenInsert = new UsedTokenStatement(sql, expiresAt.GetTypeMapping().Converter);
+    }
+
     private static Task<bool> TokenUsedAsync(DcrDbContext context, string issuer, string jti, CancellationToken ct)
         => context.UsedRequestTokens.AsNoTracking().AnyAsync(e => e.Issuer == issuer && e.Jti == jti, ct);
 
@@ -463,4 +511,6 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
                 break;
         }
     }
+
+    private sealed record UsedTokenStatement(string Sql, ValueConverter? ExpiresAt);
 }

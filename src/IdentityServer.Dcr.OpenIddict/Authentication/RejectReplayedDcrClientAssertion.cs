@@ -3,7 +3,8 @@
 
 using IdentityServer.Dcr.OpenIddict.Logging;
 using Microsoft.AspNetCore;
-using Microsoft.EntityFrameworkCore;
+using IdentityServer.Dcr.EntityFramework.Stores;
+using IdentityServer.Dcr.Models;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -13,28 +14,25 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace IdentityServer.Dcr.OpenIddict.Authentication;
 
 /// <summary>
-/// Makes a registered client's assertion single-use: its (<c>client_id</c>, <c>jti</c>) is recorded as an OpenIddict
-/// token entry (type <see cref="DcrOpenIddictConstants.UsedClientAssertionTokenType"/>, expiring with the assertion),
-/// whose reference identifier is unique in the database, so a replay is refused on every instance, even when two
-/// copies arrive at once. OpenIddict's token pruning removes the entries once expired.
+/// Makes a registered client's assertion single-use: its (<c>client_id</c>, <c>jti</c>) is recorded in the DCR store's
+/// used-token table (<see cref="EntityFrameworkClientRegistrationStore.TryRecordUsedTokenAsync"/>, expiring with the
+/// assertion) by one statement whose primary key decides, so a replay is refused on every instance, even when two
+/// copies arrive at once. The store's purge removes the rows once expired.
 /// </summary>
 public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
-    private readonly IOpenIddictTokenManager _tokens;
-    private readonly IOpenIddictApplicationManager _applications;
-    private readonly TimeProvider _time;
+    /// <summary>The prefix of the recorded issuer, which keeps assertions apart from registration requests (whose issuer is a software_id).</summary>
+    internal const string IssuerPrefix = "client_assertion:";
+
+    private readonly EntityFrameworkClientRegistrationStore _store;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="tokens">OpenIddict's token manager.</param>
-    /// <param name="applications">OpenIddict's application manager.</param>
-    /// <param name="time">The clock.</param>
+    /// <param name="store">The DCR store.</param>
     /// <param name="logger">The logger.</param>
-    public RejectReplayedDcrClientAssertion(IOpenIddictTokenManager tokens, IOpenIddictApplicationManager applications, TimeProvider time, ILogger<RejectReplayedDcrClientAssertion> logger)
+    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, ILogger<RejectReplayedDcrClientAssertion> logger)
     {
-        _tokens = tokens;
-        _applications = applications;
-        _time = time;
+        _store = store;
         _logger = logger;
     }
 
@@ -42,7 +40,7 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
             .AddFilter<OpenIddictServerHandlerFilters.RequireClientAssertionPrincipal>()
-            .UseScopedHandler<RejectReplayedDcrClientAssertion>()
+            .UseSingletonHandler<RejectReplayedDcrClientAssertion>()
             .SetOrder(OpenIddictServerHandlers.ValidateClientAssertionIssuer.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
@@ -66,38 +64,21 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
             return;
         }
 
-        var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-        var referenceId = $"dcr-assertion:{clientId}:{jti}";
-        if (await _tokens.FindByReferenceIdAsync(referenceId, ct).ConfigureAwait(false) is not null)
+        if (jti.Length > MaxJtiLength)
         {
-            Reject(context, clientId, jti);
+            _logger.AssertionJtiTooLong(clientId, jti.Length);
+            context.Reject(Errors.InvalidClient, $"The client assertion's jti must be at most {MaxJtiLength} characters.");
             return;
         }
 
-        var application = await _applications.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
-        try
+        var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
+        if (!await _store.TryRecordUsedTokenAsync(new UsedRequestToken(IssuerPrefix + clientId, jti, expiresAt.Value), ct).ConfigureAwait(false))
         {
-            await _tokens.CreateAsync(new OpenIddictTokenDescriptor
-            {
-                ApplicationId = application is null ? null : await _applications.GetIdAsync(application, ct).ConfigureAwait(false),
-                CreationDate = _time.GetUtcNow(),
-                ExpirationDate = expiresAt,
-                ReferenceId = referenceId,
-                Status = Statuses.Redeemed,
-                Subject = clientId,
-                Type = DcrOpenIddictConstants.UsedClientAssertionTokenType,
-            }, ct).ConfigureAwait(false);
-        }
-        catch (DbUpdateException)
-        {
-            // The unique reference identifier: another request recorded the same assertion first.
-            Reject(context, clientId, jti);
+            _logger.AssertionReplayed(clientId, jti);
+            context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
         }
     }
 
-    private void Reject(ProcessAuthenticationContext context, string clientId, string jti)
-    {
-        _logger.AssertionReplayed(clientId, jti);
-        context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
-    }
+    /// <summary>The longest jti the used-token table holds (its key column is 256 characters).</summary>
+    private const int MaxJtiLength = 256;
 }

@@ -51,4 +51,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1610, EventName = nameof(AssertionMissingJti), Level = LogLevel.Information,
         Message = "Client {ClientId}: the client assertion has no jti or no exp.")]
     public static partial void AssertionMissingJti(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1611, EventName = nameof(AssertionJtiTooLong), Level = LogLevel.Information,
+        Message = "Client {ClientId}: the client assertion's jti is {Length} characters long, more than the store holds.")]
+    public static partial void AssertionJtiTooLong(this ILogger logger, string clientId, int length);
 }

@@ -53,6 +53,63 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
     }
 
     [Test]
+    public async Task TryRecordUsedTokenAsync_SecondTime_ReturnsFalseAndKeepsOneRow()
+    {
+        // Arrange
+        var store = Store;
+        var token = TestRegistrations.Token(jti: "assertion-1", issuer: "client_assertion:client-1");
+
+        // Act
+        var first = await store.TryRecordUsedTokenAsync(token, CancellationToken.None);
+        var second = await store.TryRecordUsedTokenAsync(token, CancellationToken.None);
+        var otherIssuer = await store.TryRecordUsedTokenAsync(token with { Issuer = "client_assertion:client-2" }, CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first, Is.True);
+            Assert.That(second, Is.False);
+            Assert.That(otherIssuer, Is.True);
+            Assert.That(await Store.IsRequestTokenUsedAsync(token.Issuer, token.Jti, CancellationToken.None), Is.True);
+        });
+        Assert.That(await CountRowsAsync(), Is.EqualTo((0, 2)));
+    }
+
+    [Test]
+    public async Task TryRecordUsedTokenAsync_StoresExpiryForThePurge()
+    {
+        // Arrange: the expiry goes through the provider's mapping (timestamptz, or SQLite's Unix microseconds).
+        var store = Store;
+        var now = new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.FromHours(2));
+        var expired = TestRegistrations.Token(expiresAt: now.AddSeconds(-1));
+        var live = TestRegistrations.Token(expiresAt: now.AddSeconds(1));
+        await store.TryRecordUsedTokenAsync(expired, CancellationToken.None);
+        await store.TryRecordUsedTokenAsync(live, CancellationToken.None);
+
+        // Act
+        var purged = await store.PurgeExpiredRequestTokensAsync(now, CancellationToken.None);
+
+        // Assert
+        Assert.That(purged, Is.EqualTo(1));
+        Assert.That(await Store.IsRequestTokenUsedAsync(live.Issuer, live.Jti, CancellationToken.None), Is.True);
+        Assert.That(await Store.IsRequestTokenUsedAsync(expired.Issuer, expired.Jti, CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task TryRecordUsedTokenAsync_ConcurrentSameToken_ExactlyOneRecords()
+    {
+        // Arrange
+        var store = Store;
+        var token = TestRegistrations.Token();
+
+        // Act
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.TryRecordUsedTokenAsync(token, CancellationToken.None))));
+
+        // Assert
+        Assert.That(results.Count(r => r), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task PurgeExpiredRequestTokensAsync_DeletesOnlyTokensExpiredBeforeNow()
     {
         // Arrange
@@ -123,6 +180,7 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
             () => store.UpdateAsync(TestRegistrations.Create(), "stamp", TestRegistrations.Token(), CancellationToken.None),
             () => store.DeleteAsync("c", CancellationToken.None),
             () => store.PurgeExpiredRequestTokensAsync(DateTimeOffset.UtcNow, CancellationToken.None),
+            () => store.TryRecordUsedTokenAsync(TestRegistrations.Token(), CancellationToken.None),
         };
         var stopwatch = Stopwatch.StartNew();
 

@@ -3,6 +3,7 @@
 
 using System.Net;
 using System.Net.Sockets;
+using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Testing.PostgreSql;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,8 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
         // Assert
         Assert.That(result, Is.EqualTo(StoreWriteResult.Success));
         Assert.That(await store.FindByClientIdAsync(registration.ClientId, CancellationToken.None), Is.Not.Null);
+        var efStore = services.GetRequiredService<EntityFrameworkClientRegistrationStore>();
+        Assert.That(await efStore.TryRecordUsedTokenAsync(TestRegistrations.Token(), CancellationToken.None), Is.True);
         var tables = await QueryTablesAsync(connectionString);
         Assert.That(tables, Is.EquivalentTo(new[]
         {

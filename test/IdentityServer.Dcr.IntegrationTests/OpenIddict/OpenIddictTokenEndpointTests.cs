@@ -98,6 +98,31 @@ public sealed class OpenIddictTokenEndpointTests
     }
 
     [Test]
+    public async Task Token_SameAssertionSentConcurrently_IsAcceptedOnce()
+    {
+        // Arrange: one assertion, sent four times at once; the used-token table's primary key decides.
+        var (tpp, clientId) = await RegisterAsync();
+        var assertion = _bank.Assertion(clientId, tpp.SigningKey);
+
+        // Act
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, assertion)));
+
+        // Assert
+        Assert.That(results.Count(r => r.Status == HttpStatusCode.OK), Is.EqualTo(1), string.Join("\n", results.Select(r => r.Body.ToJsonString())));
+        foreach (var rejected in results.Where(r => r.Status != HttpStatusCode.OK))
+        {
+            AssertInvalidClient(rejected);
+        }
+    }
+
+    [Test]
+    public async Task Token_AssertionJtiLongerThanTheStoreHolds_IsInvalidClient()
+    {
+        var (tpp, clientId) = await RegisterAsync();
+        AssertInvalidClient(await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey, jti: new string('j', 257))));
+    }
+
+    [Test]
     public async Task Token_AssertionSignedByKeyNotInJwks_IsInvalidClient()
     {
         var (tpp, clientId) = await RegisterAsync();
