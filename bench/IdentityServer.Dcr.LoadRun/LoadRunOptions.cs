@@ -12,7 +12,7 @@ public sealed class LoadRunOptions
         Usage: dotnet run -c Release --project bench/IdentityServer.Dcr.LoadRun -- [options]
           --registrations N      registrations per server in the timed part (default 2000)
           --concurrency C        requests in flight (default 16)
-          --warmup W             untimed registrations (and tokens) per server before the timed part (default 100)
+          --warmup W             untimed registrations (and tokens) per server before the timed part (default 3000: tiered JIT settles)
           --tokens-per-client K  token requests per registered client (default 1)
           --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
           --key-pool P           RSA keys shared by the TPPs' certificates and signing keys (default 32; key generation is slow)
@@ -30,7 +30,7 @@ public sealed class LoadRunOptions
 
     public int Concurrency { get; private set; } = 16;
 
-    public int Warmup { get; private set; } = 100;
+    public int Warmup { get; private set; } = 3000;
 
     public int TokensPerClient { get; private set; } = 1;
 

@@ -37,6 +37,23 @@ public static class ProcStats
     /// <summary>Peak resident set size (VmHWM) in bytes, or 0.</summary>
     public static long PeakRss(int pid) => StatusValue(pid, "VmHWM:");
 
+    /// <summary>
+    /// Starts a new peak: resets VmHWM to the current RSS (<c>/proc/PID/clear_refs</c> "5", Linux 4.0+). Returns false
+    /// where that is not allowed, in which case the peak stays the process's lifetime peak.
+    /// </summary>
+    public static bool ResetPeakRss(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Current resident set size (VmRSS) in bytes, or 0.</summary>
     public static long Rss(int pid) => StatusValue(pid, "VmRSS:");
 

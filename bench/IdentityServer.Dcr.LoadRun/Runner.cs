@@ -211,9 +211,23 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
                 var warmTokens = await LoadDriver.RunAsync("warm-up tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) => Token(clients[i].Tpp + firstTpp, clients[i].ClientId, assertions[i], tokenEndpoint, token), keepBodies: false, ct);
                 Log($"[{label}] warm-up tokens: {assertions.Length - warmTokens.ErrorCount}/{assertions.Length}{Samples(warmTokens)}");
             }
+
+            // The warm-up TPPs are done: close their connections, as a TPP does once registered, so that the measured
+            // part (and the peak RSS) sees the connections of its own TPPs only, not thousands of idle ones.
+            for (var i = 0; i < options.Warmup; i++)
+            {
+                _workload.Tpps[firstTpp + i].ResetClient();
+            }
         }
 
         var quiet = await WaitForQuietAsync(label, [server.ProcessId, databasePid ?? -1], ct);
+
+        // The peak RSS of the measured part: the warm-up's connections are closed, its peak is not this run's.
+        if (!ProcStats.ResetPeakRss(server.ProcessId))
+        {
+            quiet += "; peak RSS includes the warm-up (clear_refs not writable)";
+        }
+
         var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () =>
             LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
 

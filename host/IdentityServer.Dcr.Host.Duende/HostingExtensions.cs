@@ -7,7 +7,6 @@ using Duende.IdentityServer.Models;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Infrastructure;
 using IdentityServer.Dcr.Host.Development;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.EntityFrameworkCore;
 
 namespace IdentityServer.Dcr.Host.Duende;
@@ -27,8 +26,7 @@ internal static class HostingExtensions
         // Mutual TLS: ask for a client certificate, accept any at the TLS layer; the engine and the secret validators check it.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
+            https.UseDcrTransportCertificates(kestrel.ApplicationServices);
             if (sandbox is not null && https.ServerCertificate is null && https.ServerCertificateSelector is null)
             {
                 https.ServerCertificate = sandbox.ServerCertificate;

@@ -3,7 +3,6 @@
 
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Host.Development;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +24,11 @@ internal static class HostingExtensions
             : null;
 
         // Mutual TLS: ask for a client certificate on every connection, accept any at the TLS layer, and let the
-        // engine check the chain against Dcr:Transport:TrustedRoots (so errors are OAuth JSON, not TLS alerts).
+        // engine check the chain against Dcr:Transport:TrustedRoots (so errors are OAuth JSON, not TLS alerts); the
+        // TLS layer's own chain is built against those roots too, not the machine's store.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
+            https.UseDcrTransportCertificates(kestrel.ApplicationServices);
             if (sandbox is not null && https.ServerCertificate is null && https.ServerCertificateSelector is null)
             {
                 https.ServerCertificate = sandbox.ServerCertificate;

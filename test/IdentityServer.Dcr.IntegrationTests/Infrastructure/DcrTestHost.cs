@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -55,8 +54,7 @@ public sealed class DcrTestHost : IAsyncDisposable
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.UseHttps(https =>
         {
             https.ServerCertificate = ServerCertificate;
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
+            https.UseDcrTransportCertificates(l.ApplicationServices);
         })));
         builder.Services.AddDcr(options => ConfigureOptions?.Invoke(options));
         ConfigureServices?.Invoke(builder.Services);

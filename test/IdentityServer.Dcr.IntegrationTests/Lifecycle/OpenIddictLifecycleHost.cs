@@ -8,7 +8,6 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -62,8 +61,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(https =>
         {
             https.ServerCertificate = environment.Pki.IssueServerCertificate();
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
+            https.UseDcrTransportCertificates(l.ApplicationServices);
         })));
 
         builder.Services.AddOpenIddict().AddServer(server =>

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
+using IdentityServer.Dcr.Testing;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -78,6 +79,24 @@ public sealed class RegistrationEndpointTests
 
         // Assert
         await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+    }
+
+    [Test]
+    public async Task Post_CertificateFromAnUnknownCa_PassesTheTlsLayerAndIsRefusedAsJson()
+    {
+        // Arrange: the right subject, issued by a CA the bank does not trust. The TLS layer builds the chain against
+        // the bank's roots only (UseDcrTransportCertificates) and lets the connection through; the engine refuses.
+        var tpp = _environment.NewTpp();
+        using var strangerCa = new TestPki("Unknown Root CA");
+        using var certificate = strangerCa.IssueClientCertificate(tpp.LegacyTransportSubject());
+
+        // Act
+        using var response = await _environment.PostAsync(certificate, _environment.SignedRequest(tpp));
+
+        // Assert
+        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error_description"]?.GetValue<string>(), Does.Contain("not trusted"));
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
     }
 
