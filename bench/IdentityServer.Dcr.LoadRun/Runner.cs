@@ -73,7 +73,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         {
             Log($"Preloading {options.Preload:N0} registrations into PostgreSQL (binary COPY)...");
             preload = await Preloader.LoadAsync(connectionString, options.Preload, Log, ct);
-            Log($"Preload: {preload.Rows:N0} rows (OpenIddict applications: {(preload.OpenIddictApplications ? "yes" : "no table")}) copied in {preload.CopySeconds:0.0} s, {preload.TotalSeconds:0.0} s with ANALYZE and CHECKPOINT; database {preload.DatabaseBytes / 1048576.0:0} MB.");
+            Log($"Preload: {preload.Rows:N0} rows (OpenIddict applications: {(preload.OpenIddictApplications ? "yes" : "no table")}) copied in {preload.CopySeconds:0.0} s, {preload.TotalSeconds:0.0} s with VACUUM ANALYZE and CHECKPOINT; database {preload.DatabaseBytes / 1048576.0:0} MB.");
             runs.Add(await RunHostAsync(ScaleLabel, hostDll, connectionString, cluster, perServer, ct));
         }
 

@@ -50,6 +50,15 @@ internal static class HostingExtensions
             // Access tokens are signed JWTs, not encrypted: the bank's resource servers (and FAPI profiles) validate
             // them with the published signing keys, and encryption would double the token endpoint's RSA work.
             server.DisableAccessTokenEncryption();
+
+            // OpenIddict stores an entry per token by default (revocation, introspection, and management tokens of a
+            // deleted client refused by their entry). Server:DisableTokenStorage=true issues self-contained JWTs only:
+            // one database write fewer per token, at the price of revocation (see README, "Performance").
+            if (builder.Configuration.GetValue<bool>("Server:DisableTokenStorage"))
+            {
+                server.DisableTokenStorage();
+            }
+
             server.UseAspNetCore();
         });
 

@@ -19,4 +19,13 @@ public sealed class DcrEntityFrameworkOptions
     /// Lower it so that a stalled database turns into a quick 503 rather than a hung registration request.
     /// </summary>
     public TimeSpan? CommandTimeout { get; set; }
+
+    /// <summary>
+    /// How often the host deletes expired rows of <c>DcrUsedRequestTokens</c> (registration request tokens and, with
+    /// the OpenIddict plug-in, one row per client assertion presented at the token endpoint). Default: 10 minutes.
+    /// <see langword="null"/> switches the background purge off, for banks that run
+    /// <see cref="Stores.EntityFrameworkClientRegistrationStore.PurgeExpiredRequestTokensAsync"/> from their own scheduler.
+    /// Each instance purges; the delete is idempotent.
+    /// </summary>
+    public TimeSpan? PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -35,7 +35,7 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = BuildOptions(configure);
         return services.AddDcrStore<PostgreSqlDcrDbContext>(
-            builder => DcrDbContextOptionsConfigurer.ConfigurePostgreSql(builder, connectionString, options));
+            builder => DcrDbContextOptionsConfigurer.ConfigurePostgreSql(builder, connectionString, options), options);
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var options = BuildOptions(configure);
         return services.AddDcrStore<SqliteDcrDbContext>(
-            builder => DcrDbContextOptionsConfigurer.ConfigureSqlite(builder, connectionString, options));
+            builder => DcrDbContextOptionsConfigurer.ConfigureSqlite(builder, connectionString, options), options);
     }
 
     /// <summary>
@@ -91,6 +91,11 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
             throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.Schema)} must be null or a schema name, not blank.");
         }
 
+        if (options.PurgeInterval is { } interval && interval <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.PurgeInterval)} must be positive, or null to switch the purge off.");
+        }
+
         if (options.CommandTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.CommandTimeout)} must be positive.");
@@ -99,7 +104,7 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         return options;
     }
 
-    private static IServiceCollection AddDcrStore<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    private static IServiceCollection AddDcrStore<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure, DcrEntityFrameworkOptions options)
         where TContext : DcrDbContext
     {
         // Replace semantics: EF Core accumulates option callbacks across AddDbContextFactory calls, so drop the ones
@@ -121,6 +126,12 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         services.TryAddSingleton<EntityFrameworkClientRegistrationStore>();
         services.RemoveAll<IClientRegistrationStore>();
         services.AddSingleton<IClientRegistrationStore>(sp => sp.GetRequiredService<EntityFrameworkClientRegistrationStore>());
+
+        // The background purge of expired used tokens, on the schedule of the last AddDcr…Store call.
+        services.RemoveAll<UsedTokenPurgeSchedule>();
+        services.AddSingleton(new UsedTokenPurgeSchedule(options.PurgeInterval));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<UsedTokenPurgeService>();
         return services;
     }
 }

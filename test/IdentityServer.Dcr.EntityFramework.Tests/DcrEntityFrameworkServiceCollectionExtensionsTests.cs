@@ -7,6 +7,7 @@ using IdentityServer.Dcr.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IdentityServer.Dcr.EntityFramework.Tests;
 
@@ -91,6 +92,30 @@ public sealed class DcrEntityFrameworkServiceCollectionExtensionsTests
 
         // Act / Assert
         Assert.Throws<InvalidOperationException>(() => services.AddDcrPostgreSqlStore("Host=localhost", o => o.Schema = schema));
+    }
+
+    [Test]
+    public void AddDcrStore_TwiceWithDifferentPurgeIntervals_OnePurgeServiceOnTheLastSchedule()
+    {
+        // Arrange
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDcrPostgreSqlStore("Host=localhost;Database=dcr");
+        services.AddDcrSqliteStore("Data Source=dcr.db", o => o.PurgeInterval = TimeSpan.FromMinutes(1));
+
+        // Act
+        using var provider = services.BuildServiceProvider();
+
+        // Assert
+        Assert.That(provider.GetServices<IHostedService>().OfType<UsedTokenPurgeService>().Count(), Is.EqualTo(1));
+        Assert.That(provider.GetRequiredService<UsedTokenPurgeSchedule>().Interval, Is.EqualTo(TimeSpan.FromMinutes(1)));
+    }
+
+    [TestCase(0)]
+    [TestCase(-1)]
+    public void AddDcrPostgreSqlStore_NonPositivePurgeInterval_Throws(int seconds)
+    {
+        Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddDcrPostgreSqlStore("Host=localhost", o => o.PurgeInterval = TimeSpan.FromSeconds(seconds)));
     }
 
     [Test]

@@ -10,6 +10,7 @@ using IdentityServer.Dcr.OpenIddict.Management;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Server;
+using OpenIddict.Validation;
 
 #pragma warning disable IDE0130 // DI extensions live in Microsoft.Extensions.DependencyInjection (house style §3.4).
 namespace Microsoft.Extensions.DependencyInjection;
@@ -36,9 +37,13 @@ public static partial class DcrOpenIddictBuilderExtensions
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.EnableTokenEntryValidation();
                 validation.AddEventHandler(AttachManagementCertificate.Descriptor);
             });
+
+        // Token entries are checked when the server stores them (OpenIddict's default): revoked tokens and tokens of
+        // deleted clients then fail. A bank that calls DisableTokenStorage() has none to check; management then relies
+        // on the registration still existing (ManagementEndpoints answers 401 for a deleted client).
+        services.AddSingleton<IPostConfigureOptions<OpenIddictValidationOptions>, DcrValidationOptionsPostConfigure>();
 
         // OpenIddict's secret and certificate checks stay for other clients; registered clients are authenticated
         // by ValidateDcrClientAuthentication (the application holds no secret, and OpenIddict's PKI rule matches
@@ -47,6 +52,12 @@ public static partial class DcrOpenIddictBuilderExtensions
         services.AddSingleton<IPostConfigureOptions<OpenIddictServerOptions>, DcrServerOptionsPostConfigure>();
         services.TryAddScoped<IRegistrationAccessTokenValidator, OpenIddictRegistrationAccessTokenValidator>();
         services.TryAddScoped<IClientTokenRevoker, OpenIddictClientTokenRevoker>();
+    }
+
+    private sealed class DcrValidationOptionsPostConfigure(IOptionsMonitor<OpenIddictServerOptions> server) : IPostConfigureOptions<OpenIddictValidationOptions>
+    {
+        public void PostConfigure(string? name, OpenIddictValidationOptions options)
+            => options.EnableTokenEntryValidation = !server.CurrentValue.DisableTokenStorage;
     }
 
     private sealed class DcrServerOptionsPostConfigure(IOptionsMonitor<DcrOptions> dcr) : IPostConfigureOptions<OpenIddictServerOptions>

@@ -6,6 +6,7 @@ using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IdentityServer.Dcr.EntityFramework.Tests.Stores;
 
@@ -107,6 +108,53 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
 
         // Assert
         Assert.That(results.Count(r => r), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task PurgeService_OnEachTick_DeletesTheExpiredTokens()
+    {
+        // Arrange
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var expiring = TestRegistrations.Token(expiresAt: time.GetUtcNow().AddMinutes(5));
+        var live = TestRegistrations.Token(expiresAt: time.GetUtcNow().AddDays(1));
+        await Store.TryRecordUsedTokenAsync(expiring, CancellationToken.None);
+        await Store.TryRecordUsedTokenAsync(live, CancellationToken.None);
+        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(TimeSpan.FromMinutes(1)), time);
+        await service.StartAsync(CancellationToken.None);
+
+        // Act: the service runs on its own task (its timer may start after StartAsync returns), so the clock moves a
+        // minute at a time until the purge has run; at most a few hours of fake time, well before the live token expires.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        do
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(50);
+        }
+        while (await Store.IsRequestTokenUsedAsync(expiring.Issuer, expiring.Jti, CancellationToken.None) && DateTime.UtcNow < deadline);
+
+        await service.StopAsync(CancellationToken.None);
+
+        // Assert
+        Assert.That(await Store.IsRequestTokenUsedAsync(expiring.Issuer, expiring.Jti, CancellationToken.None), Is.False);
+        Assert.That(await Store.IsRequestTokenUsedAsync(live.Issuer, live.Jti, CancellationToken.None), Is.True);
+    }
+
+    [Test]
+    public async Task PurgeService_WithoutInterval_EndsAtOnceAndDeletesNothing()
+    {
+        // Arrange
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
+        var expiring = TestRegistrations.Token(expiresAt: time.GetUtcNow().AddMinutes(5));
+        await Store.TryRecordUsedTokenAsync(expiring, CancellationToken.None);
+        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(null), time);
+
+        // Act
+        await service.StartAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromDays(1));
+        await service.ExecuteTask!;
+
+        // Assert
+        Assert.That(await Store.IsRequestTokenUsedAsync(expiring.Issuer, expiring.Jti, CancellationToken.None), Is.True);
     }
 
     [Test]
