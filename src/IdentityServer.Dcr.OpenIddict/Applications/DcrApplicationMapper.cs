@@ -14,8 +14,10 @@ namespace IdentityServer.Dcr.OpenIddict.Applications;
 /// <remarks>
 /// The application has no client secret and no JWKS: the plug-in authenticates DCR clients itself, from the
 /// registration (secret hash, <c>jwks_uri</c>, subject DN), so a key rotation at the TPP needs no write here.
-/// The registered authentication method and the TPP identifiers are kept in the application's settings
-/// (<see cref="DcrOpenIddictConstants"/>) for the bank's own tooling. Override a method to grant more, for example
+/// The registered authentication method, signing algorithm, subject DN and JWKS URL are kept in the application's
+/// settings (<see cref="DcrOpenIddictConstants"/>), with the TPP identifiers: the token endpoint reads the client from
+/// them (and the scopes from the permissions), which saves a read of the registration per token request. An override
+/// that drops them makes the token endpoint read the registration instead. Override a method to grant more, for example
 /// the authorization endpoint's permissions once the bank runs the authorization code flow.
 /// </remarks>
 public class DcrApplicationMapper

@@ -69,7 +69,7 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
             return;
         }
 
-        var registration = state.Registration;
+        var client = state.Client;
         JsonWebToken token;
         try
         {
@@ -81,7 +81,7 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
             return;
         }
 
-        var algorithms = registration.Metadata.TokenEndpointAuthSigningAlg is { Length: > 0 } registered
+        var algorithms = client.TokenEndpointAuthSigningAlg is { Length: > 0 } registered
             ? [registered]
             : _options.CurrentValue.Registration.TokenEndpointAuthSigningAlgorithms.ToArray();
         if (!algorithms.Contains(token.Alg, StringComparer.Ordinal))
@@ -90,7 +90,7 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
             return;
         }
 
-        if (!Uri.TryCreate(registration.Metadata.JwksUri, UriKind.Absolute, out var jwksUri))
+        if (!Uri.TryCreate(client.JwksUri, UriKind.Absolute, out var jwksUri))
         {
             context.Reject(Errors.InvalidClient, "The client has no usable jwks_uri.");
             return;
@@ -106,14 +106,14 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
         catch (DcrInfrastructureException exception)
         {
             // An OAuth error rather than a 5xx: the client may simply retry.
-            _logger.JwksUnavailable(registration.ClientId, exception);
+            _logger.JwksUnavailable(client.ClientId, exception);
             context.Reject(Errors.InvalidClient, "The client's JWKS could not be fetched; try again later.");
             return;
         }
 
         if (lookup.Key is not { } jwk)
         {
-            _logger.AssertionKeyNotFound(registration.ClientId, kid, lookup.Reason);
+            _logger.AssertionKeyNotFound(client.ClientId, kid, lookup.Reason);
             context.Reject(Errors.InvalidClient, "The client assertion's signing key is not in the client's JWKS.");
             return;
         }

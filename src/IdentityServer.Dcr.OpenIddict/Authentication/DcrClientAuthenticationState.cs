@@ -7,16 +7,39 @@ using OpenIddict.Server;
 namespace IdentityServer.Dcr.OpenIddict.Authentication;
 
 /// <summary>
+/// What the token endpoint needs to know of a registered (DCR) client: its registered authentication method and
+/// signing algorithm, subject DN, JWKS URL and scopes. Read from the OpenIddict application's settings and
+/// permissions (written with the registration, in its transaction) or, for an application without them, from the
+/// registration itself.
+/// </summary>
+/// <param name="ClientId">The client identifier.</param>
+/// <param name="TokenEndpointAuthMethod">The registered <c>token_endpoint_auth_method</c>.</param>
+/// <param name="TokenEndpointAuthSigningAlg">The registered <c>token_endpoint_auth_signing_alg</c>, if any.</param>
+/// <param name="TlsClientAuthSubjectDn">The registered <c>tls_client_auth_subject_dn</c>, if any.</param>
+/// <param name="JwksUri">The registered <c>jwks_uri</c> (the SSA's <c>software_jwks_endpoint</c>), if any.</param>
+/// <param name="Scopes">The registered scopes.</param>
+internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod, string? TokenEndpointAuthSigningAlg, string? TlsClientAuthSubjectDn, string? JwksUri, IReadOnlyList<string> Scopes)
+{
+    public static DcrClient From(ClientRegistration registration) => new(
+        registration.ClientId,
+        registration.Metadata.TokenEndpointAuthMethod,
+        registration.Metadata.TokenEndpointAuthSigningAlg,
+        registration.Metadata.TlsClientAuthSubjectDn,
+        registration.Metadata.JwksUri,
+        [.. registration.Metadata.GetScopes()]);
+}
+
+/// <summary>
 /// Per-request state of a token request made by a registered (DCR) client, kept in the OpenIddict transaction so
-/// that later handlers (assertion keys, replay, grant) see the registration the first handler resolved.
+/// that later handlers (assertion keys, replay, grant) see the client the first handler resolved.
 /// </summary>
 internal sealed class DcrClientAuthenticationState
 {
     private static readonly string Key = typeof(DcrClientAuthenticationState).FullName!;
 
-    public DcrClientAuthenticationState(ClientRegistration registration) => Registration = registration;
+    public DcrClientAuthenticationState(DcrClient client) => Client = client;
 
-    public ClientRegistration Registration { get; }
+    public DcrClient Client { get; }
 
     public static DcrClientAuthenticationState? Get(OpenIddictServerTransaction transaction)
         => transaction.Properties.TryGetValue(Key, out var value) ? value as DcrClientAuthenticationState : null;

@@ -33,15 +33,15 @@ public sealed class HandleDcrClientCredentialsGrant : IOpenIddictServerHandler<H
             return ValueTask.CompletedTask;
         }
 
-        var registration = state.Registration;
+        var client = state.Client;
         var requested = context.Request.GetScopes();
         var scopes = requested.IsDefaultOrEmpty
-            ? registration.Metadata.GetScopes().Where(scope => scope != Scopes.OpenId)
+            ? client.Scopes.Where(scope => scope != Scopes.OpenId)
             : requested;
 
         var identity = new ClaimsIdentity(authenticationType: "IdentityServer.Dcr", Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, registration.ClientId);
-        identity.SetClaim(Claims.ClientId, registration.ClientId);
+        identity.SetClaim(Claims.Subject, client.ClientId);
+        identity.SetClaim(Claims.ClientId, client.ClientId);
         identity.SetScopes(scopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         context.SignIn(new ClaimsPrincipal(identity));

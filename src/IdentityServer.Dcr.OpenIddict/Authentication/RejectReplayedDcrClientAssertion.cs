@@ -54,7 +54,7 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
             return;
         }
 
-        var clientId = state.Registration.ClientId;
+        var clientId = state.Client.ClientId;
         var jti = principal.GetClaim(Claims.JwtId);
         var expiresAt = principal.GetExpirationDate();
         if (string.IsNullOrEmpty(jti) || expiresAt is null)

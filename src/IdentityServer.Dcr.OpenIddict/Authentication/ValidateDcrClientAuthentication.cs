@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.DistinguishedNames;
-using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Logging;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
@@ -15,6 +14,7 @@ using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -40,6 +40,7 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
     private readonly IClientRegistrationStore _store;
+    private readonly IOpenIddictApplicationManager _applications;
     private readonly ITransportCertificateValidator _certificates;
     private readonly IClientCertificateAccessor _certificateAccessor;
     private readonly IClientSecretHasher _secrets;
@@ -49,15 +50,17 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">The registration store.</param>
+    /// <param name="applications">OpenIddict's application manager.</param>
     /// <param name="certificates">Checks certificate chains against the bank's roots.</param>
     /// <param name="certificateAccessor">Reads the transport certificate (connection or trusted proxy header).</param>
     /// <param name="secrets">Verifies client secrets against the registration's hash.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ValidateDcrClientAuthentication(IClientRegistrationStore store, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
+    public ValidateDcrClientAuthentication(IClientRegistrationStore store, IOpenIddictApplicationManager applications, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
     {
         _store = store;
+        _applications = applications;
         _certificates = certificates;
         _certificateAccessor = certificateAccessor;
         _secrets = secrets;
@@ -90,14 +93,14 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         }
 
         var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-        var registration = await _store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
-        if (registration is null)
+        var client = await FindClientAsync(clientId, ct).ConfigureAwait(false);
+        if (client is null)
         {
             return;
         }
 
-        new DcrClientAuthenticationState(registration).Attach(context.Transaction);
-        var registered = registration.Metadata.TokenEndpointAuthMethod;
+        new DcrClientAuthenticationState(client).Attach(context.Transaction);
+        var registered = client.TokenEndpointAuthMethod;
         var presented = PresentedMethod(context);
         if (!string.Equals(presented, registered, StringComparison.Ordinal))
         {
@@ -116,19 +119,51 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         switch (registered)
         {
             case ClientAuthenticationMethods.TlsClientAuth:
-                await ValidateCertificateAsync(context, registration, ct).ConfigureAwait(false);
+                await ValidateCertificateAsync(context, client, ct).ConfigureAwait(false);
                 return;
             case ClientAuthenticationMethods.ClientSecretBasic:
             case ClientAuthenticationMethods.ClientSecretPost:
-                ValidateSecret(context, registration);
+                await ValidateSecretAsync(context, clientId, ct).ConfigureAwait(false);
                 break;
         }
 
         // Certificate-bound tokens: the certificate the token will be bound to must chain to the bank's roots.
         if (!context.IsRejected && _options.CurrentValue.Registration.CertificateBoundAccessTokens)
         {
-            _ = await TrustedCertificateAsync(context, registration, ct).ConfigureAwait(false);
+            _ = await TrustedCertificateAsync(context, clientId, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The registered client, from its OpenIddict application (found once per request, and cached by OpenIddict for
+    /// its own checks): the DCR plug-in writes the registered method, algorithm, subject DN and JWKS URL into the
+    /// application's settings and the scopes into its permissions, in the registration's transaction. An
+    /// application without those settings (not a DCR client, or one written by an overridden mapper) is looked up in
+    /// the registration store instead. <see langword="null"/>: not a registered client, left to OpenIddict.
+    /// </summary>
+    private async Task<DcrClient?> FindClientAsync(string clientId, CancellationToken ct)
+    {
+        var application = await _applications.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        if (application is not null)
+        {
+            var settings = await _applications.GetSettingsAsync(application, ct).ConfigureAwait(false);
+            if (settings.TryGetValue(DcrOpenIddictConstants.TokenEndpointAuthMethodSetting, out var method) && !string.IsNullOrEmpty(method)
+                && (method != ClientAuthenticationMethods.PrivateKeyJwt || settings.ContainsKey(DcrOpenIddictConstants.JwksUriSetting))
+                && (method != ClientAuthenticationMethods.TlsClientAuth || settings.ContainsKey(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting)))
+            {
+                var permissions = await _applications.GetPermissionsAsync(application, ct).ConfigureAwait(false);
+                return new DcrClient(
+                    clientId,
+                    method,
+                    settings.GetValueOrDefault(DcrOpenIddictConstants.TokenEndpointAuthSigningAlgSetting),
+                    settings.GetValueOrDefault(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting),
+                    settings.GetValueOrDefault(DcrOpenIddictConstants.JwksUriSetting),
+                    [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..])]);
+            }
+        }
+
+        var registration = await _store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        return registration is null ? null : DcrClient.From(registration);
     }
 
     private static string? UnverifiedAssertionIssuer(string? assertion)
@@ -167,23 +202,23 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         return context.Transaction.RemoteCertificate is not null ? ClientAuthenticationMethods.TlsClientAuth : "none";
     }
 
-    private async Task ValidateCertificateAsync(ProcessAuthenticationContext context, ClientRegistration registration, CancellationToken ct)
+    private async Task ValidateCertificateAsync(ProcessAuthenticationContext context, DcrClient client, CancellationToken ct)
     {
-        var certificate = await TrustedCertificateAsync(context, registration, ct).ConfigureAwait(false);
+        var certificate = await TrustedCertificateAsync(context, client.ClientId, ct).ConfigureAwait(false);
         if (certificate is null)
         {
             return;
         }
 
-        if (!SubjectMatches(certificate, registration.Metadata.TlsClientAuthSubjectDn))
+        if (!SubjectMatches(certificate, client.TlsClientAuthSubjectDn))
         {
-            _logger.CertificateRejected(registration.ClientId, certificate!.Thumbprint, "subject DN mismatch");
+            _logger.CertificateRejected(client.ClientId, certificate!.Thumbprint, "subject DN mismatch");
             context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
         }
     }
 
     /// <summary>The transport certificate when it chains to the bank's roots; otherwise rejects the request and returns null.</summary>
-    private async Task<X509Certificate2?> TrustedCertificateAsync(ProcessAuthenticationContext context, ClientRegistration registration, CancellationToken ct)
+    private async Task<X509Certificate2?> TrustedCertificateAsync(ProcessAuthenticationContext context, string clientId, CancellationToken ct)
     {
         var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
         var certificate = httpContext is null
@@ -192,7 +227,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         var chain = await _certificates.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
         if (!chain.Succeeded || certificate is null)
         {
-            _logger.CertificateRejected(registration.ClientId, certificate?.Thumbprint, chain.Succeeded ? "no transport certificate" : chain.Error.ErrorDescription);
+            _logger.CertificateRejected(clientId, certificate?.Thumbprint, chain.Succeeded ? "no transport certificate" : chain.Error.ErrorDescription);
             context.Reject(Errors.InvalidClient, certificate is null ? "A transport certificate is required." : "The transport certificate is not trusted.");
             return null;
         }
@@ -204,12 +239,14 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         => DistinguishedName.TryParse(registered, out var expected)
            && DistinguishedName.FromX500(certificate.SubjectName).Matches(expected);
 
-    private void ValidateSecret(ProcessAuthenticationContext context, ClientRegistration registration)
+    private async Task ValidateSecretAsync(ProcessAuthenticationContext context, string clientId, CancellationToken ct)
     {
-        var expired = registration.ClientSecretExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow();
-        if (expired || !_secrets.Verify(context.ClientSecret!, registration.ClientSecretHash))
+        // The secret's hash lives in the registration only.
+        var registration = await _store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+        var expired = registration?.ClientSecretExpiresAt is { } expiresAt && expiresAt <= _time.GetUtcNow();
+        if (registration is null || expired || !_secrets.Verify(context.ClientSecret!, registration.ClientSecretHash))
         {
-            _logger.SecretRejected(registration.ClientId);
+            _logger.SecretRejected(clientId);
             context.Reject(Errors.InvalidClient, "The client secret is not valid.");
         }
     }

@@ -33,7 +33,7 @@ public sealed class HandleDcrClientCredentialsGrantTests
         await new HandleDcrClientCredentialsGrant().HandleAsync(context);
 
         // Assert
-        var clientId = DcrClientAuthenticationState.Get(context.Transaction)!.Registration.ClientId;
+        var clientId = DcrClientAuthenticationState.Get(context.Transaction)!.Client.ClientId;
         Assert.Multiple(() =>
         {
             Assert.That(context.Principal!.GetClaim(Claims.Subject), Is.EqualTo(clientId));

@@ -39,8 +39,10 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         _key.Dispose();
     }
 
+    private readonly (IOpenIddictApplicationManager Manager, FakeApplicationManager Fake) _applications = FakeApplicationManager.Create();
+
     private ValidateDcrClientAuthentication Handler()
-        => new(_store, _chains, new NoCertificateAccessor(), new ClientSecretHasher(), new TestOptionsMonitor<DcrOptions>(_options), _time, _logger);
+        => new(_store, _applications.Manager, _chains, new NoCertificateAccessor(), new ClientSecretHasher(), new TestOptionsMonitor<DcrOptions>(_options), _time, _logger);
 
     private async Task<ClientRegistration> StoreAsync(ClientRegistration registration)
     {
@@ -113,7 +115,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(context.IsRejected, Is.False);
-            Assert.That(DcrClientAuthenticationState.Get(context.Transaction)?.Registration.ClientId, Is.EqualTo(registration.ClientId));
+            Assert.That(DcrClientAuthenticationState.Get(context.Transaction)?.Client.ClientId, Is.EqualTo(registration.ClientId));
         });
     }
 

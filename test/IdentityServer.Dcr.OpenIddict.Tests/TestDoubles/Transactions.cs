@@ -29,7 +29,7 @@ internal static class Transactions
         };
         if (dcrClient is not null)
         {
-            new DcrClientAuthenticationState(dcrClient).Attach(transaction);
+            new DcrClientAuthenticationState(DcrClient.From(dcrClient)).Attach(transaction);
         }
 
         return transaction;
