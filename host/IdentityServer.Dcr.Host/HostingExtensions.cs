@@ -75,6 +75,9 @@ internal static class HostingExtensions
             }
         });
 
+        // Free native heap pages go back to the OS now and then (glibc keeps those TLS handshakes leave behind).
+        builder.Services.AddHostedService<NativeMemoryTrimmer>();
+
         AddStore(builder, appData);
         if (sandbox is not null)
         {
