@@ -54,4 +54,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1570, EventName = nameof(MigrationsApplied), Level = LogLevel.Information,
         Message = "Applied DCR store migrations ({Provider}).")]
     public static partial void MigrationsApplied(this ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 1571, EventName = nameof(PurgeFailed), Level = LogLevel.Warning,
+        Message = "The background purge of expired used tokens failed; it runs again in {Interval}.")]
+    public static partial void PurgeFailed(this ILogger logger, TimeSpan interval, Exception exception);
 }

@@ -1,7 +1,9 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.EntityFramework.Logging;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Stores;
 
@@ -11,10 +13,10 @@ internal sealed record UsedTokenPurgeSchedule(TimeSpan? Interval);
 
 /// <summary>
 /// Deletes expired rows of <c>DcrUsedRequestTokens</c> every <see cref="DcrEntityFrameworkOptions.PurgeInterval"/>,
-/// through <see cref="EntityFrameworkClientRegistrationStore.PurgeExpiredRequestTokensAsync"/>. A database outage
-/// is logged by the store and retried at the next tick; the host is never stopped by it.
+/// through <see cref="EntityFrameworkClientRegistrationStore.PurgeExpiredRequestTokensAsync"/>. A failure (a database
+/// outage, tables not migrated yet) is logged and retried at the next tick: a housekeeping job never stops the host.
 /// </summary>
-internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationStore store, UsedTokenPurgeSchedule schedule, TimeProvider time) : BackgroundService
+internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationStore store, UsedTokenPurgeSchedule schedule, TimeProvider time, ILogger<UsedTokenPurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +37,10 @@ internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationSto
                 catch (DcrStoreUnavailableException)
                 {
                     // Logged by the store (StoreUnavailable); the next tick tries again.
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    logger.PurgeFailed(interval, exception);
                 }
             }
         }

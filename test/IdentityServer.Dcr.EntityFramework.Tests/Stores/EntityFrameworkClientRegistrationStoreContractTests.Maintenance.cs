@@ -6,6 +6,8 @@ using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IdentityServer.Dcr.EntityFramework.Tests.Stores;
@@ -119,7 +121,7 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
         var live = TestRegistrations.Token(expiresAt: time.GetUtcNow().AddDays(1));
         await Store.TryRecordUsedTokenAsync(expiring, CancellationToken.None);
         await Store.TryRecordUsedTokenAsync(live, CancellationToken.None);
-        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(TimeSpan.FromMinutes(1)), time);
+        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(TimeSpan.FromMinutes(1)), time, NullLogger<UsedTokenPurgeService>.Instance);
         await service.StartAsync(CancellationToken.None);
 
         // Act: the service runs on its own task (its timer may start after StartAsync returns), so the clock moves a
@@ -146,7 +148,7 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 6, 1, 12, 0, 0, TimeSpan.Zero));
         var expiring = TestRegistrations.Token(expiresAt: time.GetUtcNow().AddMinutes(5));
         await Store.TryRecordUsedTokenAsync(expiring, CancellationToken.None);
-        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(null), time);
+        using var service = new UsedTokenPurgeService(Store, new UsedTokenPurgeSchedule(null), time, NullLogger<UsedTokenPurgeService>.Instance);
 
         // Act
         await service.StartAsync(CancellationToken.None);
@@ -155,6 +157,37 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
 
         // Assert
         Assert.That(await Store.IsRequestTokenUsedAsync(expiring.Issuer, expiring.Jti, CancellationToken.None), Is.True);
+    }
+
+    [Test]
+    public async Task PurgeService_TablesMissing_LogsAndKeepsRunning()
+    {
+        // Arrange: a store on a database whose migrations have not been applied; logs collected from every category.
+        await using var services = await BuildAsync(async s =>
+        {
+            s.AddFakeLogging();
+            await AddStoreForFreshDatabaseAsync(s);
+        });
+        var store = services.GetRequiredService<EntityFrameworkClientRegistrationStore>();
+        var logs = services.GetFakeLogCollector();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var service = new UsedTokenPurgeService(store, new UsedTokenPurgeSchedule(TimeSpan.FromMinutes(1)), time, services.GetRequiredService<ILogger<UsedTokenPurgeService>>());
+        await service.StartAsync(CancellationToken.None);
+
+        // Act: ticks until two failures have been logged (bounded).
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (logs.GetSnapshot().Count(r => r.Level >= LogLevel.Warning) < 2 && DateTime.UtcNow < deadline)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(50);
+        }
+
+        // Assert: each failed tick is logged (by the store as an outage, or by the service), and the service is still
+        // running rather than stopping the host.
+        Assert.That(logs.GetSnapshot().Count(r => r.Level >= LogLevel.Warning), Is.GreaterThanOrEqualTo(2));
+        Assert.That(service.ExecuteTask!.IsCompleted, Is.False);
+        await service.StopAsync(CancellationToken.None);
+        Assert.That(service.ExecuteTask!.IsFaulted, Is.False);
     }
 
     [Test]
