@@ -1,11 +1,13 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.OpenIddict.Logging;
-using Microsoft.AspNetCore;
+using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.OpenIddict.Logging;
+using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -25,14 +27,23 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
     internal const string IssuerPrefix = "client_assertion:";
 
     private readonly EntityFrameworkClientRegistrationStore _store;
+    private readonly IOptionsMonitor<DcrOpenIddictOptions> _options;
+    private readonly IOptionsMonitor<DcrOptions> _dcr;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">The DCR store.</param>
+    /// <param name="options">The plug-in's options (<see cref="DcrOpenIddictOptions.MaxClientAssertionLifetime"/>).</param>
+    /// <param name="dcr">The engine options (clock skew).</param>
+    /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, ILogger<RejectReplayedDcrClientAssertion> logger)
+    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, IOptionsMonitor<DcrOpenIddictOptions> options, IOptionsMonitor<DcrOptions> dcr, TimeProvider time, ILogger<RejectReplayedDcrClientAssertion> logger)
     {
         _store = store;
+        _options = options;
+        _dcr = dcr;
+        _time = time;
         _logger = logger;
     }
 
@@ -68,6 +79,14 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
         {
             _logger.AssertionJtiTooLong(clientId, jti.Length);
             context.Reject(Errors.InvalidClient, $"The client assertion's jti must be at most {MaxJtiLength} characters.");
+            return;
+        }
+
+        var maxLifetime = _options.CurrentValue.MaxClientAssertionLifetime;
+        if (expiresAt.Value - _time.GetUtcNow() > maxLifetime + _dcr.CurrentValue.RequestObject.ClockSkew)
+        {
+            _logger.AssertionLifetimeTooLong(clientId, expiresAt.Value);
+            context.Reject(Errors.InvalidClient, $"The client assertion must expire within {maxLifetime.TotalMinutes:0} minutes.");
             return;
         }
 

@@ -55,4 +55,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1611, EventName = nameof(AssertionJtiTooLong), Level = LogLevel.Information,
         Message = "Client {ClientId}: the client assertion's jti is {Length} characters long, more than the store holds.")]
     public static partial void AssertionJtiTooLong(this ILogger logger, string clientId, int length);
+
+    [LoggerMessage(EventId = 1612, EventName = nameof(AssertionLifetimeTooLong), Level = LogLevel.Information,
+        Message = "Client {ClientId}: the client assertion expires at {ExpiresAt}, beyond the accepted lifetime.")]
+    public static partial void AssertionLifetimeTooLong(this ILogger logger, string clientId, DateTimeOffset expiresAt);
 }

@@ -99,7 +99,7 @@ public sealed class OpenIddictBank : IAsyncDisposable
     public Uri RegistrationUri(string clientId) => new(Environment.Host.RegistrationEndpoint + "/" + clientId);
 
     /// <summary>A client assertion of <paramref name="clientId"/> signed with <paramref name="key"/>.</summary>
-    public string Assertion(string clientId, TestSigningKey key, string? audience = null, string? jti = null, string? typ = null)
+    public string Assertion(string clientId, TestSigningKey key, string? audience = null, string? jti = null, string? typ = null, TimeSpan? lifetime = null)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new JsonObject
@@ -108,7 +108,7 @@ public sealed class OpenIddictBank : IAsyncDisposable
             ["sub"] = clientId,
             ["aud"] = audience ?? TokenEndpoint.AbsoluteUri,
             ["iat"] = now,
-            ["exp"] = now + 60,
+            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromSeconds(60)).TotalSeconds,
             ["jti"] = jti ?? Guid.NewGuid().ToString(),
         };
         // typ: null keeps the key's default (JWT); empty omits the header.

@@ -123,6 +123,14 @@ public sealed class OpenIddictTokenEndpointTests
     }
 
     [Test]
+    public async Task Token_AssertionValidForYears_IsInvalidClient()
+    {
+        // A long-lived assertion would pin its jti row (and be replayable once purged): refused.
+        var (tpp, clientId) = await RegisterAsync();
+        AssertInvalidClient(await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey, lifetime: TimeSpan.FromDays(3650))));
+    }
+
+    [Test]
     public async Task Token_AssertionSignedByKeyNotInJwks_IsInvalidClient()
     {
         var (tpp, clientId) = await RegisterAsync();
