@@ -77,7 +77,7 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
     }
 
     /// <summary>A <c>private_key_jwt</c> client assertion for <paramref name="clientId"/>.</summary>
-    public static string ClientAssertion(TestSigningKey key, string clientId, Uri audience)
+    public static string ClientAssertion(TestSigningKey key, string clientId, Uri audience, TimeSpan? lifetime = null)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return key.Sign(new JsonObject
@@ -88,7 +88,7 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
             ["jti"] = Guid.NewGuid().ToString(),
             ["iat"] = now,
             ["nbf"] = now,
-            ["exp"] = now + 120,
+            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromSeconds(120)).TotalSeconds,
         });
     }
 

@@ -112,6 +112,34 @@ public abstract partial class ObieLifecycleTests
     }
 
     [Test]
+    public async Task Token_AssertionValidForYears_IsRefused()
+    {
+        // Arrange: a used assertion is remembered until it expires, so a ten-year one is refused.
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+
+        // Act
+        using var response = await RequestPrivateKeyJwtTokenAsync(tpp, clientId, lifetime: TimeSpan.FromDays(3650));
+
+        // Assert
+        await AssertInvalidClientAsync(response);
+    }
+
+    [Test]
+    public async Task Token_AssertionValidForTenMinutes_IsAccepted()
+    {
+        // Arrange: within Dcr:Registration:MaxClientAssertionLifetime (60 minutes by default).
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+
+        // Act
+        using var response = await RequestPrivateKeyJwtTokenAsync(tpp, clientId, lifetime: TimeSpan.FromMinutes(10));
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
     public async Task Token_KeyRotatedAtSoftwareJwksEndpoint_NewKeyIsAccepted()
     {
         // Arrange

@@ -164,14 +164,14 @@ public abstract partial class ObieLifecycleTests
         return (body["client_id"]!.GetValue<string>(), body);
     }
 
-    protected Task<HttpResponseMessage> RequestPrivateKeyJwtTokenAsync(TestTpp tpp, string clientId, TestSigningKey? key = null)
+    protected Task<HttpResponseMessage> RequestPrivateKeyJwtTokenAsync(TestTpp tpp, string clientId, TestSigningKey? key = null, TimeSpan? lifetime = null)
         => Environment.PostFormAsync(Host.TokenEndpoint, tpp.TransportCertificate, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint),
+            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint, lifetime),
         });
 
     protected Task<HttpResponseMessage> RequestTlsClientAuthTokenAsync(TestTpp tpp, string clientId)

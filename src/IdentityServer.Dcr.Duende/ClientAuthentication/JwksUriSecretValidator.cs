@@ -4,10 +4,12 @@
 using Duende.IdentityServer;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Validation;
+using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Jwks;
 using Jose;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
@@ -27,13 +29,18 @@ public class JwksUriSecretValidator : ISecretValidator
     /// <summary>Creates the validator.</summary>
     /// <param name="jwks">The engine's JWKS resolver.</param>
     /// <param name="privateKeyJwt">Duende's assertion validator (audience, lifetime, replay, signature).</param>
+    /// <param name="options">The engine options (<see cref="RegistrationOptions.MaxClientAssertionLifetime"/>).</param>
     /// <param name="logger">The logger.</param>
-    public JwksUriSecretValidator(IJwksResolver jwks, PrivateKeyJwtSecretValidator privateKeyJwt, ILogger<JwksUriSecretValidator> logger)
+    public JwksUriSecretValidator(IJwksResolver jwks, PrivateKeyJwtSecretValidator privateKeyJwt, IOptionsMonitor<DcrOptions> options, ILogger<JwksUriSecretValidator> logger)
     {
         Jwks = jwks;
         PrivateKeyJwt = privateKeyJwt;
+        Options = options;
         Logger = logger;
     }
+
+    /// <summary>The engine options.</summary>
+    protected IOptionsMonitor<DcrOptions> Options { get; }
 
     /// <summary>The engine's JWKS resolver.</summary>
     protected IJwksResolver Jwks { get; }
@@ -70,12 +77,23 @@ public class JwksUriSecretValidator : ISecretValidator
         }
 
         string? keyId;
+        DateTime expiresAt;
         try
         {
-            keyId = new JsonWebToken(assertion).Kid;
+            var token = new JsonWebToken(assertion);
+            keyId = token.Kid;
+            expiresAt = token.ValidTo;
         }
         catch (ArgumentException)
         {
+            return fail;
+        }
+
+        // A used assertion is remembered (Duende's replay cache) until it expires: refuse long-lived ones.
+        var options = Options.CurrentValue;
+        if (expiresAt - DateTime.UtcNow > options.Registration.MaxClientAssertionLifetime + options.RequestObject.ClockSkew)
+        {
+            Logger.AssertionLifetimeTooLong(expiresAt);
             return fail;
         }
 

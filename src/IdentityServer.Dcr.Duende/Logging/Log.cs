@@ -36,6 +36,10 @@ internal static partial class Log
         Message = "No key {KeyId} for a client assertion at the client's jwks_uri {JwksUri}: {Reason}.")]
     public static partial void AssertionKeyNotFound(this ILogger logger, string? keyId, string jwksUri, string reason);
 
+    [LoggerMessage(EventId = 1718, EventName = nameof(AssertionLifetimeTooLong), Level = LogLevel.Information,
+        Message = "A client assertion expires at {ExpiresAt:O}, beyond Dcr:Registration:MaxClientAssertionLifetime: refused.")]
+    public static partial void AssertionLifetimeTooLong(this ILogger logger, DateTime expiresAt);
+
     [LoggerMessage(EventId = 1713, EventName = nameof(AssertionKeysUnavailable), Level = LogLevel.Error,
         Message = "The client's jwks_uri {JwksUri} could not be read for a client assertion.")]
     public static partial void AssertionKeysUnavailable(this ILogger logger, string jwksUri, Exception exception);

@@ -27,22 +27,19 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
     internal const string IssuerPrefix = "client_assertion:";
 
     private readonly EntityFrameworkClientRegistrationStore _store;
-    private readonly IOptionsMonitor<DcrOpenIddictOptions> _options;
-    private readonly IOptionsMonitor<DcrOptions> _dcr;
+    private readonly IOptionsMonitor<DcrOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">The DCR store.</param>
-    /// <param name="options">The plug-in's options (<see cref="DcrOpenIddictOptions.MaxClientAssertionLifetime"/>).</param>
-    /// <param name="dcr">The engine options (clock skew).</param>
+    /// <param name="options">The engine options (<see cref="RegistrationOptions.MaxClientAssertionLifetime"/>, the clock skew).</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, IOptionsMonitor<DcrOpenIddictOptions> options, IOptionsMonitor<DcrOptions> dcr, TimeProvider time, ILogger<RejectReplayedDcrClientAssertion> logger)
+    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<RejectReplayedDcrClientAssertion> logger)
     {
         _store = store;
         _options = options;
-        _dcr = dcr;
         _time = time;
         _logger = logger;
     }
@@ -82,8 +79,8 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
             return;
         }
 
-        var maxLifetime = _options.CurrentValue.MaxClientAssertionLifetime;
-        if (expiresAt.Value - _time.GetUtcNow() > maxLifetime + _dcr.CurrentValue.RequestObject.ClockSkew)
+        var maxLifetime = _options.CurrentValue.Registration.MaxClientAssertionLifetime;
+        if (expiresAt.Value - _time.GetUtcNow() > maxLifetime + _options.CurrentValue.RequestObject.ClockSkew)
         {
             _logger.AssertionLifetimeTooLong(clientId, expiresAt.Value);
             context.Reject(Errors.InvalidClient, $"The client assertion must expire within {maxLifetime.TotalMinutes:0} minutes.");

@@ -91,6 +91,11 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
             failures.Add("Dcr:RequestObject:MaxBodySize must be between 1024 and 1048576 bytes.");
         }
 
+        if (options.Registration.MaxClientAssertionLifetime <= TimeSpan.Zero)
+        {
+            failures.Add("Dcr:Registration:MaxClientAssertionLifetime must be positive.");
+        }
+
         if (requestObject.MaxAge <= TimeSpan.Zero)
         {
             failures.Add("Dcr:RequestObject:MaxAge must be positive.");

@@ -83,6 +83,14 @@ public sealed class RegistrationOptions
     /// </summary>
     public bool CertificateBoundAccessTokens { get; set; }
 
+    /// <summary>
+    /// How far in the future a registered client's <c>private_key_jwt</c> assertion may expire (its <c>exp</c>, from now,
+    /// beyond <see cref="RequestObjectOptions.ClockSkew"/>) at the token endpoint. Default 60 minutes. A used
+    /// assertion's <c>jti</c> is remembered until it expires, so a longer-lived assertion would hold its record for as
+    /// long, and could be replayed once the record is purged. Enforced by the authorization server plug-in.
+    /// </summary>
+    public TimeSpan MaxClientAssertionLifetime { get; set; } = TimeSpan.FromMinutes(60);
+
     /// <summary>Whether the client's <c>redirect_uris</c> may name <c>localhost</c> or loopback addresses. Default <see langword="false"/> (the specification forbids it).</summary>
     public bool AllowLoopbackRedirectUris { get; set; }
 
