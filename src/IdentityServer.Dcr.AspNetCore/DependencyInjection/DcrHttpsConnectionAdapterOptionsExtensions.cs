@@ -58,16 +58,10 @@ public static class DcrHttpsConnectionAdapterOptionsExtensions
             var current = _current;
             if (current is null || !ReferenceEquals(current.Roots, transport.TrustedRoots) || current.Count != transport.TrustedRoots.Count)
             {
-                var policy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    RevocationMode = X509RevocationMode.NoCheck,
-                    DisableCertificateDownloads = true,
-                };
-                foreach (var ca in transport.TrustedRoots)
-                {
-                    (ca.SubjectName.RawData.AsSpan().SequenceEqual(ca.IssuerName.RawData) ? policy.CustomTrustStore : policy.ExtraStore).Add(ca);
-                }
+                // The engine's policy, without revocation checks or downloads: the engine's own check decides.
+                var policy = transport.CreateChainPolicy();
+                policy.RevocationMode = X509RevocationMode.NoCheck;
+                policy.DisableCertificateDownloads = true;
 
                 current = new Entry(transport.TrustedRoots, transport.TrustedRoots.Count, policy);
                 _current = current;

@@ -90,8 +90,7 @@ public class JwksUriSecretValidator : ISecretValidator
         }
 
         // A used assertion is remembered (Duende's replay cache) until it expires: refuse long-lived ones.
-        var options = Options.CurrentValue;
-        if (expiresAt - DateTime.UtcNow > options.Registration.MaxClientAssertionLifetime + options.RequestObject.ClockSkew)
+        if (Options.CurrentValue.ClientAssertionExpiresTooLate(new DateTimeOffset(expiresAt, TimeSpan.Zero), DateTimeOffset.UtcNow))
         {
             Logger.AssertionLifetimeTooLong(expiresAt);
             return fail;

@@ -11,6 +11,7 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Duende.Stores;
 using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
@@ -33,7 +34,6 @@ namespace IdentityServer.Dcr.Duende.RequestProcessing;
 public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegistrationRequestProcessor
 {
     private const int MaxUpdateAttempts = 5;
-    private static readonly HashSet<string> SharedSecretMethods = new(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
 
     /// <summary>Creates the processor.</summary>
     /// <param name="options">Duende's configuration options (secret lifetime).</param>
@@ -150,7 +150,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
     {
         ArgumentNullException.ThrowIfNull(context);
         var obie = (ObieDynamicClientRegistrationContext)context;
-        return obie.Dcr.Operation == DcrOperation.Create && SharedSecretMethods.Contains(obie.Dcr.Metadata!.TokenEndpointAuthMethod)
+        return obie.Dcr.Operation == DcrOperation.Create && RegistrationProcessor.SecretMethods.Contains(obie.Dcr.Metadata!.TokenEndpointAuthMethod)
             ? base.AddClientSecret(context)
             : StepResult.Success();
     }

@@ -9,6 +9,7 @@ using Duende.IdentityServer.Models;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.RequestParsing;
 using IdentityServer.Dcr.Validation;
@@ -36,7 +37,6 @@ namespace IdentityServer.Dcr.Duende.Validation;
 /// </remarks>
 public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationValidator
 {
-    private static readonly HashSet<string> SharedSecretMethods = new(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
 
     /// <summary>Creates the validator.</summary>
     /// <param name="reader">Reads the body.</param>
@@ -231,7 +231,7 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
                 client.ClientSecrets.Add(new Secret { Type = ObieSecretTypes.X509SubjectDistinguishedName, Value = metadata.TlsClientAuthSubjectDn, Description = "tls_client_auth_subject_dn" });
                 break;
             default:
-                if (!SharedSecretMethods.Contains(metadata.TokenEndpointAuthMethod))
+                if (!RegistrationProcessor.SecretMethods.Contains(metadata.TokenEndpointAuthMethod))
                 {
                     return StepResult.Failure($"token_endpoint_auth_method {metadata.TokenEndpointAuthMethod} is not supported by this server.");
                 }

@@ -79,11 +79,11 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
             return;
         }
 
-        var maxLifetime = _options.CurrentValue.Registration.MaxClientAssertionLifetime;
-        if (expiresAt.Value - _time.GetUtcNow() > maxLifetime + _options.CurrentValue.RequestObject.ClockSkew)
+        var options = _options.CurrentValue;
+        if (options.ClientAssertionExpiresTooLate(expiresAt.Value, _time.GetUtcNow()))
         {
             _logger.AssertionLifetimeTooLong(clientId, expiresAt.Value);
-            context.Reject(Errors.InvalidClient, $"The client assertion must expire within {maxLifetime.TotalMinutes:0} minutes.");
+            context.Reject(Errors.InvalidClient, $"The client assertion must expire within {options.Registration.MaxClientAssertionLifetime.TotalMinutes:0} minutes.");
             return;
         }
 

@@ -42,4 +42,15 @@ public sealed class DcrOptions
 
     /// <summary>The optional read, update and delete operations on a registration.</summary>
     public ManagementOptions Management { get; } = new();
+
+    /// <summary>
+    /// Whether a client assertion expiring at <paramref name="expiresAt"/> expires too late to be accepted at
+    /// <paramref name="now"/>: beyond <see cref="RegistrationOptions.MaxClientAssertionLifetime"/> plus
+    /// <see cref="RequestObjectOptions.ClockSkew"/>. The rule both authorization server plug-ins apply.
+    /// </summary>
+    /// <param name="expiresAt">The assertion's <c>exp</c>.</param>
+    /// <param name="now">The current time.</param>
+    /// <returns><see langword="true"/> when the assertion must be refused.</returns>
+    public bool ClientAssertionExpiresTooLate(DateTimeOffset expiresAt, DateTimeOffset now)
+        => expiresAt - now > Registration.MaxClientAssertionLifetime + RequestObject.ClockSkew;
 }

@@ -48,4 +48,19 @@ public sealed class TransportOptions
     /// <see cref="ForwardedCertificateHeader"/>. Default empty. Each must parse as an IP address.
     /// </summary>
     public IList<string> TrustedProxies { get; } = [];
+
+    /// <summary>
+    /// A chain policy that trusts <see cref="TrustedRoots"/> only (the machine's store is not consulted): the
+    /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>.
+    /// </summary>
+    internal X509ChainPolicy CreateChainPolicy()
+    {
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = RevocationMode };
+        foreach (var ca in TrustedRoots)
+        {
+            (ca.SubjectName.RawData.AsSpan().SequenceEqual(ca.IssuerName.RawData) ? policy.CustomTrustStore : policy.ExtraStore).Add(ca);
+        }
+
+        return policy;
+    }
 }

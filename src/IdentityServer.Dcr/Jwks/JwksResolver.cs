@@ -171,7 +171,7 @@ public class JwksResolver : IJwksResolver
             return JwksReasons.NotAbsolute;
         }
 
-        if (!TryGetIdnHost(jwksUri, out var idnHost))
+        if (!UriHosts.TryGetIdnHost(jwksUri, out var idnHost))
         {
             return JwksReasons.InvalidHost;
         }
@@ -361,22 +361,7 @@ public class JwksResolver : IJwksResolver
         JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, keyId is null ? JwksReasons.NoSingleKey : JwksReasons.KeyNotFound);
 
     private static string HostOf(Uri uri)
-        => !uri.IsAbsoluteUri ? "(relative URL)" : TryGetIdnHost(uri, out var host) ? host : "(invalid host)";
-
-    // Uri.IdnHost throws UriFormatException for a host that Uri.TryCreate accepted but IDNA refuses (a ZWJ, for example).
-    private static bool TryGetIdnHost(Uri uri, out string host)
-    {
-        try
-        {
-            host = uri.IdnHost;
-            return true;
-        }
-        catch (UriFormatException)
-        {
-            host = string.Empty;
-            return false;
-        }
-    }
+        => !uri.IsAbsoluteUri ? "(relative URL)" : UriHosts.TryGetIdnHost(uri, out var host) ? host : "(invalid host)";
 
     private static bool HostMatches(string host, string allowed)
     {

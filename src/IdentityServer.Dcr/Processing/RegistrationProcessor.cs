@@ -15,7 +15,8 @@ namespace IdentityServer.Dcr.Processing;
 /// <summary>The default <see cref="IRegistrationProcessor"/>.</summary>
 public class RegistrationProcessor : IRegistrationProcessor
 {
-    private static readonly HashSet<string> SecretMethods = new(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
+    /// <summary>The authentication methods that need a client secret issued at registration.</summary>
+    internal static readonly IReadOnlySet<string> SecretMethods = new HashSet<string>(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
 
     /// <summary>Creates the processor.</summary>
     /// <param name="options">The engine options.</param>

@@ -523,14 +523,8 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             return "has a fragment";
         }
 
-        string idnHost;
-        try
+        if (!UriHosts.TryGetIdnHost(parsed, out var idnHost))
         {
-            idnHost = parsed.IdnHost;
-        }
-        catch (UriFormatException)
-        {
-            // Uri.TryCreate accepts some hosts that IDNA then refuses (a zero-width joiner, for example).
             return "has a host that is not a valid internationalised domain name";
         }
 

@@ -86,22 +86,9 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(options);
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = options.RevocationMode;
+        using var chain = new X509Chain { ChainPolicy = options.CreateChainPolicy() };
         chain.ChainPolicy.VerificationTime = TimeProvider.GetUtcNow().UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
-        foreach (var ca in options.TrustedRoots)
-        {
-            if (ca.SubjectName.RawData.AsSpan().SequenceEqual(ca.IssuerName.RawData))
-            {
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-            }
-            else
-            {
-                chain.ChainPolicy.ExtraStore.Add(ca);
-            }
-        }
 
         if (chain.Build(certificate))
         {
