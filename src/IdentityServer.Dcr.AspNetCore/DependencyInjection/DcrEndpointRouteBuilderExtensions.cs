@@ -32,14 +32,23 @@ public static class DcrEndpointRouteBuilderExtensions
         group.MapPost(string.Empty, RegistrationEndpoint.HandlePostAsync)
             .WithName("IdentityServer.Dcr.Register")
             .WithDisplayName("OBIE DCR: register a client");
-        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
-            .WithDisplayName("OBIE DCR: read a registration");
-        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
-            .WithDisplayName("OBIE DCR: read a registration (POST, before 3.4)");
-        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
-            .WithDisplayName("OBIE DCR: update a registration");
-        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
-            .WithDisplayName("OBIE DCR: delete a registration");
+        MapManagement(group, "OBIE DCR");
         return group;
+    }
+
+    /// <summary>
+    /// Maps <c>GET</c>, <c>POST</c> (read, before 3.4), <c>PUT</c> and <c>DELETE {group}/{ClientId}</c> to the shared
+    /// management endpoints; used by <see cref="MapDcr"/> and by the Duende adapter's own mapping.
+    /// </summary>
+    internal static void MapManagement(RouteGroupBuilder group, string displayPrefix)
+    {
+        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
+            .WithDisplayName($"{displayPrefix}: read a registration");
+        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
+            .WithDisplayName($"{displayPrefix}: read a registration (POST, before 3.4)");
+        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
+            .WithDisplayName($"{displayPrefix}: update a registration");
+        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
+            .WithDisplayName($"{displayPrefix}: delete a registration");
     }
 }

@@ -96,7 +96,6 @@ internal static class ManagementEndpoints
                 }
                 else
                 {
-                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
                 }
 

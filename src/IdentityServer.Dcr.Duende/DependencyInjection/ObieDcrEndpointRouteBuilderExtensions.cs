@@ -2,9 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.AspNetCore;
-using IdentityServer.Dcr.AspNetCore.Endpoints;
 using IdentityServer.Dcr.Duende.Endpoints;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
@@ -31,14 +29,7 @@ public static class ObieDcrEndpointRouteBuilderExtensions
         group.MapPost(string.Empty, ObieRegistrationEndpoint.HandlePostAsync)
             .WithName(ObieRegistrationEndpoint.EndpointName)
             .WithDisplayName("OBIE DCR on Duende: register a client");
-        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
-            .WithDisplayName("OBIE DCR on Duende: read a registration");
-        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
-            .WithDisplayName("OBIE DCR on Duende: read a registration (POST, before 3.4)");
-        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
-            .WithDisplayName("OBIE DCR on Duende: update a registration");
-        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
-            .WithDisplayName("OBIE DCR on Duende: delete a registration");
+        DcrEndpointRouteBuilderExtensions.MapManagement(group, "OBIE DCR on Duende");
         return group;
     }
 }

@@ -202,7 +202,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             try
             {
                 // The transaction is disposed (rolled back unless committed) before any catch below re-reads.
-                var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+                var transaction = await BeginWriteTransactionAsync(context, IsolationLevel.Unspecified, ct).ConfigureAwait(false);
                 await using (transaction.ConfigureAwait(false))
                 {
                     await context.SaveChangesAsync(ct).ConfigureAwait(false);
@@ -247,7 +247,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         ArgumentNullException.ThrowIfNull(clientId);
         var deleted = await ExecuteAsync(nameof(DeleteAsync), async context =>
         {
-            var transaction = await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var transaction = await BeginWriteTransactionAsync(context, IsolationLevel.Unspecified, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 var found = await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
@@ -389,9 +389,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             // replay hits the token's primary key. With requireUniqueSoftware, Serializable makes "no registration for
             // this software yet" hold until commit: of two concurrent writers for the same software, PostgreSQL fails
             // one with 40001 (SQLite serialises writers anyway).
-            var transaction = requireUniqueSoftware
-                ? await context.Database.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false)
-                : await context.Database.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var transaction = await BeginWriteTransactionAsync(context, requireUniqueSoftware ? IsolationLevel.Serializable : IsolationLevel.Unspecified, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 if (requireUniqueSoftware)
@@ -460,6 +458,17 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         // Both providers (PostgreSQL 9.5+, SQLite 3.24+) support ON CONFLICT DO NOTHING: a replay affects no row.
         var sql = $"INSERT INTO {helper.DelimitIdentifier(table.Name, table.Schema)} ({Column(nameof(UsedRequestTokenEntity.Issuer))}, {Column(nameof(UsedRequestTokenEntity.Jti))}, {Column(nameof(UsedRequestTokenEntity.ExpiresAt))}) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT DO NOTHING";
         return _usedTokenInsert = new UsedTokenStatement(sql, expiresAt.GetTypeMapping().Converter);
+    }
+
+    /// <summary>
+    /// Begins a write's transaction. Savepoints are off: every failure rolls the whole transaction back, so EF Core's
+    /// automatic savepoint before each SaveChanges would only add a statement per write.
+    /// </summary>
+    private static async Task<IDbContextTransaction> BeginWriteTransactionAsync(DcrDbContext context, IsolationLevel isolation, CancellationToken ct)
+    {
+        var transaction = await context.Database.BeginTransactionAsync(isolation, ct).ConfigureAwait(false);
+        context.Database.AutoSavepointsEnabled = false;
+        return transaction;
     }
 
     private static Task<bool> TokenUsedAsync(DcrDbContext context, string issuer, string jti, CancellationToken ct)

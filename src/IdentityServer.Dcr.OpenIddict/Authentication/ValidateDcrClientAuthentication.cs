@@ -212,7 +212,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
 
         if (!SubjectMatches(certificate, client.TlsClientAuthSubjectDn))
         {
-            _logger.CertificateRejected(client.ClientId, certificate!.Thumbprint, "subject DN mismatch");
+            _logger.CertificateRejected(client.ClientId, certificate.Thumbprint, "subject DN mismatch");
             context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
         }
     }

@@ -37,11 +37,13 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
     /// <summary>Creates a context on <paramref name="connection"/> (which the caller owns).</summary>
     public DcrOpenIddictDbContext Create(DbConnection connection) => _create.Value(connection);
 
-    internal static DcrOpenIddictDbContext CreateSqlite(string? connectionString, DbConnection? connection)
-        => Bind(new SqliteDcrOpenIddictDbContext(SqliteOptions(null)), connectionString, connection);
+    /// <summary>A SQLite context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
+    internal static DcrOpenIddictDbContext CreateSqlite(string connectionString)
+        => Bind(new SqliteDcrOpenIddictDbContext(SqliteOptions(null)), connectionString, null);
 
-    internal static DcrOpenIddictDbContext CreatePostgreSql(string? connectionString, DbConnection? connection)
-        => Bind(new PostgreSqlDcrOpenIddictDbContext(PostgreSqlOptions(null)), connectionString, connection);
+    /// <summary>A PostgreSQL context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
+    internal static DcrOpenIddictDbContext CreatePostgreSql(string connectionString)
+        => Bind(new PostgreSqlDcrOpenIddictDbContext(PostgreSqlOptions(null)), connectionString, null);
 
     private static DbContextOptions<SqliteDcrOpenIddictDbContext> SqliteOptions(ILoggerFactory? loggerFactory)
     {

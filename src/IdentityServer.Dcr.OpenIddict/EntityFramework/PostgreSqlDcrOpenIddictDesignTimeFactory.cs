@@ -9,5 +9,5 @@ namespace IdentityServer.Dcr.OpenIddict.EntityFramework;
 internal sealed class PostgreSqlDcrOpenIddictDesignTimeFactory : IDesignTimeDbContextFactory<PostgreSqlDcrOpenIddictDbContext>
 {
     public PostgreSqlDcrOpenIddictDbContext CreateDbContext(string[] args)
-        => (PostgreSqlDcrOpenIddictDbContext)DcrOpenIddictDbContextOptionsFactory.CreatePostgreSql("Host=localhost;Database=design_time", null);
+        => (PostgreSqlDcrOpenIddictDbContext)DcrOpenIddictDbContextOptionsFactory.CreatePostgreSql("Host=localhost;Database=design_time");
 }

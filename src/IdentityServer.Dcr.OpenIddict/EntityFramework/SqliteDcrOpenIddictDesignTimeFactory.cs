@@ -9,5 +9,5 @@ namespace IdentityServer.Dcr.OpenIddict.EntityFramework;
 internal sealed class SqliteDcrOpenIddictDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDcrOpenIddictDbContext>
 {
     public SqliteDcrOpenIddictDbContext CreateDbContext(string[] args)
-        => (SqliteDcrOpenIddictDbContext)DcrOpenIddictDbContextOptionsFactory.CreateSqlite("Data Source=oidc_design_time.db", null);
+        => (SqliteDcrOpenIddictDbContext)DcrOpenIddictDbContextOptionsFactory.CreateSqlite("Data Source=oidc_design_time.db");
 }

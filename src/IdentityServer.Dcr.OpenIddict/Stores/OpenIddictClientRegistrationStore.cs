@@ -72,6 +72,7 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         await using (openIddict.ConfigureAwait(false))
         {
             await openIddict.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+            openIddict.Database.AutoSavepointsEnabled = false;
             var store = new OpenIddictEntityFrameworkCoreApplicationStore(Cache, new FixedContext(openIddict), EntityFrameworkOptions);
             var application = await store.FindByClientIdAsync(write.ClientId, ct).ConfigureAwait(false);
             switch (write.Kind)
