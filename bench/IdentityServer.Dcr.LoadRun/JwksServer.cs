@@ -16,7 +16,6 @@ public sealed class JwksServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _documents = new(StringComparer.Ordinal);
-    private long _served;
 
     private JwksServer(WebApplication app, Uri baseAddress)
     {
@@ -26,9 +25,6 @@ public sealed class JwksServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    /// <summary>How many JWKS documents were served (each server fetches each TPP's once, then caches it).</summary>
-    public long Served => Interlocked.Read(ref _served);
-
     public static async Task<JwksServer> StartAsync(X509Certificate2 certificate, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -36,13 +32,9 @@ public sealed class JwksServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         var app = builder.Build();
         var server = new JwksServer(app, new Uri($"https://127.0.0.1:{port}/"));
-        app.MapGet("/tpp/{name}", (string name) =>
-        {
-            Interlocked.Increment(ref server._served);
-            return server._documents.TryGetValue(name, out var jwks)
-                ? Results.Text(jwks, "application/json")
-                : Results.NotFound();
-        });
+        app.MapGet("/tpp/{name}", (string name) => server._documents.TryGetValue(name, out var jwks)
+            ? Results.Text(jwks, "application/json")
+            : Results.NotFound());
         await app.StartAsync();
         return server;
     }

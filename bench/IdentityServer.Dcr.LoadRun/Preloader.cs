@@ -2,7 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Diagnostics;
-using System.Security.Cryptography;
+using IdentityServer.Dcr.Testing;
 using Npgsql;
 
 namespace IdentityServer.Dcr.LoadRun;
@@ -35,7 +35,7 @@ public static class Preloader
             var ids = new (string ClientId, string SoftwareId)[rows];
             for (var i = 0; i < rows; i++)
             {
-                ids[i] = (Guid.NewGuid().ToString(), NewId(22));
+                ids[i] = (Guid.NewGuid().ToString(), TestTpp.NewBase62Id(22));
             }
 
             await using (var transaction = await connection.BeginTransactionAsync(ct))
@@ -44,7 +44,7 @@ public static class Preloader
                 {
                     "ClientId" => ids[i].ClientId,
                     "SoftwareId" => ids[i].SoftwareId,
-                    "OrganisationId" => "0015800001" + NewId(8),
+                    "OrganisationId" => "0015800001" + TestTpp.NewBase62Id(8),
                     "ConcurrencyStamp" => Guid.NewGuid().ToString("N"),
                     _ => Keep,
                 }, ct);
@@ -130,20 +130,6 @@ public static class Preloader
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private static string NewId(int length)
-    {
-        const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        Span<byte> random = stackalloc byte[length];
-        RandomNumberGenerator.Fill(random);
-        Span<char> chars = stackalloc char[length];
-        for (var i = 0; i < length; i++)
-        {
-            chars[i] = Alphabet[random[i] % Alphabet.Length];
-        }
-
-        return new string(chars);
     }
 
     private sealed record Template(string[] Columns, string[] Types, object?[] Values)

@@ -37,8 +37,8 @@ public sealed class Workload : IDisposable
         var tpps = new BenchTpp[count];
         Parallel.For(0, count, i =>
         {
-            var softwareId = NewId(22);
-            var organisationId = "0015800001" + NewId(8);
+            var softwareId = TestTpp.NewBase62Id(22);
+            var organisationId = "0015800001" + TestTpp.NewBase62Id(8);
             var key = keys[i % keys.Length];
             tpps[i] = new BenchTpp(softwareId, organisationId, key, pki.IssueClient(softwareId, organisationId, key), new Uri(jwksBase, $"tpp/{softwareId}.jwks"));
         });
@@ -115,16 +115,4 @@ public sealed class Workload : IDisposable
     }
 
     private static readonly string[] RedirectUris = ["https://tpp.example.com/callback", "https://tpp.example.com/callback2"];
-
-    private static string NewId(int length)
-    {
-        const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        return string.Create(length, 0, (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-            }
-        });
-    }
 }

@@ -85,15 +85,16 @@ internal static class HostingExtensions
     {
         app.UseIdentityServer();
         app.MapObieDynamicClientRegistration("/register");
+        var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
         {
             registration_endpoint = "/register",
             token_endpoint = "/connect/token",
             discovery = "/.well-known/openid-configuration",
-            sandbox = app.Services.GetService<SandboxPki>() is null ? null : "/sandbox",
+            sandbox = sandbox is null ? null : "/sandbox",
         }));
 
-        if (app.Services.GetService<SandboxPki>() is { } sandbox)
+        if (sandbox is not null)
         {
             app.MapSandbox(sandbox, app.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory");
         }

@@ -22,6 +22,9 @@ internal static class DcrErrorDescriptions
     public const string BodyNotJwt = "The request body is not a signed JWT (compact JWS); OBIE registration requests must be signed.";
 
     public const string CertificateMissing = "A transport certificate is required: connect with mutual TLS.";
+    /// <summary>The most characters of a JWKS lookup's reason written into an error description (reasons come from a pluggable resolver and may quote the kid).</summary>
+    internal const int MaxReasonLength = 200;
+
     public const string JtiReplayed = "The request's jti has already been used; sign a new request with a fresh jti.";
 
     public static string BodyTooLarge(int limit) => $"The request body is larger than {limit} bytes.";

@@ -77,7 +77,8 @@ public sealed class TestTpp : IDisposable
         TransportCertificate?.Dispose();
     }
 
-    private static string NewBase62Id(int length)
+    /// <summary>A random identifier of <paramref name="length"/> base-62 characters, like Open Banking software and organisation ids.</summary>
+    public static string NewBase62Id(int length)
     {
         const string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         return string.Create(length, 0, (span, _) =>

@@ -176,7 +176,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
             SoftwareStatement = ssa.Jwt,
             SoftwareStatementClaims = ssa.Claims.GetRawText(),
             // Duende's hash (base64 SHA-256) in the engine's format, so both records describe the same secret.
-            ClientSecretHash = secret is null ? null : "sha256:" + secret.Value,
+            ClientSecretHash = secret is null ? null : ClientSecretHasher.Sha256Prefix + secret.Value,
             ClientSecretExpiresAt = secret?.Expiration is { } expiration ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc)) : null,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
@@ -188,8 +188,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
         {
             StoreWriteResult.Success => DcrResult.Success(registration),
             StoreWriteResult.RequestTokenReplayed => DcrResult.Failure<ClientRegistration>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed)),
-            StoreWriteResult.DuplicateSoftware => DcrResult.Failure<ClientRegistration>(DcrError.InvalidClientMetadata(
-                "This software is already registered with this bank; update the existing client (PUT) instead of registering again.")),
+            StoreWriteResult.DuplicateSoftware => DcrResult.Failure<ClientRegistration>(RegistrationProcessor.DuplicateError),
             _ => throw new DcrInfrastructureException($"The registration store answered {result} to a new registration."),
         };
     }

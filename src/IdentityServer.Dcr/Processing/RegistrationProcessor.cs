@@ -152,6 +152,7 @@ public class RegistrationProcessor : IRegistrationProcessor
     protected virtual string CreateClientSecret()
         => Convert.ToBase64String(RandomNumberGenerator.GetBytes(27)).Replace('+', '-').Replace('/', '_');
 
-    private static readonly DcrError DuplicateError = DcrError.InvalidClientMetadata(
+    /// <summary>The error for a second registration of a software that must be registered once.</summary>
+    internal static readonly DcrError DuplicateError = DcrError.InvalidClientMetadata(
         "This software is already registered with this bank; update the existing client (PUT) instead of registering again.");
 }

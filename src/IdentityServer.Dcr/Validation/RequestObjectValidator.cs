@@ -23,9 +23,6 @@ public partial class RequestObjectValidator : IRequestObjectValidator
 {
     private const int MaxJtiLength = 128;
 
-    // Reasons come from a pluggable resolver and may quote the kid: bound what reaches the description.
-    private const int MaxReasonLength = 200;
-
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="jwksResolver">Fetches the TPP's JWKS.</param>
@@ -108,13 +105,13 @@ public partial class RequestObjectValidator : IRequestObjectValidator
                 break;
             case JwksLookupStatus.Refused:
                 Logger.RequestJwksRefused(ssa.SoftwareId, lookup.Reason);
-                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
+                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
             case JwksLookupStatus.Invalid:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
+                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
             default:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
+                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, allowed, out var failure))

@@ -23,9 +23,6 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 {
     private const int MaxUriLength = 2048;
 
-    // Reasons come from a pluggable resolver and may quote the kid: bound what reaches the description.
-    private const int MaxReasonLength = 200;
-
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="anchors">Finds trust anchors' keys.</param>
@@ -139,7 +136,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         if (lookup.Status != JwksLookupStatus.Found)
         {
             Logger.SoftwareStatementKeyNotFound(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId));
-            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, MaxReasonLength)}.");
+            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, algorithms, out var failure))

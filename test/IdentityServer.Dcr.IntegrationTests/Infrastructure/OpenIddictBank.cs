@@ -70,18 +70,6 @@ public sealed class OpenIddictBank : IAsyncDisposable
             configureApp: async app =>
             {
                 await app.Services.MigrateDcrOpenIddictDatabaseAsync();
-                app.Use(async (context, next) =>
-                {
-                    try
-                    {
-                        await next(context);
-                    }
-                    catch (Exception exception) when (System.Environment.GetEnvironmentVariable("DCR_TEST_LOG") == "1")
-                    {
-                        await File.AppendAllTextAsync("/tmp/oidc-errors.txt", exception + "\n\n");
-                        throw;
-                    }
-                });
                 app.UseAuthentication();
             });
         return new OpenIddictBank(environment);

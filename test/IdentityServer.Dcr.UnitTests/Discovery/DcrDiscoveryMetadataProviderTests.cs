@@ -3,7 +3,7 @@
 
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Discovery;
-using IdentityServer.Dcr.UnitTests.TestDoubles;
+using IdentityServer.Dcr.Testing;
 
 namespace IdentityServer.Dcr.UnitTests.Discovery;
 

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Jwks;
+using IdentityServer.Dcr.Testing;
 using IdentityServer.Dcr.UnitTests.TestDoubles;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;

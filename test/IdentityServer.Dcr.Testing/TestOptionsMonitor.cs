@@ -3,7 +3,7 @@
 
 using Microsoft.Extensions.Options;
 
-namespace IdentityServer.Dcr.OpenIddict.Tests.TestDoubles;
+namespace IdentityServer.Dcr.Testing;
 
 /// <summary>An <see cref="IOptionsMonitor{TOptions}"/> over one fixed instance.</summary>
 public sealed class TestOptionsMonitor<TOptions>(TOptions value) : IOptionsMonitor<TOptions>
