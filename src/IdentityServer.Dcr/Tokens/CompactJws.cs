@@ -175,10 +175,12 @@ internal sealed class CompactJws
 
             // Duplicate member names are refused: two parsers must never read different values from one token.
             using var document = JsonDocument.Parse(buffer.AsMemory(0, written), DocumentOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !HasWellFormedStrings(document.RootElement))
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return false;
             }
+
+            ReadEveryString(document.RootElement);
 
             var obj = document.RootElement.Clone();
             element = obj;
@@ -194,7 +196,7 @@ internal sealed class CompactJws
         }
         catch (InvalidOperationException)
         {
-            // The duplicate-name check unescapes member names and throws for a lone surrogate escape.
+            // The duplicate-name check and ReadEveryString unescape strings and throw for a lone surrogate escape.
             return false;
         }
         finally
@@ -203,49 +205,30 @@ internal sealed class CompactJws
         }
     }
 
-    // Reads every member name and string value once; a lone surrogate escape (\uD800) makes the read throw.
-    private static bool HasWellFormedStrings(JsonElement element)
+    // Reads every member name and string value once; a lone surrogate escape (\uD800) makes the read throw
+    // InvalidOperationException, which the caller turns into a refusal.
+    private static void ReadEveryString(JsonElement element)
     {
-        try
+        switch (element.ValueKind)
         {
-            return Visit(element);
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    ReadEveryString(property.Value);
+                }
 
-        static bool Visit(JsonElement element)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        _ = property.Name;
-                        if (!Visit(property.Value))
-                        {
-                            return false;
-                        }
-                    }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    ReadEveryString(item);
+                }
 
-                    return true;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        if (!Visit(item))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
-                default:
-                    return true;
-            }
+                break;
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
         }
     }
 }
