@@ -22,6 +22,8 @@ internal static class DcrErrorDescriptions
     public const string BodyNotJwt = "The request body is not a signed JWT (compact JWS); OBIE registration requests must be signed.";
 
     public const string CertificateMissing = "A transport certificate is required: connect with mutual TLS.";
+    public const string CertificateNotForClientAuthentication = "The transport certificate is not a TLS client certificate: it must carry the clientAuth extended key usage.";
+    public const string CertificateNotOfRegistration = "The transport certificate does not belong to this client: it names neither the registered organisation or software nor the registered tls_client_auth_subject_dn.";
     /// <summary>The most characters of a JWKS lookup's reason written into an error description (reasons come from a pluggable resolver and may quote the kid).</summary>
     internal const int MaxReasonLength = 200;
 

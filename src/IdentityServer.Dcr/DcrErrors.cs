@@ -20,4 +20,7 @@ public static class DcrErrors
 
     /// <summary>The software statement is valid but the bank does not approve it for registration (policy).</summary>
     public const string UnapprovedSoftwareStatement = "unapproved_software_statement";
+
+    /// <summary>RFC 6749 §5.2: client authentication failed (every failure of it, at the token endpoint).</summary>
+    public const string InvalidClient = "invalid_client";
 }

@@ -14,3 +14,12 @@ public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
     protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, identityServer: identityServer => identityServer.AddConfigurationStoreCache());
 }
+
+/// <summary>The OBIE lifecycle suite on the Duende plug-in with certificate-bound access tokens.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+        => await DuendeLifecycleHost.StartAsync(environment, configure: options => options.Registration.CertificateBoundAccessTokens = true);
+}

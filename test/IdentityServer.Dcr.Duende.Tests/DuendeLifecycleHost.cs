@@ -75,7 +75,8 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
             options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
             options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
-            options.Jwks.AllowNonPublicAddresses = true;
+            options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
+            options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;
             configure?.Invoke(options);
         });

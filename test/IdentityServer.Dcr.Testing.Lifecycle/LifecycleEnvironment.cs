@@ -78,9 +78,21 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
 
     /// <summary>A <c>private_key_jwt</c> client assertion for <paramref name="clientId"/>.</summary>
     public static string ClientAssertion(TestSigningKey key, string clientId, Uri audience, TimeSpan? lifetime = null)
+        => ClientAssertion(key, clientId, audience, lifetime, modify: null, omitKeyId: false);
+
+    /// <summary>A <c>private_key_jwt</c> client assertion for <paramref name="clientId"/>, its claims modified, with or without <c>kid</c>.</summary>
+    public static string ClientAssertion(TestSigningKey key, string clientId, Uri audience, TimeSpan? lifetime, Action<JsonObject>? modify, bool omitKeyId, string? keyIdOverride = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var claims = AssertionClaims(clientId, audience, lifetime);
+        modify?.Invoke(claims);
+        return key.Sign(claims, keyIdOverride: keyIdOverride, omitKeyId: omitKeyId);
+    }
+
+    private static JsonObject AssertionClaims(string clientId, Uri audience, TimeSpan? lifetime)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return key.Sign(new JsonObject
+        return new JsonObject
         {
             ["iss"] = clientId,
             ["sub"] = clientId,
@@ -89,7 +101,7 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
             ["iat"] = now,
             ["nbf"] = now,
             ["exp"] = now + (long)(lifetime ?? TimeSpan.FromSeconds(120)).TotalSeconds,
-        });
+        };
     }
 
     /// <summary>An HTTP client presenting <paramref name="certificate"/> (or none) and trusting the test CA.</summary>

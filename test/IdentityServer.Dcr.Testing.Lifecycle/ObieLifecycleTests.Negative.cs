@@ -200,7 +200,7 @@ public abstract partial class ObieLifecycleTests
         var other = Environment.NewTpp();
 
         // Act
-        using var response = await Environment.SendAsync(HttpMethod.Put, ManagementUri(clientId), other.TransportCertificate, token, Environment.SignedRequest(other));
+        using var response = await Environment.SendAsync(HttpMethod.Put, ManagementUri(clientId), tpp.TransportCertificate, token, Environment.SignedRequest(other));
 
         // Assert
         var json = await ReadJsonAsync(response);

@@ -39,6 +39,36 @@ public sealed class TestPki : IDisposable
         return Issue(request, key, notBefore, notAfter);
     }
 
+    /// <summary>
+    /// Issues a certificate with the given extended key usages (OIDs; <see langword="null"/> leaves the extension out),
+    /// for example a TLS server or an OB signing certificate from the same CA as the transport certificates.
+    /// </summary>
+    public X509Certificate2 IssueCertificateWithUsages(X500DistinguishedName subject, string[]? extendedKeyUsages)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        if (extendedKeyUsages is not null)
+        {
+            var usages = new OidCollection();
+            foreach (var usage in extendedKeyUsages)
+            {
+                usages.Add(new Oid(usage));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(usages, false));
+        }
+
+        return Issue(request, key, null, null);
+    }
+
+    /// <summary>The TLS server authentication usage (id-kp-serverAuth).</summary>
+    public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+
+    /// <summary>The TLS client authentication usage (id-kp-clientAuth).</summary>
+    public const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+
     /// <summary>Issues a TLS server certificate for localhost and 127.0.0.1.</summary>
     public X509Certificate2 IssueServerCertificate()
     {

@@ -74,16 +74,23 @@ internal static class ManagementEndpoints
             }
 
             var store = services.GetRequiredService<IClientRegistrationStore>();
-            if (await store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false) is null)
+            var registration = await store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+            if (registration is null)
             {
-                // The specification: an unknown ClientId answers 401 and the presented token is revoked at once.
+                // The specification: an unknown ClientId answers 401 and the presented token is revoked at once. The
+                // token was validated above; revoking it does not validate it again, and only a revocation that took
+                // place is reported as one.
                 logger.ManagementUnknownClient(tokenResult.ClientId);
-                if (services.GetService<IClientTokenRevoker>() is { } revoker)
+                var revoked = services.GetService<IClientTokenRevoker>() is { } revoker
+                    && await revoker.RevokeTokenAsync(tokenResult, token, ct).ConfigureAwait(false);
+                if (!revoked)
                 {
-                    await revoker.RevokeTokenAsync(token, ct).ConfigureAwait(false);
+                    logger.ManagementTokenNotRevoked(tokenResult.ClientId);
                 }
 
-                await ChallengeAsync(context, "invalid_token", "The client is not registered; the access token has been revoked.").ConfigureAwait(false);
+                await ChallengeAsync(context, "invalid_token", revoked
+                    ? "The client is not registered; the access token has been revoked."
+                    : "The client is not registered.").ConfigureAwait(false);
                 return;
             }
 
@@ -99,6 +106,18 @@ internal static class ManagementEndpoints
                     await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
                 }
 
+                return;
+            }
+
+            // Whatever the token binding: the certificate must be the client's own, so a leaked token cannot be used
+            // with another TPP's certificate.
+            var binding = certificate is null
+                ? DcrStepResult.Failure(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateMissing))
+                : await transport.ValidateRegistrationBindingAsync(certificate, registration, ct).ConfigureAwait(false);
+            if (!binding.Succeeded)
+            {
+                logger.ManagementCertificateNotOfClient(clientId);
+                await ChallengeAsync(context, "invalid_token", binding.Error.ErrorDescription).ConfigureAwait(false);
                 return;
             }
 

@@ -21,12 +21,20 @@ internal static partial class Log
     public static partial void ManagementTokenRejected(this ILogger logger, string reason);
 
     [LoggerMessage(EventId = 1054, EventName = nameof(ManagementUnknownClient), Level = LogLevel.Information,
-        Message = "Management request of client {TokenClientId} for an unknown client; token revoked")]
+        Message = "Management request of client {TokenClientId} for an unknown client; revoking its token")]
     public static partial void ManagementUnknownClient(this ILogger logger, string tokenClientId);
 
     [LoggerMessage(EventId = 1055, EventName = nameof(ManagementForeignClient), Level = LogLevel.Warning,
         Message = "Client {TokenClientId} used its access token on the registration of client {ClientId}")]
     public static partial void ManagementForeignClient(this ILogger logger, string tokenClientId, string clientId);
+
+    [LoggerMessage(EventId = 1056, EventName = nameof(ManagementTokenNotRevoked), Level = LogLevel.Warning,
+        Message = "The access token of client {TokenClientId}, presented for an unknown client, could not be revoked (no revoker, or the server keeps no entry for it)")]
+    public static partial void ManagementTokenNotRevoked(this ILogger logger, string tokenClientId);
+
+    [LoggerMessage(EventId = 1057, EventName = nameof(ManagementCertificateNotOfClient), Level = LogLevel.Warning,
+        Message = "Management request for client {ClientId} with a transport certificate that is not the client's")]
+    public static partial void ManagementCertificateNotOfClient(this ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateUnreadable), Level = LogLevel.Warning,
         Message = "The forwarded client certificate header could not be read as a certificate")]

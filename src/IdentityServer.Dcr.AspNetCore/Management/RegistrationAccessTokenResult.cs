@@ -8,11 +8,18 @@ namespace IdentityServer.Dcr.AspNetCore.Management;
 /// <summary>The outcome of <see cref="IRegistrationAccessTokenValidator.ValidateAsync"/>.</summary>
 public sealed class RegistrationAccessTokenResult
 {
-    private RegistrationAccessTokenResult(string? clientId, string? failure)
+    private RegistrationAccessTokenResult(string? clientId, string? tokenId, string? failure)
     {
         ClientId = clientId;
+        TokenId = tokenId;
         Failure = failure;
     }
+
+    /// <summary>
+    /// The authorization server's identifier of the token (for example OpenIddict's token entry), when it has one: what
+    /// <see cref="IClientTokenRevoker.RevokeTokenAsync"/> revokes, without validating the token a second time.
+    /// </summary>
+    public string? TokenId { get; }
 
     /// <summary>The client the token was issued to, when valid.</summary>
     public string? ClientId { get; }
@@ -28,10 +35,16 @@ public sealed class RegistrationAccessTokenResult
     /// <summary>A valid token.</summary>
     /// <param name="clientId">The client it was issued to.</param>
     /// <returns>The result.</returns>
-    public static RegistrationAccessTokenResult Success(string clientId)
+    public static RegistrationAccessTokenResult Success(string clientId) => Success(clientId, null);
+
+    /// <summary>A valid token with the server's identifier of it.</summary>
+    /// <param name="clientId">The client it was issued to.</param>
+    /// <param name="tokenId">The server's identifier of the token, if it keeps one.</param>
+    /// <returns>The result.</returns>
+    public static RegistrationAccessTokenResult Success(string clientId, string? tokenId)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        return new(clientId, null);
+        return new(clientId, string.IsNullOrEmpty(tokenId) ? null : tokenId, null);
     }
 
     /// <summary>An invalid, expired or revoked token.</summary>
@@ -40,6 +53,6 @@ public sealed class RegistrationAccessTokenResult
     public static RegistrationAccessTokenResult Fail(string failure)
     {
         ArgumentException.ThrowIfNullOrEmpty(failure);
-        return new(null, failure);
+        return new(null, null, failure);
     }
 }

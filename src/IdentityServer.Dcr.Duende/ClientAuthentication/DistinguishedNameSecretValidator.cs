@@ -5,20 +5,16 @@ using Duende.IdentityServer;
 using Duende.IdentityServer.Extensions;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Validation;
-using IdentityServer.Dcr.DistinguishedNames;
-using IdentityServer.Dcr.Duende.Logging;
-using IdentityServer.Dcr.Registration;
-using IdentityServer.Dcr.Validation;
-using Microsoft.Extensions.Logging;
+using IdentityServer.Dcr.ClientAuthentication;
 using System.Security.Cryptography.X509Certificates;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 
 /// <summary>
-/// <c>tls_client_auth</c> by subject name (<see cref="ObieSecretTypes.X509SubjectDistinguishedName"/> secrets): the
-/// certificate must chain to the bank's trusted roots (the engine's <see cref="ITransportCertificateValidator"/>) and
-/// its subject must match <c>tls_client_auth_subject_dn</c> as a normalised distinguished name
-/// (<see cref="DistinguishedName.Matches"/>: any attribute order, case and spacing, RFC 4514 or OpenSSL forms).
+/// <c>tls_client_auth</c> by subject name (<see cref="ObieSecretTypes.X509SubjectDistinguishedName"/> secrets), by the
+/// engine's rule (<see cref="IClientAuthenticator.CheckTlsClientAuthAsync"/>): the certificate must chain to the bank's
+/// transport roots with the client authentication usage, and its subject must match <c>tls_client_auth_subject_dn</c>
+/// as a normalised distinguished name (any attribute order, case and spacing, RFC 4514 or OpenSSL forms).
 /// </summary>
 /// <remarks>
 /// Duende's <c>X509NameSecretValidator</c> compares <c>Subject</c> strings exactly, so <c>CN=x,O=y,C=GB</c> never
@@ -28,19 +24,19 @@ namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 public class DistinguishedNameSecretValidator : ISecretValidator
 {
     /// <summary>Creates the validator.</summary>
-    /// <param name="transport">The engine's transport certificate validator (chain check).</param>
-    /// <param name="logger">The logger.</param>
-    public DistinguishedNameSecretValidator(ITransportCertificateValidator transport, ILogger<DistinguishedNameSecretValidator> logger)
+    /// <param name="authenticator">The engine's client authentication rules (chain, subject DN).</param>
+    /// <param name="timeProvider">The clock (secret expiry).</param>
+    public DistinguishedNameSecretValidator(IClientAuthenticator authenticator, TimeProvider timeProvider)
     {
-        Transport = transport;
-        Logger = logger;
+        Authenticator = authenticator;
+        TimeProvider = timeProvider;
     }
 
-    /// <summary>The engine's transport certificate validator.</summary>
-    protected ITransportCertificateValidator Transport { get; }
+    /// <summary>The engine's client authentication rules.</summary>
+    protected IClientAuthenticator Authenticator { get; }
 
-    /// <summary>The logger.</summary>
-    protected ILogger Logger { get; }
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <inheritdoc />
     public virtual async Task<SecretValidationResult> ValidateAsync(IEnumerable<Secret> secrets, ParsedSecret parsedSecret)
@@ -53,30 +49,16 @@ public class DistinguishedNameSecretValidator : ISecretValidator
             return fail;
         }
 
-        var names = secrets
-            .Where(s => s.Type == ObieSecretTypes.X509SubjectDistinguishedName && (s.Expiration is null || s.Expiration > DateTime.UtcNow))
-            .Select(s => DistinguishedName.TryParse(s.Value, out var name) ? name : null)
-            .OfType<DistinguishedName>()
-            .ToList();
-        if (names.Count == 0)
+        var now = TimeProvider.GetUtcNow().UtcDateTime;
+        foreach (var secret in secrets.Where(s => s.Type == ObieSecretTypes.X509SubjectDistinguishedName && (s.Expiration is null || s.Expiration > now)))
         {
-            return fail;
+            var registered = new RegisteredClient(parsedSecret.Id ?? string.Empty, "tls_client_auth", null, secret.Value, null);
+            if (await Authenticator.CheckTlsClientAuthAsync(registered, certificate, CancellationToken.None).ConfigureAwait(false) is null)
+            {
+                return new SecretValidationResult { Success = true, Confirmation = certificate.CreateThumbprintCnf() };
+            }
         }
 
-        var chain = await Transport.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), CancellationToken.None).ConfigureAwait(false);
-        if (!chain.Succeeded)
-        {
-            Logger.CertificateRefused(certificate.Thumbprint, chain.Error.ErrorDescription);
-            return fail;
-        }
-
-        var subject = DistinguishedName.FromX500(certificate.SubjectName);
-        if (!names.Any(subject.Matches))
-        {
-            Logger.CertificateRefused(certificate.Thumbprint, "the subject does not match tls_client_auth_subject_dn");
-            return fail;
-        }
-
-        return new SecretValidationResult { Success = true, Confirmation = certificate.CreateThumbprintCnf() };
+        return fail;
     }
 }

@@ -4,20 +4,20 @@
 using Duende.IdentityServer;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Validation;
-using IdentityServer.Dcr.Configuration;
+using Duende.IdentityServer.Stores;
+using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Duende.Logging;
-using IdentityServer.Dcr.Jwks;
 using Jose;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 
 /// <summary>
-/// <c>private_key_jwt</c> with the client's keys at a JWKS URL (<see cref="ObieSecretTypes.JwksUri"/> secrets): finds
-/// the assertion's <c>kid</c> through the engine's <see cref="IJwksResolver"/> (cached, refreshed on an unknown
-/// <c>kid</c>, SSRF-guarded) and lets Duende's <see cref="PrivateKeyJwtSecretValidator"/> verify the assertion with it.
+/// <c>private_key_jwt</c> with the client's keys at a JWKS URL (<see cref="ObieSecretTypes.JwksUri"/> secrets): the
+/// engine's <see cref="IClientAuthenticator"/> checks the assertion's form, registered algorithm, claims (<c>iss</c> =
+/// <c>sub</c> = client, <c>jti</c>, <c>exp</c> within the lifetime cap, <c>nbf</c>) and finds its key in the JWKS
+/// (cached, refreshed on an unknown <c>kid</c>, SSRF-guarded; no <c>kid</c>: the one key that fits the algorithm); then
+/// Duende's <see cref="PrivateKeyJwtSecretValidator"/> verifies signature, audience and replay with that key.
 /// </summary>
 /// <remarks>
 /// Duende reads client keys only from inline secrets (<c>jwks_uri</c> is not supported: products#754); this validator
@@ -27,26 +27,31 @@ namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 public class JwksUriSecretValidator : ISecretValidator
 {
     /// <summary>Creates the validator.</summary>
-    /// <param name="jwks">The engine's JWKS resolver.</param>
+    /// <param name="authenticator">The engine's client authentication rules.</param>
     /// <param name="privateKeyJwt">Duende's assertion validator (audience, lifetime, replay, signature).</param>
-    /// <param name="options">The engine options (<see cref="RegistrationOptions.MaxClientAssertionLifetime"/>).</param>
+    /// <param name="clients">Duende's client store (the registered algorithm).</param>
+    /// <param name="timeProvider">The clock (secret expiry).</param>
     /// <param name="logger">The logger.</param>
-    public JwksUriSecretValidator(IJwksResolver jwks, PrivateKeyJwtSecretValidator privateKeyJwt, IOptionsMonitor<DcrOptions> options, ILogger<JwksUriSecretValidator> logger)
+    public JwksUriSecretValidator(IClientAuthenticator authenticator, PrivateKeyJwtSecretValidator privateKeyJwt, IClientStore clients, TimeProvider timeProvider, ILogger<JwksUriSecretValidator> logger)
     {
-        Jwks = jwks;
+        Authenticator = authenticator;
         PrivateKeyJwt = privateKeyJwt;
-        Options = options;
+        Clients = clients;
+        TimeProvider = timeProvider;
         Logger = logger;
     }
 
-    /// <summary>The engine options.</summary>
-    protected IOptionsMonitor<DcrOptions> Options { get; }
-
-    /// <summary>The engine's JWKS resolver.</summary>
-    protected IJwksResolver Jwks { get; }
+    /// <summary>The engine's client authentication rules.</summary>
+    protected IClientAuthenticator Authenticator { get; }
 
     /// <summary>Duende's assertion validator.</summary>
     protected PrivateKeyJwtSecretValidator PrivateKeyJwt { get; }
+
+    /// <summary>Duende's client store.</summary>
+    protected IClientStore Clients { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
@@ -62,8 +67,9 @@ public class JwksUriSecretValidator : ISecretValidator
             return fail;
         }
 
+        var now = TimeProvider.GetUtcNow().UtcDateTime;
         var locations = secrets
-            .Where(s => s.Type == ObieSecretTypes.JwksUri && (s.Expiration is null || s.Expiration > DateTime.UtcNow))
+            .Where(s => s.Type == ObieSecretTypes.JwksUri && (s.Expiration is null || s.Expiration > now))
             .Select(s => s.Value)
             .ToList();
         if (locations.Count == 0)
@@ -76,51 +82,33 @@ public class JwksUriSecretValidator : ISecretValidator
                 : fail;
         }
 
-        string? keyId;
-        DateTime expiresAt;
-        try
+        string? algorithm = null;
+        if (!string.IsNullOrEmpty(parsedSecret.Id)
+            && await Clients.FindClientByIdAsync(parsedSecret.Id).ConfigureAwait(false) is { } client)
         {
-            var token = new JsonWebToken(assertion);
-            keyId = token.Kid;
-            expiresAt = token.ValidTo;
-        }
-        catch (ArgumentException)
-        {
-            return fail;
-        }
-
-        // A used assertion is remembered (Duende's replay cache) until it expires: refuse long-lived ones.
-        if (Options.CurrentValue.ClientAssertionExpiresTooLate(new DateTimeOffset(expiresAt, TimeSpan.Zero), DateTimeOffset.UtcNow))
-        {
-            Logger.AssertionLifetimeTooLong(expiresAt);
-            return fail;
+            client.Properties.TryGetValue(ObieClientProperties.TokenEndpointAuthSigningAlg, out algorithm);
         }
 
         foreach (var location in locations)
         {
-            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri))
-            {
-                continue;
-            }
-
-            JwksLookupResult lookup;
+            var registered = new RegisteredClient(parsedSecret.Id ?? string.Empty, "private_key_jwt", algorithm, null, location);
+            ClientAssertionCheck check;
             try
             {
-                lookup = await Jwks.FindKeyAsync(uri, keyId, JwksSourceKind.Software, CancellationToken.None).ConfigureAwait(false);
+                check = await Authenticator.CheckAssertionAsync(registered, assertion, CancellationToken.None).ConfigureAwait(false);
             }
             catch (DcrInfrastructureException exception)
             {
-                Logger.AssertionKeysUnavailable(location, exception);
+                Logger.AssertionKeysUnavailable(ClientText.Sanitize(location, 200), exception);
                 continue;
             }
 
-            if (lookup.Status != JwksLookupStatus.Found)
+            if (!check.Succeeded)
             {
-                Logger.AssertionKeyNotFound(keyId, location, lookup.Reason);
                 continue;
             }
 
-            var key = new Secret { Type = IdentityServerConstants.SecretTypes.JsonWebKey, Value = lookup.Key!.ToJson(JWT.DefaultSettings.JsonMapper) };
+            var key = new Secret { Type = IdentityServerConstants.SecretTypes.JsonWebKey, Value = check.Key.ToJson(JWT.DefaultSettings.JsonMapper) };
             var result = await PrivateKeyJwt.ValidateAsync([key], parsedSecret).ConfigureAwait(false);
             if (result.Success)
             {

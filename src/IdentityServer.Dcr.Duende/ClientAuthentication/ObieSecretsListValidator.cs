@@ -5,10 +5,8 @@ using Duende.IdentityServer;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Stores;
 using Duende.IdentityServer.Validation;
-using IdentityServer.Dcr.Duende.Logging;
+using IdentityServer.Dcr.ClientAuthentication;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 
@@ -39,13 +37,13 @@ public class ObieSecretsListValidator : ISecretsListValidator
     /// <param name="inner">Duende's secrets list validator.</param>
     /// <param name="clients">Duende's client store.</param>
     /// <param name="httpContextAccessor">The current request (how a shared secret was presented).</param>
-    /// <param name="logger">The logger.</param>
-    public ObieSecretsListValidator(SecretValidator inner, IClientStore clients, IHttpContextAccessor httpContextAccessor, ILogger<ObieSecretsListValidator> logger)
+    /// <param name="authenticator">The engine's client authentication rules.</param>
+    public ObieSecretsListValidator(SecretValidator inner, IClientStore clients, IHttpContextAccessor httpContextAccessor, IClientAuthenticator authenticator)
     {
         Inner = inner;
         Clients = clients;
         HttpContextAccessor = httpContextAccessor;
-        Logger = logger;
+        Authenticator = authenticator;
     }
 
     /// <summary>Duende's secrets list validator.</summary>
@@ -57,8 +55,8 @@ public class ObieSecretsListValidator : ISecretsListValidator
     /// <summary>The current request.</summary>
     protected IHttpContextAccessor HttpContextAccessor { get; }
 
-    /// <summary>The logger.</summary>
-    protected ILogger Logger { get; }
+    /// <summary>The engine's client authentication rules.</summary>
+    protected IClientAuthenticator Authenticator { get; }
 
     /// <inheritdoc />
     public virtual async Task<SecretValidationResult> ValidateAsync(IEnumerable<Secret> secrets, ParsedSecret parsedSecret)
@@ -76,7 +74,11 @@ public class ObieSecretsListValidator : ISecretsListValidator
         return await Inner.ValidateAsync(secrets, parsedSecret).ConfigureAwait(false);
     }
 
-    /// <summary>Whether the client presented its secret with the method (and algorithm) it registered.</summary>
+    /// <summary>
+    /// Whether the client presented its secret with the method it registered, by the engine's rule
+    /// (<see cref="IClientAuthenticator.CheckMethod"/>). The algorithm and the rest of an assertion are checked by the
+    /// engine in <see cref="JwksUriSecretValidator"/>.
+    /// </summary>
     /// <param name="client">The client, registered through OBIE DCR.</param>
     /// <param name="registered">Its registered <c>token_endpoint_auth_method</c>.</param>
     /// <param name="parsedSecret">The secret Duende parsed from the request.</param>
@@ -85,34 +87,8 @@ public class ObieSecretsListValidator : ISecretsListValidator
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(parsedSecret);
-        var presented = GetPresentedMethod(parsedSecret);
-        if (!string.Equals(presented, registered, StringComparison.Ordinal))
-        {
-            Logger.AuthMethodMismatch(client.ClientId, registered, presented);
-            return false;
-        }
-
-        if (string.Equals(registered, "private_key_jwt", StringComparison.Ordinal)
-            && client.Properties.TryGetValue(ObieClientProperties.TokenEndpointAuthSigningAlg, out var algorithm))
-        {
-            string? used;
-            try
-            {
-                used = parsedSecret.Credential is string assertion ? new JsonWebToken(assertion).Alg : null;
-            }
-            catch (ArgumentException)
-            {
-                used = null;
-            }
-
-            if (!string.Equals(used, algorithm, StringComparison.Ordinal))
-            {
-                Logger.AssertionAlgorithmMismatch(client.ClientId, algorithm, used);
-                return false;
-            }
-        }
-
-        return true;
+        var registeredClient = new RegisteredClient(client.ClientId, registered, null, null, null);
+        return Authenticator.CheckMethod(registeredClient, GetPresentedMethod(parsedSecret)) is null;
     }
 
     /// <summary>The OBIE name of the method the client used.</summary>

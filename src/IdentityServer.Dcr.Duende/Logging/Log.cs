@@ -24,29 +24,9 @@ internal static partial class Log
         Message = "Duende client {ClientId} evicted from Duende's client cache after it was {Change}.")]
     public static partial void DuendeClientEvicted(this ILogger logger, string clientId, string change);
 
-    [LoggerMessage(EventId = 1710, EventName = nameof(AuthMethodMismatch), Level = LogLevel.Information,
-        Message = "Client {ClientId} is registered for {Registered} but authenticated with {Presented}: refused.")]
-    public static partial void AuthMethodMismatch(this ILogger logger, string clientId, string registered, string presented);
-
-    [LoggerMessage(EventId = 1711, EventName = nameof(AssertionAlgorithmMismatch), Level = LogLevel.Warning,
-        Message = "Client {ClientId} is registered for client assertions signed with {Registered} but sent {Presented}: refused.")]
-    public static partial void AssertionAlgorithmMismatch(this ILogger logger, string clientId, string? registered, string? presented);
-
-    [LoggerMessage(EventId = 1712, EventName = nameof(AssertionKeyNotFound), Level = LogLevel.Warning,
-        Message = "No key {KeyId} for a client assertion at the client's jwks_uri {JwksUri}: {Reason}.")]
-    public static partial void AssertionKeyNotFound(this ILogger logger, string? keyId, string jwksUri, string reason);
-
-    [LoggerMessage(EventId = 1718, EventName = nameof(AssertionLifetimeTooLong), Level = LogLevel.Information,
-        Message = "A client assertion expires at {ExpiresAt:O}, beyond Dcr:Registration:MaxClientAssertionLifetime: refused.")]
-    public static partial void AssertionLifetimeTooLong(this ILogger logger, DateTime expiresAt);
-
     [LoggerMessage(EventId = 1713, EventName = nameof(AssertionKeysUnavailable), Level = LogLevel.Error,
         Message = "The client's jwks_uri {JwksUri} could not be read for a client assertion.")]
     public static partial void AssertionKeysUnavailable(this ILogger logger, string jwksUri, Exception exception);
-
-    [LoggerMessage(EventId = 1714, EventName = nameof(CertificateRefused), Level = LogLevel.Information,
-        Message = "Client certificate {Thumbprint} refused for tls_client_auth: {Reason}.")]
-    public static partial void CertificateRefused(this ILogger logger, string thumbprint, string reason);
 
     [LoggerMessage(EventId = 1715, EventName = nameof(RequestObjectAlgorithmRefused), Level = LogLevel.Warning,
         Message = "Request object of client {ClientId} signed with {Algorithm}, which the client did not register: refused.")]

@@ -56,15 +56,16 @@ public class DuendeClientTokenRevoker : IClientTokenRevoker
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public virtual async Task RevokeTokenAsync(string accessToken, CancellationToken ct)
+    public virtual async Task<bool> RevokeTokenAsync(RegistrationAccessTokenResult token, string accessToken, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrEmpty(accessToken);
         var handler = new JsonWebTokenHandler();
         if (!handler.CanReadToken(accessToken))
         {
             await ReferenceTokens.RemoveReferenceTokenAsync(accessToken).ConfigureAwait(false);
-            Logger.AccessTokenRevoked(null, "reference");
-            return;
+            Logger.AccessTokenRevoked(token.ClientId, "reference");
+            return true;
         }
 
         var jwt = handler.ReadJsonWebToken(accessToken);
@@ -81,6 +82,7 @@ public class DuendeClientTokenRevoker : IClientTokenRevoker
             Data = "{}",
         }).ConfigureAwait(false);
         Logger.AccessTokenRevoked(clientId, "jwt");
+        return true;
     }
 
     /// <inheritdoc />

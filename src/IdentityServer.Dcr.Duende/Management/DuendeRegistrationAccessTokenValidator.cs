@@ -7,6 +7,7 @@ using System.Text;
 using Duende.IdentityModel;
 using Duende.IdentityServer.Stores;
 using Duende.IdentityServer.Validation;
+using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Duende.Logging;
 using Microsoft.AspNetCore.Http;
@@ -25,13 +26,18 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
     /// <summary>Creates the validator.</summary>
     /// <param name="tokens">Duende's token validator.</param>
     /// <param name="grants">Duende's persisted grant store (revocation list).</param>
+    /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="logger">The logger.</param>
-    public DuendeRegistrationAccessTokenValidator(ITokenValidator tokens, IPersistedGrantStore grants, ILogger<DuendeRegistrationAccessTokenValidator> logger)
+    public DuendeRegistrationAccessTokenValidator(ITokenValidator tokens, IPersistedGrantStore grants, IClientCertificateAccessor certificates, ILogger<DuendeRegistrationAccessTokenValidator> logger)
     {
         Tokens = tokens;
         Grants = grants;
+        Certificates = certificates;
         Logger = logger;
     }
+
+    /// <summary>Reads the transport certificate (connection, or a trusted proxy's header).</summary>
+    protected IClientCertificateAccessor Certificates { get; }
 
     /// <summary>Duende's token validator.</summary>
     protected ITokenValidator Tokens { get; }
@@ -69,21 +75,25 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
         var confirmation = claims.FirstOrDefault(c => c.Type == JwtClaimTypes.Confirmation)?.Value;
         if (confirmation is not null && !await IsBoundToConnectionAsync(context, confirmation, ct).ConfigureAwait(false))
         {
-            return RegistrationAccessTokenResult.Fail("The access token is bound to another certificate.");
+            return RegistrationAccessTokenResult.Fail("The access token is bound to another certificate, or by a confirmation method this endpoint cannot verify.");
         }
 
         return RegistrationAccessTokenResult.Success(clientId);
     }
 
-    private static async Task<bool> IsBoundToConnectionAsync(HttpContext context, string confirmation, CancellationToken ct)
+    private async Task<bool> IsBoundToConnectionAsync(HttpContext context, string confirmation, CancellationToken ct)
     {
         using var document = System.Text.Json.JsonDocument.Parse(confirmation);
-        if (!document.RootElement.TryGetProperty("x5t#S256", out var thumbprint))
+        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("x5t#S256", out var thumbprint)
+            || thumbprint.ValueKind != System.Text.Json.JsonValueKind.String)
         {
-            return true; // Another confirmation method (DPoP): not certificate-bound.
+            // Another confirmation method (a DPoP jkt, say) that this endpoint cannot verify: a bound token is never
+            // taken as a bearer token.
+            return false;
         }
 
-        var certificate = await context.Connection.GetClientCertificateAsync(ct).ConfigureAwait(false);
+        var certificate = await Certificates.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
         if (certificate is null)
         {
             return false;

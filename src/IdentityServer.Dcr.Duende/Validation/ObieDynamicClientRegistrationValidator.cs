@@ -11,8 +11,6 @@ using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.Registration;
-using IdentityServer.Dcr.RequestParsing;
-using IdentityServer.Dcr.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.Duende.Validation;
@@ -39,42 +37,16 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
 {
 
     /// <summary>Creates the validator.</summary>
-    /// <param name="reader">Reads the body.</param>
-    /// <param name="transport">Checks the transport certificate.</param>
-    /// <param name="softwareStatement">Verifies the SSA.</param>
-    /// <param name="requestObject">Verifies the request JWS.</param>
-    /// <param name="metadata">Validates the metadata.</param>
+    /// <param name="validator">The engine's validation (every OBIE rule, in order).</param>
     /// <param name="logger">The logger.</param>
-    public ObieDynamicClientRegistrationValidator(
-        IRegistrationRequestReader reader,
-        ITransportCertificateValidator transport,
-        ISoftwareStatementValidator softwareStatement,
-        IRequestObjectValidator requestObject,
-        IClientMetadataValidator metadata,
-        ILogger<DynamicClientRegistrationValidator> logger)
+    public ObieDynamicClientRegistrationValidator(IRegistrationValidator validator, ILogger<DynamicClientRegistrationValidator> logger)
         : base(logger)
     {
-        Reader = reader;
-        Transport = transport;
-        SoftwareStatement = softwareStatement;
-        RequestObject = requestObject;
-        Metadata = metadata;
+        Validator = validator;
     }
 
-    /// <summary>Reads the body.</summary>
-    protected IRegistrationRequestReader Reader { get; }
-
-    /// <summary>Checks the transport certificate.</summary>
-    protected ITransportCertificateValidator Transport { get; }
-
-    /// <summary>Verifies the SSA.</summary>
-    protected ISoftwareStatementValidator SoftwareStatement { get; }
-
-    /// <summary>Verifies the request JWS.</summary>
-    protected IRequestObjectValidator RequestObject { get; }
-
-    /// <summary>Validates the metadata.</summary>
-    protected IClientMetadataValidator Metadata { get; }
+    /// <summary>The engine's validation.</summary>
+    protected IRegistrationValidator Validator { get; }
 
     /// <summary>
     /// Runs the engine's validation of the signed request, then fills <see cref="DynamicClientRegistrationContext.Request"/>
@@ -94,14 +66,8 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
 
         var dcr = obie.Dcr;
         var ct = obie.CancellationToken;
-        DcrStepResult result;
-        if (!(result = Reader.Read(dcr)).Succeeded
-            || !(result = await Transport.ValidateCertificateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await SoftwareStatement.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Transport.ValidateBindingAsync(dcr, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await RequestObject.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Metadata.ValidateAsync(dcr, ct).ConfigureAwait(false)).Succeeded
-            || !(result = ValidateSameSoftware(dcr)).Succeeded)
+        var result = await Validator.ValidateAsync(dcr, ct).ConfigureAwait(false);
+        if (!result.Succeeded)
         {
             return ToStepResult(result.Error);
         }
@@ -116,24 +82,6 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         }
 
         return new SuccessfulStep();
-    }
-
-    /// <summary>An update may not move a client to another software or organisation.</summary>
-    /// <param name="context">The engine's request context, validated.</param>
-    /// <returns>Success, or the error.</returns>
-    protected virtual DcrStepResult ValidateSameSoftware(DcrRequestContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.Operation != DcrOperation.Update || context.ExistingRegistration is not { } existing)
-        {
-            return DcrStepResult.Success;
-        }
-
-        var ssa = context.SoftwareStatement!;
-        return string.Equals(existing.SoftwareId, ssa.SoftwareId, StringComparison.Ordinal)
-            && string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal)
-            ? DcrStepResult.Success
-            : DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
     }
 
     /// <summary>Allowed grant types: the registered <c>grant_types</c>; <c>refresh_token</c> becomes <see cref="Client.AllowOfflineAccess"/>.</summary>

@@ -48,18 +48,24 @@ public class ObieJwtRequestValidator : JwtRequestValidator
     /// <param name="issuerNameService">Duende's issuer name (the expected audience).</param>
     /// <param name="jwks">The engine's JWKS resolver.</param>
     /// <param name="dcrOptions">The engine options.</param>
+    /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
     public ObieJwtRequestValidator(
         IdentityServerOptions options,
         IIssuerNameService issuerNameService,
         IJwksResolver jwks,
         IOptionsMonitor<DcrOptions> dcrOptions,
+        TimeProvider timeProvider,
         ILogger<JwtRequestValidator> logger)
         : base(options, issuerNameService, logger)
     {
         Jwks = jwks;
         DcrOptions = dcrOptions;
+        TimeProvider = timeProvider;
     }
+
+    /// <summary>The clock (secret expiry).</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <summary>The engine's JWKS resolver.</summary>
     protected IJwksResolver Jwks { get; }
@@ -91,11 +97,11 @@ public class ObieJwtRequestValidator : JwtRequestValidator
 
         if (!IsAllowedAlgorithm(client, header.Alg))
         {
-            Logger.RequestObjectAlgorithmRefused(client.ClientId, header.Alg);
+            Logger.RequestObjectAlgorithmRefused(client.ClientId, ClientText.Sanitize(header.Alg));
             return new JwtRequestValidationResult { IsError = true };
         }
 
-        ResolvedKeys.Value = await ResolveKeysAsync(client, header.Kid).ConfigureAwait(false);
+        ResolvedKeys.Value = await ResolveKeysAsync(client, header.Kid, header.Alg).ConfigureAwait(false);
         try
         {
             return await base.ValidateAsync(context).ConfigureAwait(false);
@@ -146,13 +152,14 @@ public class ObieJwtRequestValidator : JwtRequestValidator
 
     /// <summary>Finds <paramref name="keyId"/> at each of the client's <see cref="ObieSecretTypes.JwksUri"/> secrets.</summary>
     /// <param name="client">The client.</param>
-    /// <param name="keyId">The request object's <c>kid</c>; <see langword="null"/> matches a set's only signing key.</param>
+    /// <param name="keyId">The request object's <c>kid</c>; absent or empty matches the one key that fits <paramref name="algorithm"/>.</param>
+    /// <param name="algorithm">The request object's <c>alg</c>.</param>
     /// <returns>The keys found (none when the client has no JWKS URL or none holds the key).</returns>
-    protected virtual async Task<IReadOnlyList<SecurityKey>> ResolveKeysAsync(Client client, string? keyId)
+    protected virtual async Task<IReadOnlyList<SecurityKey>> ResolveKeysAsync(Client client, string? keyId, string? algorithm)
     {
         ArgumentNullException.ThrowIfNull(client);
         var keys = new List<SecurityKey>();
-        var now = DateTime.UtcNow;
+        var now = TimeProvider.GetUtcNow().UtcDateTime;
         foreach (var secret in client.ClientSecrets.Where(s => s.Type == ObieSecretTypes.JwksUri && (s.Expiration is null || s.Expiration > now)))
         {
             if (!Uri.TryCreate(secret.Value, UriKind.Absolute, out var uri))
@@ -163,17 +170,17 @@ public class ObieJwtRequestValidator : JwtRequestValidator
             JwksLookupResult lookup;
             try
             {
-                lookup = await Jwks.FindKeyAsync(uri, keyId, JwksSourceKind.Software, CancellationToken.None).ConfigureAwait(false);
+                lookup = await Jwks.FindKeyAsync(uri, keyId, algorithm, JwksSourceKind.Software, CancellationToken.None).ConfigureAwait(false);
             }
             catch (DcrInfrastructureException exception)
             {
-                Logger.RequestObjectKeysUnavailable(secret.Value, exception);
+                Logger.RequestObjectKeysUnavailable(ClientText.Sanitize(secret.Value, 200), exception);
                 continue;
             }
 
             if (lookup.Status != JwksLookupStatus.Found)
             {
-                Logger.RequestObjectKeyNotFound(client.ClientId, keyId, secret.Value, lookup.Reason);
+                Logger.RequestObjectKeyNotFound(client.ClientId, ClientText.Sanitize(keyId), ClientText.Sanitize(secret.Value, 200), lookup.Reason);
                 continue;
             }
 

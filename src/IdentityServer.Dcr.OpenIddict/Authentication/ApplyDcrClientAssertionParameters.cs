@@ -1,13 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.Jwks;
-using IdentityServer.Dcr.OpenIddict.Logging;
-using Microsoft.AspNetCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
+using IdentityServer.Dcr.ClientAuthentication;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -17,10 +11,10 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 
 /// <summary>
 /// Adjusts OpenIddict's validation of a registered client's <c>private_key_jwt</c> assertion, and only that: the
-/// key comes from the client's <c>jwks_uri</c> through the engine's <see cref="IJwksResolver"/> (cached, refreshed
-/// once on an unknown <c>kid</c>, SSRF policy applied); the algorithm must be the registered
-/// <c>token_endpoint_auth_signing_alg</c>; <c>typ</c> may be absent or <c>JWT</c> as well as
-/// <c>client-authentication+jwt</c>; <c>aud</c> may be the token endpoint URL as well as the issuer.
+/// key is the one the engine's <see cref="IClientAuthenticator"/> found in the client's <c>jwks_uri</c> (cached,
+/// refreshed once on an unknown <c>kid</c>, SSRF policy applied; no <c>kid</c>: the one key that fits the algorithm),
+/// after it checked the form, algorithm and claims; the algorithm is the one it accepted; <c>typ</c> may be absent or
+/// <c>JWT</c> as well as <c>client-authentication+jwt</c>; <c>aud</c> may be the token endpoint URL as well as the issuer.
 /// </summary>
 /// <remarks>
 /// OpenIddict 7.8 accepts only the draft-ietf-oauth-rfc7523bis form (explicit <c>client-authentication+jwt</c> type,
@@ -34,31 +28,16 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// </remarks>
 public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler<ValidateTokenContext>
 {
-    private readonly IJwksResolver _jwks;
-    private readonly IOptionsMonitor<DcrOptions> _options;
-    private readonly ILogger _logger;
-
-    /// <summary>Creates the handler.</summary>
-    /// <param name="jwks">Resolves the TPP's keys.</param>
-    /// <param name="options">The engine options.</param>
-    /// <param name="logger">The logger.</param>
-    public ApplyDcrClientAssertionParameters(IJwksResolver jwks, IOptionsMonitor<DcrOptions> options, ILogger<ApplyDcrClientAssertionParameters> logger)
-    {
-        _jwks = jwks;
-        _options = options;
-        _logger = logger;
-    }
-
     /// <summary>The descriptor: right after OpenIddict resolves its token validation parameters.</summary>
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
-            .UseScopedHandler<ApplyDcrClientAssertionParameters>()
+            .UseSingletonHandler<ApplyDcrClientAssertionParameters>()
             .SetOrder(OpenIddictServerHandlers.Protection.ResolveTokenValidationParameters.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
     /// <inheritdoc />
-    public async ValueTask HandleAsync(ValidateTokenContext context)
+    public ValueTask HandleAsync(ValidateTokenContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.ValidTokenTypes.Count != 1 || !context.ValidTokenTypes.Contains(TokenTypeIdentifiers.Private.ClientAssertion)
@@ -66,58 +45,18 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
             || context.TokenValidationParameters is not { } parameters
             || string.IsNullOrEmpty(context.Token))
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
-        var client = state.Client;
-        JsonWebToken token;
-        try
+        // The engine found the key (and checked the algorithm, claims and form) before OpenIddict validates the token.
+        if (state.Assertion is not { Succeeded: true } assertion)
         {
-            token = new JsonWebToken(context.Token);
-        }
-        catch (ArgumentException)
-        {
-            context.Reject(Errors.InvalidClient, "The client assertion is not a JWT.");
-            return;
+            context.Reject(Errors.InvalidClient, "The client assertion could not be checked.");
+            return ValueTask.CompletedTask;
         }
 
-        var algorithms = client.TokenEndpointAuthSigningAlg is { Length: > 0 } registered
-            ? [registered]
-            : _options.CurrentValue.Registration.TokenEndpointAuthSigningAlgorithms.ToArray();
-        if (!algorithms.Contains(token.Alg, StringComparer.Ordinal))
-        {
-            context.Reject(Errors.InvalidClient, "The client assertion is not signed with the registered token_endpoint_auth_signing_alg.");
-            return;
-        }
-
-        if (!Uri.TryCreate(client.JwksUri, UriKind.Absolute, out var jwksUri))
-        {
-            context.Reject(Errors.InvalidClient, "The client has no usable jwks_uri.");
-            return;
-        }
-
-        var kid = string.IsNullOrEmpty(token.Kid) ? null : token.Kid;
-        JwksLookupResult lookup;
-        try
-        {
-            var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-            lookup = await _jwks.FindKeyAsync(jwksUri, kid, JwksSourceKind.Software, ct).ConfigureAwait(false);
-        }
-        catch (DcrInfrastructureException exception)
-        {
-            // An OAuth error rather than a 5xx: the client may simply retry.
-            _logger.JwksUnavailable(client.ClientId, exception);
-            context.Reject(Errors.InvalidClient, "The client's JWKS could not be fetched; try again later.");
-            return;
-        }
-
-        if (lookup.Key is not { } jwk)
-        {
-            _logger.AssertionKeyNotFound(client.ClientId, kid, lookup.Reason);
-            context.Reject(Errors.InvalidClient, "The client assertion's signing key is not in the client's JWKS.");
-            return;
-        }
-
+        var jwk = assertion.Key;
+        var algorithms = new[] { assertion.Algorithm };
         var key = JsonWebKey.Create(jwk.ToJson());
         parameters.IssuerSigningKeyResolver = null;
         parameters.IssuerSigningKeys = [key];
@@ -128,6 +67,8 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
         {
             context.ValidAudiences.Add(audience);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private static IEnumerable<string> TokenEndpointAudiences(ValidateTokenContext context)

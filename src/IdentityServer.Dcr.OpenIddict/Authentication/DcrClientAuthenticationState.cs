@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Models;
 using OpenIddict.Server;
 
@@ -27,6 +28,9 @@ internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod
         registration.Metadata.TlsClientAuthSubjectDn,
         registration.Metadata.JwksUri,
         [.. registration.Metadata.GetScopes()]);
+
+    /// <summary>The client as the engine's <see cref="IClientAuthenticator"/> reads it.</summary>
+    public RegisteredClient Registered => new(ClientId, TokenEndpointAuthMethod, TokenEndpointAuthSigningAlg, TlsClientAuthSubjectDn, JwksUri);
 }
 
 /// <summary>
@@ -40,6 +44,9 @@ internal sealed class DcrClientAuthenticationState
     public DcrClientAuthenticationState(DcrClient client) => Client = client;
 
     public DcrClient Client { get; }
+
+    /// <summary>The TPP key the client assertion must verify with, found by <see cref="IClientAuthenticator.CheckAssertionAsync"/>.</summary>
+    public ClientAssertionCheck? Assertion { get; set; }
 
     public static DcrClientAuthenticationState? Get(OpenIddictServerTransaction transaction)
         => transaction.Properties.TryGetValue(Key, out var value) ? value as DcrClientAuthenticationState : null;

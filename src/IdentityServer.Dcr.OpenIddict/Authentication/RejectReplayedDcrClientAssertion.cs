@@ -1,14 +1,11 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Logging;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -27,20 +24,14 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
     internal const string IssuerPrefix = "client_assertion:";
 
     private readonly EntityFrameworkClientRegistrationStore _store;
-    private readonly IOptionsMonitor<DcrOptions> _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="store">The DCR store.</param>
-    /// <param name="options">The engine options (<see cref="RegistrationOptions.MaxClientAssertionLifetime"/>, the clock skew).</param>
-    /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<RejectReplayedDcrClientAssertion> logger)
+    public RejectReplayedDcrClientAssertion(EntityFrameworkClientRegistrationStore store, ILogger<RejectReplayedDcrClientAssertion> logger)
     {
         _store = store;
-        _options = options;
-        _time = time;
         _logger = logger;
     }
 
@@ -62,39 +53,20 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
             return;
         }
 
+        // The engine read jti and exp (required, bounded, within the lifetime cap) before OpenIddict verified the
+        // signature over the same token; a principal without the engine's check cannot get here for a DCR client.
+        if (state.Assertion is not { Succeeded: true } assertion)
+        {
+            context.Reject(Errors.InvalidClient, "The client assertion could not be checked.");
+            return;
+        }
+
         var clientId = state.Client.ClientId;
-        var jti = principal.GetClaim(Claims.JwtId);
-        var expiresAt = principal.GetExpirationDate();
-        if (string.IsNullOrEmpty(jti) || expiresAt is null)
-        {
-            _logger.AssertionMissingJti(clientId);
-            context.Reject(Errors.InvalidClient, "The client assertion must carry jti and exp.");
-            return;
-        }
-
-        if (jti.Length > MaxJtiLength)
-        {
-            _logger.AssertionJtiTooLong(clientId, jti.Length);
-            context.Reject(Errors.InvalidClient, $"The client assertion's jti must be at most {MaxJtiLength} characters.");
-            return;
-        }
-
-        var options = _options.CurrentValue;
-        if (options.ClientAssertionExpiresTooLate(expiresAt.Value, _time.GetUtcNow()))
-        {
-            _logger.AssertionLifetimeTooLong(clientId, expiresAt.Value);
-            context.Reject(Errors.InvalidClient, $"The client assertion must expire within {options.Registration.MaxClientAssertionLifetime.TotalMinutes:0} minutes.");
-            return;
-        }
-
         var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-        if (!await _store.TryRecordUsedTokenAsync(new UsedRequestToken(IssuerPrefix + clientId, jti, expiresAt.Value), ct).ConfigureAwait(false))
+        if (!await _store.TryRecordUsedTokenAsync(new UsedRequestToken(IssuerPrefix + clientId, assertion.TokenId, assertion.ExpiresAt), ct).ConfigureAwait(false))
         {
-            _logger.AssertionReplayed(clientId, jti);
+            _logger.AssertionReplayed(clientId, assertion.TokenId);
             context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
         }
     }
-
-    /// <summary>The longest jti the used-token table holds (its key column is 256 characters).</summary>
-    private const int MaxJtiLength = 256;
 }

@@ -3,13 +3,11 @@
 
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.AspNetCore.Certificates;
+using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.DistinguishedNames;
 using IdentityServer.Dcr.OpenIddict.Logging;
 using IdentityServer.Dcr.Processing;
-using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.Stores;
-using IdentityServer.Dcr.Validation;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,10 +21,12 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 
 /// <summary>
 /// Authenticates a registered (DCR) client at the token endpoint by its registration, before OpenIddict's own client
-/// checks: the method it presents must be the one it registered and one the bank enables; <c>tls_client_auth</c> is
-/// checked here (chain to the bank's roots, subject DN as registered), and so are client secrets (against the
-/// registration's hash, with the engine's <see cref="IClientSecretHasher"/>). <c>private_key_jwt</c> assertions are
-/// then verified by OpenIddict, with the keys and relaxations of <see cref="ApplyDcrClientAssertionParameters"/>.
+/// checks, with the engine's rules (<see cref="IClientAuthenticator"/>): the method it presents must be the one it
+/// registered and one the bank enables; <c>tls_client_auth</c> is checked there (chain to the bank's roots, subject DN
+/// as registered), and so is a <c>private_key_jwt</c> assertion's form, algorithm, claims and key, whose signature and
+/// audience OpenIddict then verifies with that key (<see cref="ApplyDcrClientAssertionParameters"/>). Client secrets
+/// are checked here against the registration's hash, with the engine's <see cref="IClientSecretHasher"/>. Every
+/// refusal is <c>invalid_client</c>.
 /// When the bank issues certificate-bound access tokens
 /// (<see cref="RegistrationOptions.CertificateBoundAccessTokens"/>), a client of any other method must also present
 /// a transport certificate that chains to the bank's roots: OpenIddict binds the token to whatever certificate the
@@ -41,7 +41,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
 {
     private readonly IClientRegistrationStore _store;
     private readonly IOpenIddictApplicationManager _applications;
-    private readonly ITransportCertificateValidator _certificates;
+    private readonly IClientAuthenticator _authenticator;
     private readonly IClientCertificateAccessor _certificateAccessor;
     private readonly IClientSecretHasher _secrets;
     private readonly IOptionsMonitor<DcrOptions> _options;
@@ -51,17 +51,17 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
     /// <summary>Creates the handler.</summary>
     /// <param name="store">The registration store.</param>
     /// <param name="applications">OpenIddict's application manager.</param>
-    /// <param name="certificates">Checks certificate chains against the bank's roots.</param>
+    /// <param name="authenticator">The engine's client authentication rules.</param>
     /// <param name="certificateAccessor">Reads the transport certificate (connection or trusted proxy header).</param>
     /// <param name="secrets">Verifies client secrets against the registration's hash.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ValidateDcrClientAuthentication(IClientRegistrationStore store, IOpenIddictApplicationManager applications, ITransportCertificateValidator certificates, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
+    public ValidateDcrClientAuthentication(IClientRegistrationStore store, IOpenIddictApplicationManager applications, IClientAuthenticator authenticator, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
     {
         _store = store;
         _applications = applications;
-        _certificates = certificates;
+        _authenticator = authenticator;
         _certificateAccessor = certificateAccessor;
         _secrets = secrets;
         _options = options;
@@ -99,28 +99,24 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
             return;
         }
 
-        new DcrClientAuthenticationState(client).Attach(context.Transaction);
-        var registered = client.TokenEndpointAuthMethod;
-        var presented = PresentedMethod(context);
-        if (!string.Equals(presented, registered, StringComparison.Ordinal))
+        var state = new DcrClientAuthenticationState(client);
+        state.Attach(context.Transaction);
+        var registered = client.Registered;
+        var certificate = await PresentedCertificateAsync(context, ct).ConfigureAwait(false);
+        if (_authenticator.CheckMethod(registered, PresentedMethod(context, certificate)) is { } refusal)
         {
-            _logger.AuthenticationMethodMismatch(clientId, registered, presented);
-            context.Reject(Errors.InvalidClient, $"The client is registered for '{registered}' client authentication.");
+            context.Reject(Errors.InvalidClient, refusal.ErrorDescription);
             return;
         }
 
-        if (!_options.CurrentValue.Registration.TokenEndpointAuthMethods.Contains(registered, StringComparer.Ordinal))
-        {
-            _logger.AuthenticationMethodDisabled(clientId, registered);
-            context.Reject(Errors.InvalidClient, $"The '{registered}' client authentication method is not enabled.");
-            return;
-        }
-
-        switch (registered)
+        switch (registered.TokenEndpointAuthMethod)
         {
             case ClientAuthenticationMethods.TlsClientAuth:
-                await ValidateCertificateAsync(context, client, ct).ConfigureAwait(false);
+                Reject(context, await _authenticator.CheckTlsClientAuthAsync(registered, certificate, ct).ConfigureAwait(false));
                 return;
+            case ClientAuthenticationMethods.PrivateKeyJwt:
+                await CheckAssertionAsync(context, state, ct).ConfigureAwait(false);
+                break;
             case ClientAuthenticationMethods.ClientSecretBasic:
             case ClientAuthenticationMethods.ClientSecretPost:
                 await ValidateSecretAsync(context, clientId, ct).ConfigureAwait(false);
@@ -130,8 +126,45 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         // Certificate-bound tokens: the certificate the token will be bound to must chain to the bank's roots.
         if (!context.IsRejected && _options.CurrentValue.Registration.CertificateBoundAccessTokens)
         {
-            _ = await TrustedCertificateAsync(context, clientId, ct).ConfigureAwait(false);
+            Reject(context, await _authenticator.CheckBindingCertificateAsync(registered, certificate, ct).ConfigureAwait(false));
         }
+    }
+
+    private static void Reject(ProcessAuthenticationContext context, DcrError? error)
+    {
+        if (error is not null)
+        {
+            context.Reject(Errors.InvalidClient, error.ErrorDescription);
+        }
+    }
+
+    private async Task CheckAssertionAsync(ProcessAuthenticationContext context, DcrClientAuthenticationState state, CancellationToken ct)
+    {
+        try
+        {
+            state.Assertion = await _authenticator.CheckAssertionAsync(state.Client.Registered, context.ClientAssertion!, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            // An OAuth error rather than a 5xx: the client may simply retry.
+            _logger.JwksUnavailable(state.Client.ClientId, exception);
+            context.Reject(Errors.InvalidClient, "The client's JWKS could not be fetched; try again later.");
+            return;
+        }
+
+        if (!state.Assertion.Succeeded)
+        {
+            context.Reject(Errors.InvalidClient, state.Assertion.Error.ErrorDescription);
+        }
+    }
+
+    /// <summary>The presented transport certificate: from the connection, or a trusted proxy's header through <see cref="IClientCertificateAccessor"/>.</summary>
+    private async Task<X509Certificate2?> PresentedCertificateAsync(ProcessAuthenticationContext context, CancellationToken ct)
+    {
+        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
+        return httpContext is null
+            ? context.Transaction.RemoteCertificate
+            : await _certificateAccessor.GetClientCertificateAsync(httpContext, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -184,7 +217,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         }
     }
 
-    private static string PresentedMethod(ProcessAuthenticationContext context)
+    private static string PresentedMethod(ProcessAuthenticationContext context, X509Certificate2? certificate)
     {
         if (!string.IsNullOrEmpty(context.ClientAssertion))
         {
@@ -199,45 +232,8 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
                 : ClientAuthenticationMethods.ClientSecretPost;
         }
 
-        return context.Transaction.RemoteCertificate is not null ? ClientAuthenticationMethods.TlsClientAuth : "none";
+        return certificate is not null ? ClientAuthenticationMethods.TlsClientAuth : "none";
     }
-
-    private async Task ValidateCertificateAsync(ProcessAuthenticationContext context, DcrClient client, CancellationToken ct)
-    {
-        var certificate = await TrustedCertificateAsync(context, client.ClientId, ct).ConfigureAwait(false);
-        if (certificate is null)
-        {
-            return;
-        }
-
-        if (!SubjectMatches(certificate, client.TlsClientAuthSubjectDn))
-        {
-            _logger.CertificateRejected(client.ClientId, certificate.Thumbprint, "subject DN mismatch");
-            context.Reject(Errors.InvalidClient, "The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
-        }
-    }
-
-    /// <summary>The transport certificate when it chains to the bank's roots; otherwise rejects the request and returns null.</summary>
-    private async Task<X509Certificate2?> TrustedCertificateAsync(ProcessAuthenticationContext context, string clientId, CancellationToken ct)
-    {
-        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
-        var certificate = httpContext is null
-            ? context.Transaction.RemoteCertificate
-            : await _certificateAccessor.GetClientCertificateAsync(httpContext, ct).ConfigureAwait(false);
-        var chain = await _certificates.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
-        if (!chain.Succeeded || certificate is null)
-        {
-            _logger.CertificateRejected(clientId, certificate?.Thumbprint, chain.Succeeded ? "no transport certificate" : chain.Error.ErrorDescription);
-            context.Reject(Errors.InvalidClient, certificate is null ? "A transport certificate is required." : "The transport certificate is not trusted.");
-            return null;
-        }
-
-        return certificate;
-    }
-
-    private static bool SubjectMatches(X509Certificate2 certificate, string? registered)
-        => DistinguishedName.TryParse(registered, out var expected)
-           && DistinguishedName.FromX500(certificate.SubjectName).Matches(expected);
 
     private async Task ValidateSecretAsync(ProcessAuthenticationContext context, string clientId, CancellationToken ct)
     {

@@ -27,6 +27,7 @@ public static partial class DcrOpenIddictBuilderExtensions
             .AddServer(server =>
             {
                 server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
+                server.AddEventHandler(RequireClientCredentialsAuthentication.Descriptor);
                 server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);
                 server.AddEventHandler(AttachDcrClientAssertionTokenType.Descriptor);
                 server.AddEventHandler(RejectReplayedDcrClientAssertion.Descriptor);

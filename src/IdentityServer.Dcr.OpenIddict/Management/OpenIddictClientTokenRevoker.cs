@@ -6,8 +6,6 @@ using IdentityServer.Dcr.OpenIddict.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
-using OpenIddict.Validation;
-using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Dcr.OpenIddict.Management;
 
@@ -21,50 +19,35 @@ public class OpenIddictClientTokenRevoker : IClientTokenRevoker
 {
     /// <summary>Creates the revoker.</summary>
     /// <param name="scopes">Creates the scope OpenIddict's managers live in.</param>
-    /// <param name="validation">OpenIddict's validation service, to read the token's entry identifier.</param>
     /// <param name="logger">The logger.</param>
-    public OpenIddictClientTokenRevoker(IServiceScopeFactory scopes, OpenIddictValidationService validation, ILogger<OpenIddictClientTokenRevoker> logger)
+    public OpenIddictClientTokenRevoker(IServiceScopeFactory scopes, ILogger<OpenIddictClientTokenRevoker> logger)
     {
         Scopes = scopes;
-        Validation = validation;
         Logger = logger;
     }
 
     /// <summary>Creates service scopes.</summary>
     protected IServiceScopeFactory Scopes { get; }
 
-    /// <summary>OpenIddict's validation service.</summary>
-    protected OpenIddictValidationService Validation { get; }
-
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public virtual async Task RevokeTokenAsync(string accessToken, CancellationToken ct)
+    /// <remarks>Revokes the token entry named by <see cref="RegistrationAccessTokenResult.TokenId"/>; without one (token storage disabled) nothing can be revoked.</remarks>
+    public virtual async Task<bool> RevokeTokenAsync(RegistrationAccessTokenResult token, string accessToken, CancellationToken ct)
     {
-        System.Security.Claims.ClaimsPrincipal principal;
-        try
+        ArgumentNullException.ThrowIfNull(token);
+        if (token.TokenId is not { } tokenId)
         {
-            principal = await Validation.ValidateAccessTokenAsync(accessToken, ct).ConfigureAwait(false);
-        }
-        catch (OpenIddictExceptions.ProtocolException)
-        {
-            return; // Not valid any more: nothing to revoke.
-        }
-
-        if (principal.GetClaim(Claims.Private.TokenId) is not { Length: > 0 } tokenId)
-        {
-            return;
+            return false;
         }
 
         var scope = Scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
             var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-            if (await tokens.FindByIdAsync(tokenId, ct).ConfigureAwait(false) is { } token)
-            {
-                await tokens.TryRevokeAsync(token, ct).ConfigureAwait(false);
-            }
+            return await tokens.FindByIdAsync(tokenId, ct).ConfigureAwait(false) is { } entry
+                && await tokens.TryRevokeAsync(entry, ct).ConfigureAwait(false);
         }
     }
 

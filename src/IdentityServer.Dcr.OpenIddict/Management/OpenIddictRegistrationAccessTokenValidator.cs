@@ -94,6 +94,6 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
             }
         }
 
-        return RegistrationAccessTokenResult.Success(clientId);
+        return RegistrationAccessTokenResult.Success(clientId, principal.GetClaim(Claims.Private.TokenId));
     }
 }

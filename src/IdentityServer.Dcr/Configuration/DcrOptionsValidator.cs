@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Text.Json;
+using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -140,6 +141,18 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         if (options.MaxCachedEntries < 1)
         {
             failures.Add("Dcr:Jwks:MaxCachedEntries must be at least 1.");
+        }
+
+        if (!NetworkAddressPolicy.TryParseNetworks(options.AllowedNetworks, out _, out var invalid))
+        {
+            failures.Add($"Dcr:Jwks:AllowedNetworks: '{invalid}' is not a network in CIDR notation (for example 127.0.0.0/8 or ::1/128) or an IP address.");
+        }
+
+#pragma warning disable CS0618 // The replaced switch is read only to refuse it with a hint.
+        if (options.AllowNonPublicAddresses)
+#pragma warning restore CS0618
+        {
+            failures.Add("Dcr:Jwks:AllowNonPublicAddresses has been replaced by Dcr:Jwks:AllowedNetworks: list the networks TPP JWKS hosts may resolve to, for example 127.0.0.0/8 and ::1/128 for a sandbox on one machine.");
         }
     }
 

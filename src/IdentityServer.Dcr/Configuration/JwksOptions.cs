@@ -1,6 +1,9 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Net;
+using IdentityServer.Dcr.Jwks;
+
 namespace IdentityServer.Dcr.Configuration;
 
 /// <summary>
@@ -18,9 +21,17 @@ public sealed class JwksOptions
     public IList<string> AllowedHosts { get; } = [];
 
     /// <summary>
-    /// Whether TPP JWKS hosts may resolve to loopback, private (RFC 1918, ULA), link-local, CGNAT or other
-    /// non-public addresses. Default <see langword="false"/>. Turn on only for a sandbox on one machine.
+    /// Networks (CIDR, for example <c>127.0.0.0/8</c> or <c>::1/128</c>; a bare address means that address only) that
+    /// TPP JWKS hosts may resolve to besides public unicast addresses. Default empty: public addresses only. A sandbox
+    /// on one machine lists the loopback networks and nothing else. The networks no JWKS should ever be fetched from
+    /// (<c>0.0.0.0/8</c>, link-local <c>169.254.0.0/16</c> and <c>fe80::/10</c>, multicast, reserved, and the cloud
+    /// metadata addresses such as <c>169.254.169.254</c>) stay refused even inside a listed network: each must be
+    /// listed by itself (a prefix at least as long as the protected one, for a metadata address its /32 or /128).
     /// </summary>
+    public IList<string> AllowedNetworks { get; } = [];
+
+    /// <summary>Replaced by <see cref="AllowedNetworks"/>; setting it to <see langword="true"/> fails start-up with a hint.</summary>
+    [Obsolete("Use AllowedNetworks (CIDR), for example 127.0.0.0/8 and ::1/128 for a sandbox on one machine.")]
     public bool AllowNonPublicAddresses { get; set; }
 
     /// <summary>Whether plain <c>http</c> JWKS URLs are accepted. Default <see langword="false"/>; never in production.</summary>
@@ -50,4 +61,19 @@ public sealed class JwksOptions
 
     /// <summary>How many JWKS URLs are cached at most. Default 10000.</summary>
     public int MaxCachedEntries { get; set; } = 10_000;
+
+    /// <summary><see cref="AllowedNetworks"/> parsed; values that do not parse (refused at start-up) are left out.</summary>
+    internal IReadOnlyList<IPNetwork> GetAllowedNetworks()
+    {
+        var networks = new List<IPNetwork>(AllowedNetworks.Count);
+        foreach (var value in AllowedNetworks)
+        {
+            if (NetworkAddressPolicy.TryParseNetworks([value], out var parsed, out _))
+            {
+                networks.AddRange(parsed);
+            }
+        }
+
+        return networks;
+    }
 }

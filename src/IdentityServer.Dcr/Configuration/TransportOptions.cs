@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace IdentityServer.Dcr.Configuration;
@@ -50,12 +51,29 @@ public sealed class TransportOptions
     public IList<string> TrustedProxies { get; } = [];
 
     /// <summary>
+    /// Whether a transport certificate must carry the TLS client authentication extended key usage
+    /// (<c>id-kp-clientAuth</c>, 1.3.6.1.5.5.7.3.2), and every CA of its chain must allow it. Default
+    /// <see langword="true"/>: a TLS server certificate or an OB signing certificate from a trusted issuing CA is not a
+    /// transport certificate. A certificate without the extension is refused too.
+    /// </summary>
+    public bool RequireClientAuthenticationUsage { get; set; } = true;
+
+    /// <summary>The object identifier of the TLS client authentication extended key usage.</summary>
+    internal const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
+
+    /// <summary>
     /// A chain policy that trusts <see cref="TrustedRoots"/> only (the machine's store is not consulted): the
-    /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>.
+    /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>, and
+    /// the client authentication usage when <see cref="RequireClientAuthenticationUsage"/> is on.
     /// </summary>
     internal X509ChainPolicy CreateChainPolicy()
     {
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = RevocationMode };
+        if (RequireClientAuthenticationUsage)
+        {
+            policy.ApplicationPolicy.Add(new Oid(ClientAuthenticationOid));
+        }
+
         foreach (var ca in TrustedRoots)
         {
             (ca.SubjectName.RawData.AsSpan().SequenceEqual(ca.IssuerName.RawData) ? policy.CustomTrustStore : policy.ExtraStore).Add(ca);

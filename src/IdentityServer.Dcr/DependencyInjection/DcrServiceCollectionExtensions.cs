@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr;
+using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Discovery;
 using IdentityServer.Dcr.Jwks;
@@ -75,8 +76,10 @@ public static class DcrServiceCollectionExtensions
         services.TryAddTransient<IRequestObjectValidator, RequestObjectValidator>();
         services.TryAddTransient<IClientMetadataValidator, ClientMetadataValidator>();
         services.TryAddSingleton<IClientSecretHasher, ClientSecretHasher>();
+        services.TryAddTransient<IClientAuthenticator, ClientAuthenticator>();
         services.TryAddTransient<IRegistrationProcessor, RegistrationProcessor>();
         services.TryAddTransient<IRegistrationResponseGenerator, RegistrationResponseGenerator>();
+        services.TryAddTransient<IRegistrationValidator, RegistrationValidator>();
         services.TryAddTransient<IRegistrationService, RegistrationService>();
         services.TryAddSingleton<IDcrDiscoveryMetadataProvider, DcrDiscoveryMetadataProvider>();
         return new DcrBuilder(services);

@@ -23,4 +23,20 @@ public interface IJwksResolver
     /// <returns>The key, or why it could not be found.</returns>
     /// <exception cref="DcrInfrastructureException">The host could not be reached or timed out, and no cached copy holds the key.</exception>
     Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, JwksSourceKind kind, CancellationToken ct);
+
+    /// <summary>
+    /// Finds the public signing key for a JWS header in the JWKS at <paramref name="jwksUri"/>, by the rule of
+    /// <see cref="JwkSelector"/>: its <c>kid</c> when it has one (absent and empty are the same), otherwise the one key
+    /// that fits <paramref name="algorithm"/>.
+    /// </summary>
+    /// <param name="jwksUri">The JWKS URL.</param>
+    /// <param name="keyId">The <c>kid</c> of the JWS header; <see langword="null"/> or empty when it has none.</param>
+    /// <param name="algorithm">The <c>alg</c> of the JWS header, or <see langword="null"/> when unknown.</param>
+    /// <param name="kind">Who chose the URL: decides the network policy.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The key, or why it could not be found.</returns>
+    /// <exception cref="DcrInfrastructureException">The host could not be reached or timed out, and no cached copy holds the key.</exception>
+    /// <remarks>The default implementation, for resolvers written before the algorithm was passed, ignores it.</remarks>
+    Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, string? algorithm, JwksSourceKind kind, CancellationToken ct)
+        => FindKeyAsync(jwksUri, string.IsNullOrEmpty(keyId) ? null : keyId, kind, ct);
 }

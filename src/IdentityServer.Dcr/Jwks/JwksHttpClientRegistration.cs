@@ -48,7 +48,7 @@ internal static class JwksHttpClientRegistration
         handler.UseProxy = false;
         handler.AllowAutoRedirect = false;
         handler.ConnectCallback = (context, ct) =>
-            PublicAddressConnector.ConnectAsync(context, () => options.CurrentValue.Jwks.AllowNonPublicAddresses, ct);
+            PublicAddressConnector.ConnectAsync(context, () => options.CurrentValue.Jwks.GetAllowedNetworks(), ct);
         return handler;
     }
 

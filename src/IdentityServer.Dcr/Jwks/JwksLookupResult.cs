@@ -5,7 +5,7 @@ using Jose;
 
 namespace IdentityServer.Dcr.Jwks;
 
-/// <summary>The outcome of <see cref="IJwksResolver.FindKeyAsync"/>.</summary>
+/// <summary>The outcome of <see cref="IJwksResolver.FindKeyAsync(Uri, string?, string?, JwksSourceKind, CancellationToken)"/>.</summary>
 public sealed class JwksLookupResult
 {
     private JwksLookupResult(JwksLookupStatus status, Jwk? key, string reason)

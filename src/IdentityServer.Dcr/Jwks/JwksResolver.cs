@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using IdentityServer.Dcr.Configuration;
@@ -17,7 +18,7 @@ namespace IdentityServer.Dcr.Jwks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="FindKeyAsync"/> runs these steps in order: <see cref="CheckUri"/> (refuse by scheme, user
+/// <see cref="FindKeyAsync(Uri, string?, string?, JwksSourceKind, CancellationToken)"/> runs these steps in order: <see cref="CheckUri"/> (refuse by scheme, user
 /// information and host), the cache (fresh for <see cref="JwksOptions.CacheDuration"/>), <see cref="FetchAsync"/>
 /// (one fetch in flight per URL, shared by concurrent callers), <see cref="ParseKeySet"/> and
 /// <see cref="SelectKey"/>. An unknown <c>kid</c> forces one refresh, at most once per
@@ -38,7 +39,7 @@ public class JwksResolver : IJwksResolver
 
     /// <summary>
     /// The name of the <see cref="HttpClient"/> that fetches TPPs' <c>software_jwks_endpoint</c>: no redirects, no
-    /// proxy, and only public addresses unless <see cref="JwksOptions.AllowNonPublicAddresses"/>.
+    /// proxy, and only public addresses or those of <see cref="JwksOptions.AllowedNetworks"/>.
     /// </summary>
     public const string SoftwareHttpClientName = "IdentityServer.Dcr.SoftwareJwks";
 
@@ -78,9 +79,14 @@ public class JwksResolver : IJwksResolver
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public async Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, JwksSourceKind kind, CancellationToken ct)
+    public Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, JwksSourceKind kind, CancellationToken ct)
+        => FindKeyAsync(jwksUri, keyId, null, kind, ct);
+
+    /// <inheritdoc />
+    public async Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, string? algorithm, JwksSourceKind kind, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
+        keyId = JwkSelector.NormalizeKeyId(keyId);
         var options = Options.CurrentValue.Jwks;
         var host = HostOf(jwksUri);
 
@@ -98,7 +104,7 @@ public class JwksResolver : IJwksResolver
             var now = TimeProvider.GetUtcNow();
             if (cached is not null && now < cached.ExpiresAt)
             {
-                if (SelectKey(cached.Keys, keyId) is { } key)
+                if (SelectKey(cached.Keys, keyId, algorithm) is { } key)
                 {
                     Logger.JwksCacheHit(host, keyId);
                     return JwksLookupResult.Found(key);
@@ -125,7 +131,7 @@ public class JwksResolver : IJwksResolver
             catch (DcrInfrastructureException)
             {
                 if (cached is not null && TimeProvider.GetUtcNow() - cached.FetchedAt <= options.MaxStaleness
-                    && SelectKey(cached.Keys, keyId) is { } staleKey)
+                    && SelectKey(cached.Keys, keyId, algorithm) is { } staleKey)
                 {
                     Logger.JwksStaleKeyUsed(host, keyId, cached.FetchedAt);
                     return JwksLookupResult.Found(staleKey);
@@ -144,7 +150,7 @@ public class JwksResolver : IJwksResolver
                 return JwksLookupResult.Failed(fetched.Status, fetched.Reason);
             }
 
-            if (SelectKey(fetched.Keys, keyId) is { } fetchedKey)
+            if (SelectKey(fetched.Keys, keyId, algorithm) is { } fetchedKey)
             {
                 return JwksLookupResult.Found(fetchedKey);
             }
@@ -190,6 +196,15 @@ public class JwksResolver : IJwksResolver
         if (!string.IsNullOrEmpty(jwksUri.UserInfo))
         {
             return JwksReasons.UserInfoNotAllowed;
+        }
+
+        // An address literal (in any spelling: Uri has made dotted decimal of decimal, hex and octal forms) is judged
+        // here, before any connection; names are judged by the connect guard, on the addresses they resolve to.
+        if (jwksUri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && IPAddress.TryParse(jwksUri.IdnHost.Trim('[', ']'), out var literal)
+            && !NetworkAddressPolicy.IsAllowed(literal, options.GetAllowedNetworks()))
+        {
+            return JwksReasons.NonPublicAddress;
         }
 
         return options.AllowedHosts.Count == 0 || options.AllowedHosts.Any(h => HostMatches(idnHost, h))
@@ -326,39 +341,18 @@ public class JwksResolver : IJwksResolver
     }
 
     /// <summary>
-    /// Step 4: picks the key for a JWS header. With a <c>kid</c>, the one usable key with that <c>kid</c> (ordinal
-    /// comparison; two keys sharing it are ambiguous and match nothing). Without one, the only usable key of the set.
+    /// Step 4: picks the key for a JWS header by the rule of <see cref="JwkSelector"/>: with a <c>kid</c>, the one
+    /// usable key with that <c>kid</c>; without one, the one usable key that fits <paramref name="algorithm"/>.
     /// </summary>
     /// <param name="keys">The usable public signing keys of the set.</param>
     /// <param name="keyId">The <c>kid</c> of the JWS header, or <see langword="null"/>.</param>
+    /// <param name="algorithm">The <c>alg</c> of the JWS header, or <see langword="null"/> when unknown.</param>
     /// <returns>The key, or <see langword="null"/> when none matches.</returns>
-    protected virtual Jwk? SelectKey(IReadOnlyList<Jwk> keys, string? keyId)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        if (keyId is null)
-        {
-            return keys.Count == 1 ? keys[0] : null;
-        }
-
-        Jwk? match = null;
-        foreach (var key in keys)
-        {
-            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
-            {
-                if (match is not null)
-                {
-                    return null;
-                }
-
-                match = key;
-            }
-        }
-
-        return match;
-    }
+    protected virtual Jwk? SelectKey(IReadOnlyList<Jwk> keys, string? keyId, string? algorithm)
+        => JwkSelector.Select(keys, keyId, algorithm);
 
     private static JwksLookupResult KeyNotFound(string? keyId) =>
-        JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, keyId is null ? JwksReasons.NoSingleKey : JwksReasons.KeyNotFound);
+        JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, JwkSelector.NotFoundReason(keyId));
 
     private static string HostOf(Uri uri)
         => !uri.IsAbsoluteUri ? "(relative URL)" : UriHosts.TryGetIdnHost(uri, out var host) ? host : "(invalid host)";

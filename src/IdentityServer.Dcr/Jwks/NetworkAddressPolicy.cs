@@ -19,8 +19,106 @@ namespace IdentityServer.Dcr.Jwks;
 /// </remarks>
 internal sealed class NetworkAddressPolicy
 {
+    // Networks no JWKS is ever fetched from unless listed by themselves (see IsAllowed): "this network", link-local
+    // (where the cloud metadata services live), multicast, reserved, and the metadata addresses of the large clouds
+    // (AWS, GCP, Azure 169.254.169.254; Azure wire server 168.63.129.16; Alibaba 100.100.100.200; AWS IPv6
+    // fd00:ec2::254; Oracle 192.0.0.192).
+    private static readonly IPNetwork[] Protected =
+    [
+        IPNetwork.Parse("0.0.0.0/8"),
+        IPNetwork.Parse("169.254.0.0/16"),
+        IPNetwork.Parse("224.0.0.0/4"),
+        IPNetwork.Parse("240.0.0.0/4"),
+        IPNetwork.Parse("169.254.169.254/32"),
+        IPNetwork.Parse("168.63.129.16/32"),
+        IPNetwork.Parse("100.100.100.200/32"),
+        IPNetwork.Parse("192.0.0.192/32"),
+        IPNetwork.Parse("::/128"),
+        IPNetwork.Parse("fe80::/10"),
+        IPNetwork.Parse("ff00::/8"),
+        IPNetwork.Parse("fd00:ec2::254/128"),
+    ];
+
     private NetworkAddressPolicy()
     {
+    }
+
+    /// <summary>
+    /// Whether <paramref name="address"/> may be connected to: a public unicast address, or one inside
+    /// <paramref name="allowedNetworks"/>. An address in a protected network (link-local, <c>0.0.0.0/8</c>, multicast,
+    /// reserved, cloud metadata) is allowed only by a listed network that lies inside the most specific protected
+    /// network holding it, so <c>0.0.0.0/0</c> never opens <c>169.254.169.254</c>; only <c>169.254.169.254/32</c> does.
+    /// IPv4-mapped IPv6 addresses are judged as the IPv4 address a socket connects to.
+    /// </summary>
+    /// <param name="address">The address about to be connected to.</param>
+    /// <param name="allowedNetworks">The bank's <c>Dcr:Jwks:AllowedNetworks</c>.</param>
+    /// <returns><see langword="true"/> when the connection may be made.</returns>
+    public static bool IsAllowed(IPAddress address, IReadOnlyList<IPNetwork> allowedNetworks)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(allowedNetworks);
+        var effective = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        if (effective.AddressFamily == AddressFamily.InterNetworkV6 && effective.ScopeId != 0)
+        {
+            effective = new IPAddress(effective.GetAddressBytes());
+        }
+
+        IPNetwork? protectedBy = null;
+        foreach (var network in Protected)
+        {
+            if (network.Contains(effective) && (protectedBy is null || network.PrefixLength > protectedBy.Value.PrefixLength))
+            {
+                protectedBy = network;
+            }
+        }
+
+        if (protectedBy is null && IsPublic(effective))
+        {
+            return true;
+        }
+
+        foreach (var allowed in allowedNetworks)
+        {
+            if (allowed.Contains(effective)
+                && (protectedBy is not { } guard || (allowed.PrefixLength >= guard.PrefixLength && guard.Contains(allowed.BaseAddress))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Parses <c>Dcr:Jwks:AllowedNetworks</c>: CIDR notation, or a bare address for that address alone.</summary>
+    /// <param name="values">The configured values.</param>
+    /// <param name="networks">The networks, when all parse.</param>
+    /// <param name="invalid">The first value that does not parse.</param>
+    /// <returns>Whether every value parsed.</returns>
+    public static bool TryParseNetworks(IEnumerable<string> values, out List<IPNetwork> networks, out string? invalid)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        networks = [];
+        foreach (var value in values)
+        {
+            var text = value?.Trim() ?? string.Empty;
+            if (IPNetwork.TryParse(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else if (!text.Contains('/', StringComparison.Ordinal) && IPAddress.TryParse(text, out var single)
+                && (single.AddressFamily != AddressFamily.InterNetworkV6 || single.ScopeId == 0))
+            {
+                networks.Add(new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                invalid = value;
+                return false;
+            }
+        }
+
+        invalid = null;
+        return true;
     }
 
     /// <summary>Whether <paramref name="address"/> is a public unicast address.</summary>

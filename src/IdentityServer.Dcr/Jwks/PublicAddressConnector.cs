@@ -9,27 +9,28 @@ namespace IdentityServer.Dcr.Jwks;
 
 /// <summary>
 /// The <see cref="SocketsHttpHandler.ConnectCallback"/> of the software JWKS client: resolves the host itself and
-/// connects only to addresses <see cref="NetworkAddressPolicy.IsPublic"/> accepts. Checking the address actually
+/// connects only to addresses <see cref="NetworkAddressPolicy.IsAllowed"/> accepts. Checking the address actually
 /// connected to (not a name resolved earlier) is what defeats DNS rebinding.
 /// </summary>
 internal static class PublicAddressConnector
 {
     /// <summary>Connects to the first reachable allowed address of the request's host.</summary>
     /// <param name="context">The connection context.</param>
-    /// <param name="allowNonPublicAddresses">Read at each connection: whether the policy is switched off.</param>
+    /// <param name="allowedNetworks">Read at each connection: the non-public networks the bank allows.</param>
     /// <param name="ct">Cancels the connection.</param>
     /// <returns>The connected stream.</returns>
     /// <exception cref="JwksAddressRefusedException">No address of the host is allowed.</exception>
-    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<bool> allowNonPublicAddresses, CancellationToken ct)
+    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<IReadOnlyList<IPNetwork>> allowedNetworks, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(allowNonPublicAddresses);
+        ArgumentNullException.ThrowIfNull(allowedNetworks);
         var endPoint = context.DnsEndPoint;
         var addresses = IPAddress.TryParse(endPoint.Host, out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(endPoint.Host, ct).ConfigureAwait(false);
 
-        var allowed = allowNonPublicAddresses() ? addresses : Array.FindAll(addresses, NetworkAddressPolicy.IsPublic);
+        var networks = allowedNetworks();
+        var allowed = Array.FindAll(addresses, a => NetworkAddressPolicy.IsAllowed(a, networks));
         if (allowed.Length == 0)
         {
             throw new JwksAddressRefusedException(endPoint.Host);

@@ -68,6 +68,14 @@ internal static partial class Log
         Message = "Transport certificate {Thumbprint} does not belong to software {SoftwareId} of organisation {OrganisationId}")]
     public static partial void CertificateNotBound(this ILogger logger, string thumbprint, string softwareId, string organisationId);
 
+    [LoggerMessage(EventId = 1304, EventName = nameof(CertificateWithoutClientAuthentication), Level = LogLevel.Warning,
+        Message = "Transport certificate {Thumbprint} does not carry the clientAuth extended key usage")]
+    public static partial void CertificateWithoutClientAuthentication(this ILogger logger, string thumbprint);
+
+    [LoggerMessage(EventId = 1305, EventName = nameof(CertificateNotOfRegistration), Level = LogLevel.Warning,
+        Message = "Transport certificate {Thumbprint} does not belong to client {ClientId}")]
+    public static partial void CertificateNotOfRegistration(this ILogger logger, string thumbprint, string clientId);
+
     [LoggerMessage(EventId = 1303, EventName = nameof(SubjectDnMismatch), Level = LogLevel.Information,
         Message = "tls_client_auth_subject_dn of software {SoftwareId} does not name transport certificate {Thumbprint}")]
     public static partial void SubjectDnMismatch(this ILogger logger, string softwareId, string thumbprint);
@@ -91,4 +99,44 @@ internal static partial class Log
     [LoggerMessage(EventId = 1501, EventName = nameof(DuplicateRegistrationRefused), Level = LogLevel.Information,
         Message = "Software {SoftwareId} is already registered; duplicate registration refused")]
     public static partial void DuplicateRegistrationRefused(this ILogger logger, string softwareId);
+
+    [LoggerMessage(EventId = 1580, EventName = nameof(ClientAuthenticationMethodMismatch), Level = LogLevel.Information,
+        Message = "Client {ClientId} is registered for {Registered} but authenticated with {Presented}; refused")]
+    private static partial void ClientAuthenticationMethodMismatchCore(this ILogger logger, string clientId, string registered, string presented);
+
+    public static void ClientAuthenticationMethodMismatch(this ILogger logger, string clientId, string registered, string presented)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.ClientAuthenticationMethodMismatchCore(DcrErrorDescriptions.Truncate(clientId), registered, DcrErrorDescriptions.Truncate(presented));
+        }
+    }
+
+    [LoggerMessage(EventId = 1581, EventName = nameof(ClientAuthenticationMethodDisabled), Level = LogLevel.Warning,
+        Message = "Client {ClientId} is registered for {Registered}, which the bank no longer enables; refused")]
+    public static partial void ClientAuthenticationMethodDisabled(this ILogger logger, string clientId, string registered);
+
+    [LoggerMessage(EventId = 1582, EventName = nameof(ClientAssertionRefused), Level = LogLevel.Information,
+        Message = "Client assertion of client {ClientId} refused: {Reason}")]
+    private static partial void ClientAssertionRefusedCore(this ILogger logger, string clientId, string reason);
+
+    public static void ClientAssertionRefused(this ILogger logger, string clientId, string reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.ClientAssertionRefusedCore(DcrErrorDescriptions.Truncate(clientId), DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+        }
+    }
+
+    [LoggerMessage(EventId = 1583, EventName = nameof(ClientCertificateRefused), Level = LogLevel.Information,
+        Message = "Transport certificate {Thumbprint} of client {ClientId} refused at the token endpoint: {Reason}")]
+    private static partial void ClientCertificateRefusedCore(this ILogger logger, string clientId, string thumbprint, string reason);
+
+    public static void ClientCertificateRefused(this ILogger logger, string clientId, string? thumbprint, string reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.ClientCertificateRefusedCore(DcrErrorDescriptions.Truncate(clientId), thumbprint ?? "(none)", DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+        }
+    }
 }

@@ -4,10 +4,8 @@
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
-using IdentityServer.Dcr.RequestParsing;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
-using IdentityServer.Dcr.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.Registration;
@@ -16,22 +14,14 @@ namespace IdentityServer.Dcr.Registration;
 public class RegistrationService : IRegistrationService
 {
     /// <summary>Creates the service.</summary>
-    /// <param name="reader">Reads the body.</param>
-    /// <param name="transport">Checks the transport certificate.</param>
-    /// <param name="softwareStatement">Verifies the SSA.</param>
-    /// <param name="requestObject">Verifies the request JWS.</param>
-    /// <param name="metadata">Validates the metadata.</param>
+    /// <param name="validator">Runs every validation stage.</param>
     /// <param name="processor">Stores the client.</param>
     /// <param name="responseGenerator">Builds the response.</param>
     /// <param name="store">The registration store.</param>
     /// <param name="events">The events.</param>
     /// <param name="logger">The logger.</param>
     public RegistrationService(
-        IRegistrationRequestReader reader,
-        ITransportCertificateValidator transport,
-        ISoftwareStatementValidator softwareStatement,
-        IRequestObjectValidator requestObject,
-        IClientMetadataValidator metadata,
+        IRegistrationValidator validator,
         IRegistrationProcessor processor,
         IRegistrationResponseGenerator responseGenerator,
         IClientRegistrationStore store,
@@ -39,31 +29,15 @@ public class RegistrationService : IRegistrationService
         ILogger<RegistrationService> logger)
     {
         Store = store;
-        Reader = reader;
-        Transport = transport;
-        SoftwareStatement = softwareStatement;
-        RequestObject = requestObject;
-        Metadata = metadata;
+        Validator = validator;
         Processor = processor;
         ResponseGenerator = responseGenerator;
         Events = events;
         Logger = logger;
     }
 
-    /// <summary>Reads the body.</summary>
-    protected IRegistrationRequestReader Reader { get; }
-
-    /// <summary>Checks the transport certificate.</summary>
-    protected ITransportCertificateValidator Transport { get; }
-
-    /// <summary>Verifies the SSA.</summary>
-    protected ISoftwareStatementValidator SoftwareStatement { get; }
-
-    /// <summary>Verifies the request JWS.</summary>
-    protected IRequestObjectValidator RequestObject { get; }
-
-    /// <summary>Validates the metadata.</summary>
-    protected IClientMetadataValidator Metadata { get; }
+    /// <summary>Runs every validation stage.</summary>
+    protected IRegistrationValidator Validator { get; }
 
     /// <summary>Stores the client.</summary>
     protected IRegistrationProcessor Processor { get; }
@@ -131,11 +105,6 @@ public class RegistrationService : IRegistrationService
             }
 
             var result = await ValidateAsync(context, ct).ConfigureAwait(false);
-            if (result.Succeeded)
-            {
-                result = ValidateSameSoftware(context);
-            }
-
             if (!result.Succeeded)
             {
                 return await RejectAsync(context, result.Error).ConfigureAwait(false);
@@ -155,7 +124,7 @@ public class RegistrationService : IRegistrationService
 
             context.Registration = outcome.Value.Registration;
             await Events.ClientRegisteredAsync(context).ConfigureAwait(false);
-            return DcrResult.Success(ResponseGenerator.CreateResponse(outcome.Value.Registration, null));
+            return DcrResult.Success(ResponseGenerator.CreateResponse(outcome.Value.Registration, outcome.Value.ClientSecret));
         }
         catch (DcrInfrastructureException exception)
         {
@@ -185,47 +154,12 @@ public class RegistrationService : IRegistrationService
         return deleted;
     }
 
-    /// <summary>
-    /// An update may not move a client to another software or organisation: the software statement must name the
-    /// registration's own.
-    /// </summary>
-    /// <param name="context">The validated update context.</param>
-    /// <returns>Success, or the error to return.</returns>
-    protected virtual DcrStepResult ValidateSameSoftware(DcrRequestContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var existing = context.ExistingRegistration!;
-        var ssa = context.SoftwareStatement!;
-        if (string.Equals(existing.SoftwareId, ssa.SoftwareId, StringComparison.Ordinal)
-            && string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal))
-        {
-            return DcrStepResult.Success;
-        }
-
-        Logger.UpdateMovesClient(existing.ClientId, ssa.SoftwareId, ssa.OrganisationId);
-        return DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
-    }
-
-    /// <summary>Runs every validation stage in order, stopping at the first failure.</summary>
+    /// <summary>Runs every validation stage in order (<see cref="IRegistrationValidator"/>), stopping at the first failure.</summary>
     /// <param name="context">The request context.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>Success, or the error to return.</returns>
-    protected virtual async Task<DcrStepResult> ValidateAsync(DcrRequestContext context, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        DcrStepResult result;
-        if (!(result = Reader.Read(context)).Succeeded
-            || !(result = await Transport.ValidateCertificateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await SoftwareStatement.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Transport.ValidateBindingAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await RequestObject.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Metadata.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded)
-        {
-            return result;
-        }
-
-        return DcrStepResult.Success;
-    }
+    protected virtual Task<DcrStepResult> ValidateAsync(DcrRequestContext context, CancellationToken ct)
+        => Validator.ValidateAsync(context, ct);
 
     private async Task<DcrResult<JsonObject>> RejectAsync(DcrRequestContext context, DcrError error)
     {

@@ -26,4 +26,15 @@ public interface ITrustAnchorKeyResolver
     /// <returns>The key or why it was not found.</returns>
     /// <exception cref="DcrInfrastructureException">The anchor's JWKS host cannot be reached.</exception>
     Task<JwksLookupResult> FindKeyAsync(string issuer, string? keyId, CancellationToken ct);
+
+    /// <summary>Finds the anchor's key for a JWS header, by the rule of <see cref="JwkSelector"/>.</summary>
+    /// <param name="issuer">A trusted issuer.</param>
+    /// <param name="keyId">The <c>kid</c> header; <see langword="null"/> or empty when absent.</param>
+    /// <param name="algorithm">The <c>alg</c> header, or <see langword="null"/>.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The key or why it was not found.</returns>
+    /// <exception cref="DcrInfrastructureException">The anchor's JWKS host cannot be reached.</exception>
+    /// <remarks>The default implementation, for resolvers written before the algorithm was passed, ignores it.</remarks>
+    Task<JwksLookupResult> FindKeyAsync(string issuer, string? keyId, string? algorithm, CancellationToken ct)
+        => FindKeyAsync(issuer, string.IsNullOrEmpty(keyId) ? null : keyId, ct);
 }

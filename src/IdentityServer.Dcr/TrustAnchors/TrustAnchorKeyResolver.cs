@@ -45,7 +45,11 @@ public class TrustAnchorKeyResolver : ITrustAnchorKeyResolver
     }
 
     /// <inheritdoc />
-    public async Task<JwksLookupResult> FindKeyAsync(string issuer, string? keyId, CancellationToken ct)
+    public Task<JwksLookupResult> FindKeyAsync(string issuer, string? keyId, CancellationToken ct)
+        => FindKeyAsync(issuer, keyId, null, ct);
+
+    /// <inheritdoc />
+    public async Task<JwksLookupResult> FindKeyAsync(string issuer, string? keyId, string? algorithm, CancellationToken ct)
     {
         var snapshot = GetSnapshot();
         if (!snapshot.Anchors.TryGetValue(issuer, out var anchor))
@@ -55,35 +59,23 @@ public class TrustAnchorKeyResolver : ITrustAnchorKeyResolver
 
         if (snapshot.InlineKeys.TryGetValue(issuer, out var keys))
         {
-            return SelectInlineKey(keys, keyId);
+            return SelectInlineKey(keys, keyId, algorithm);
         }
 
-        return await _jwksResolver.FindKeyAsync(anchor.JwksUri!, keyId, JwksSourceKind.TrustAnchor, ct).ConfigureAwait(false);
+        return await _jwksResolver.FindKeyAsync(anchor.JwksUri!, keyId, algorithm, JwksSourceKind.TrustAnchor, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Picks a key from an anchor's inline JWKS.</summary>
+    /// <summary>Picks a key from an anchor's inline JWKS, by the rule of <see cref="JwkSelector"/>.</summary>
     /// <param name="keys">The anchor's keys.</param>
     /// <param name="keyId">The <c>kid</c>, or <see langword="null"/>.</param>
+    /// <param name="algorithm">The <c>alg</c>, or <see langword="null"/>.</param>
     /// <returns>The key, or why none fits.</returns>
-    protected virtual JwksLookupResult SelectInlineKey(IReadOnlyList<Jwk> keys, string? keyId)
+    protected virtual JwksLookupResult SelectInlineKey(IReadOnlyList<Jwk> keys, string? keyId, string? algorithm)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keyId is null)
-        {
-            return keys.Count == 1
-                ? JwksLookupResult.Found(keys[0])
-                : JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, "the token has no kid and the anchor has several keys");
-        }
-
-        foreach (var key in keys)
-        {
-            if (string.Equals(key.KeyId, keyId, StringComparison.Ordinal))
-            {
-                return JwksLookupResult.Found(key);
-            }
-        }
-
-        return JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, $"no key with kid '{DcrErrorDescriptions.Truncate(keyId)}' is in the anchor's JWKS");
+        return JwkSelector.Select(keys, keyId, algorithm) is { } key
+            ? JwksLookupResult.Found(key)
+            : JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, JwkSelector.NotFoundReason(keyId));
     }
 
     private Snapshot GetSnapshot() => _snapshot ??= Snapshot.Create(_options.CurrentValue.SoftwareStatement);

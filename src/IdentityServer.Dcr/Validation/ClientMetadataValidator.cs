@@ -17,7 +17,7 @@ namespace IdentityServer.Dcr.Validation;
 /// The default <see cref="IClientMetadataValidator"/>. Steps, in order: <see cref="ValidateSoftwareId"/>,
 /// <see cref="ValidateGrantTypes"/>, <see cref="ValidateResponseTypes"/>, <see cref="ValidateRedirectUris"/>,
 /// <see cref="ValidateTokenEndpointAuthMethod"/>, <see cref="ValidateScope"/>, <see cref="ValidateApplicationType"/>,
-/// <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>. Each reads the request's claims and writes
+/// <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>, <see cref="ValidateUriFields"/>. Each reads the request's claims and writes
 /// the registered value to the <see cref="ClientMetadata"/> being built.
 /// </summary>
 public partial class ClientMetadataValidator : IClientMetadataValidator
@@ -54,7 +54,8 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             || !(result = ValidateScope(context, options, metadata)).Succeeded
             || !(result = ValidateApplicationType(context, options, metadata)).Succeeded
             || !(result = ValidateSigningAlgorithms(context, options, metadata)).Succeeded
-            || !(result = ValidateCiba(context, options, metadata)).Succeeded)
+            || !(result = ValidateCiba(context, options, metadata)).Succeeded
+            || !(result = ValidateUriFields(context, options, metadata)).Succeeded)
         {
             return Task.FromResult(result);
         }
@@ -155,7 +156,9 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
     /// <summary>
     /// <c>redirect_uris</c>: absent means all of the SSA's <c>software_redirect_uris</c>. Each must be an absolute
-    /// <c>https</c> URL of at most 256 characters, without fragment, not on <c>localhost</c>, and listed in the SSA.
+    /// <c>https</c> URI as RFC 3986 writes it (no control characters, spaces, fragment or user information; see
+    /// <see cref="UriRules"/>) of at most 256 characters, not on <c>localhost</c>, and listed in the SSA, checked in
+    /// that order: the SSA listing a URI does not make it valid.
     /// At least one is required for the authorization code grant. Failures are <c>invalid_redirect_uri</c>.
     /// </summary>
     /// <param name="context">The request context.</param>
@@ -474,7 +477,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         if (mode != "poll")
         {
             if (string.IsNullOrEmpty(endpoint) || endpoint.Length > DcrSpecProfile.MaxNotificationEndpointLength
-                || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+                || UriRules.CheckAbsoluteHttps(endpoint, allowHttp: false, out _) is not null)
             {
                 return DcrError.InvalidClientMetadata($"backchannel_client_notification_endpoint must be an HTTPS URL for the {mode} mode.");
             }
@@ -498,6 +501,48 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.Success;
     }
 
+    /// <summary>
+    /// The request's other URI-valued metadata (RFC 7591 §2: <c>client_uri</c>, <c>logo_uri</c>, <c>policy_uri</c>,
+    /// <c>tos_uri</c>, <c>jwks_uri</c>, <c>initiate_login_uri</c>, <c>sector_identifier_uri</c>, <c>request_uris</c>),
+    /// when present, must be absolute <c>https</c> URIs by <see cref="UriRules"/>; otherwise
+    /// <c>invalid_client_metadata</c>. They are not registered (the SSA's values are the TPP's), but a request that
+    /// carries a malformed one is malformed.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="options">The engine options.</param>
+    /// <param name="metadata">The metadata being built.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ValidateUriFields(DcrRequestContext context, DcrOptions options, ClientMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var name in RequestUriFields)
+        {
+            if (!context.RequestClaims.TryGetProperty(name, out var value))
+            {
+                continue;
+            }
+
+            var values = value.ValueKind == System.Text.Json.JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+            foreach (var item in values)
+            {
+                if (item.ValueKind != System.Text.Json.JsonValueKind.String)
+                {
+                    return DcrError.InvalidClientMetadata($"The request's {name} is not a string.");
+                }
+
+                if (UriRules.CheckAbsoluteHttps(item.GetString()!, allowHttp: false, out _) is { } problem)
+                {
+                    return DcrError.InvalidClientMetadata($"The request's {name} '{DcrErrorDescriptions.Truncate(item.GetString(), 120)}' {problem}.");
+                }
+            }
+        }
+
+        return DcrStepResult.Success;
+    }
+
+    private static readonly string[] RequestUriFields =
+        ["client_uri", "logo_uri", "policy_uri", "tos_uri", "jwks_uri", "initiate_login_uri", "sector_identifier_uri", "request_uris"];
+
     /// <summary>Why a redirect URI is not acceptable, or <see langword="null"/>.</summary>
     /// <param name="uri">The URI.</param>
     /// <param name="softwareStatement">The SSA, whose <c>software_redirect_uris</c> bound the choice.</param>
@@ -513,17 +558,12 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             return $"is longer than {DcrSpecProfile.MaxRedirectUriLength} characters";
         }
 
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme != Uri.UriSchemeHttps)
+        if (UriRules.CheckAbsoluteHttps(uri, allowHttp: false, out var parsed) is { } syntax)
         {
-            return "is not an absolute https URL";
+            return syntax;
         }
 
-        if (parsed.Fragment.Length > 0 || uri.Contains('#', StringComparison.Ordinal))
-        {
-            return "has a fragment";
-        }
-
-        if (!UriHosts.TryGetIdnHost(parsed, out var idnHost))
+        if (!UriHosts.TryGetIdnHost(parsed!, out var idnHost))
         {
             return "has a host that is not a valid internationalised domain name";
         }

@@ -1,6 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography.X509Certificates;
+using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
 
 namespace IdentityServer.Dcr.Validation;
@@ -28,4 +30,24 @@ public interface ITransportCertificateValidator
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>Success, or the error to return.</returns>
     Task<DcrStepResult> ValidateBindingAsync(DcrRequestContext context, CancellationToken ct);
+
+    /// <summary>
+    /// Checks one certificate, wherever it is presented (registration, token endpoint, management): it chains to the
+    /// bank's transport roots, is current, and carries the client authentication usage when required.
+    /// </summary>
+    /// <param name="certificate">The presented certificate.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return (<c>invalid_client_metadata</c>; callers at the token endpoint answer <c>invalid_client</c>).</returns>
+    Task<DcrStepResult> ValidateChainAsync(X509Certificate2 certificate, CancellationToken ct);
+
+    /// <summary>
+    /// Checks that <paramref name="certificate"/> belongs to an existing registration: its subject is the registered
+    /// <c>tls_client_auth_subject_dn</c>, or it names the registration's organisation or software as at registration.
+    /// Management requires it on every call, whatever the token binding.
+    /// </summary>
+    /// <param name="certificate">The presented certificate (already checked by <see cref="ValidateChainAsync"/>).</param>
+    /// <param name="registration">The registration being managed.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>Success, or the error to return.</returns>
+    Task<DcrStepResult> ValidateRegistrationBindingAsync(X509Certificate2 certificate, ClientRegistration registration, CancellationToken ct);
 }

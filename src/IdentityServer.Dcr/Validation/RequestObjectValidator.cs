@@ -98,7 +98,7 @@ public partial class RequestObjectValidator : IRequestObjectValidator
             return DcrError.InvalidSoftwareStatement("The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
         }
 
-        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, JwksSourceKind.Software, ct).ConfigureAwait(false);
+        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
         switch (lookup.Status)
         {
             case JwksLookupStatus.Found:
@@ -168,7 +168,10 @@ public partial class RequestObjectValidator : IRequestObjectValidator
             : Fail($"The registration request's aud does not name this bank; accepted: {string.Join(", ", accepted)}.");
     }
 
-    /// <summary>Step 4: <c>iat</c> and <c>exp</c> are required; the request must be current and not older than <see cref="RequestObjectOptions.MaxAge"/>.</summary>
+    /// <summary>
+    /// Step 4: <c>iat</c> and <c>exp</c> are required; the request must be current (<c>nbf</c>, when present, not in
+    /// the future) and not older than <see cref="RequestObjectOptions.MaxAge"/>.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="ct">Cancels the operation.</param>
@@ -207,6 +210,18 @@ public partial class RequestObjectValidator : IRequestObjectValidator
         if (expiresAt < issuedAt)
         {
             return Fail("The registration request's exp is before its iat.");
+        }
+
+        // nbf is optional (RFC 7519 §4.1.5) but binding when present, with the same skew as iat.
+        var nbf = ClaimReader.ReadNumericDate(claims, "nbf", out var notBefore);
+        if (nbf == ClaimState.WrongType)
+        {
+            return Fail("The registration request's nbf is not a NumericDate.");
+        }
+
+        if (nbf == ClaimState.Present && notBefore > now + skew)
+        {
+            return Fail("The registration request is not valid yet (nbf).");
         }
 
         if (now - issuedAt > options.RequestObject.MaxAge + skew)

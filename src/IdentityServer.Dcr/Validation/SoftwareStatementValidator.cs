@@ -23,6 +23,13 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 {
     private const int MaxUriLength = 2048;
 
+    // The Directory's URI-valued SSA claims other than software_jwks_endpoint and software_redirect_uris.
+    private static readonly string[] SoftwareStatementUriClaims =
+    [
+        "software_client_uri", "software_logo_uri", "software_policy_uri", "software_tos_uri",
+        "software_jwks_revoked_endpoint", "org_jwks_endpoint", "org_jwks_revoked_endpoint",
+    ];
+
     /// <summary>Creates the validator.</summary>
     /// <param name="options">The engine options.</param>
     /// <param name="anchors">Finds trust anchors' keys.</param>
@@ -132,7 +139,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
             return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.AlgorithmNotAccepted("software statement", jws.Algorithm, algorithms));
         }
 
-        var lookup = await Anchors.FindKeyAsync(issuer, jws.KeyId, ct).ConfigureAwait(false);
+        var lookup = await Anchors.FindKeyAsync(issuer, jws.KeyId, jws.Algorithm, ct).ConfigureAwait(false);
         if (lookup.Status != JwksLookupStatus.Found)
         {
             Logger.SoftwareStatementKeyNotFound(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId));
@@ -227,10 +234,24 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         }
 
         var allowHttp = Options.CurrentValue.Jwks.AllowHttp;
-        if (jwksEndpoint is not null && (!Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out jwksUri)
-            || !(jwksUri.Scheme == Uri.UriSchemeHttps || (allowHttp && jwksUri.Scheme == Uri.UriSchemeHttp))))
+        if (jwksEndpoint is not null && UriRules.CheckAbsoluteHttps(jwksEndpoint, allowHttp, out jwksUri) is { } jwksProblem)
         {
-            return Fail("The software statement's software_jwks_endpoint is not an absolute HTTPS URL.");
+            return Fail($"The software statement's software_jwks_endpoint {jwksProblem}.");
+        }
+
+        // Every other URI the directory states about the TPP: a signature does not make a URI valid.
+        foreach (var name in SoftwareStatementUriClaims)
+        {
+            var uriState = ClaimReader.ReadString(claims, name, out var value);
+            if (uriState == ClaimState.WrongType)
+            {
+                return Fail($"The software statement's {name} is not a string.");
+            }
+
+            if (uriState == ClaimState.Present && (value!.Length > MaxUriLength || UriRules.CheckAbsoluteHttps(value, allowHttp: false, out _) is not null))
+            {
+                return Fail($"The software statement's {name} is not an absolute https URI (RFC 3986) of at most {MaxUriLength} characters.");
+            }
         }
 
         if (jwksUri is null && options.RequireSoftwareJwksEndpoint)

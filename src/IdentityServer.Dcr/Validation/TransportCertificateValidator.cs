@@ -3,6 +3,7 @@
 
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.DistinguishedNames;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
@@ -60,6 +61,33 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     }
 
     /// <inheritdoc />
+    public virtual Task<DcrStepResult> ValidateChainAsync(X509Certificate2 certificate, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        return Task.FromResult(ValidateChain(certificate, Options.CurrentValue.Transport));
+    }
+
+    /// <inheritdoc />
+    public virtual Task<DcrStepResult> ValidateRegistrationBindingAsync(X509Certificate2 certificate, ClientRegistration registration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(registration);
+        if (DistinguishedName.TryParse(registration.Metadata.TlsClientAuthSubjectDn, out var registeredSubject)
+            && DistinguishedName.FromX500(certificate.SubjectName).Matches(registeredSubject))
+        {
+            return DcrStepResult.SuccessTask;
+        }
+
+        if (NamesTpp(certificate, registration.OrganisationId, registration.SoftwareId, CompetentAuthorityRegistrationId(registration.SoftwareStatementClaims)))
+        {
+            return DcrStepResult.SuccessTask;
+        }
+
+        Logger.CertificateNotOfRegistration(certificate.Thumbprint, registration.ClientId);
+        return Task.FromResult(DcrStepResult.Failure(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotOfRegistration)));
+    }
+
+    /// <inheritdoc />
     public virtual Task<DcrStepResult> ValidateBindingAsync(DcrRequestContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -90,9 +118,23 @@ public class TransportCertificateValidator : ITransportCertificateValidator
         chain.ChainPolicy.VerificationTime = TimeProvider.GetUtcNow().UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
 
+        if (options.RequireClientAuthenticationUsage && !HasClientAuthenticationUsage(certificate))
+        {
+            // The chain's application policy accepts a certificate without the extension; a transport certificate
+            // must state the usage.
+            Logger.CertificateWithoutClientAuthentication(certificate.Thumbprint);
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotForClientAuthentication);
+        }
+
         if (chain.Build(certificate))
         {
             return DcrStepResult.Success;
+        }
+
+        if (chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotValidForUsage))
+        {
+            Logger.CertificateWithoutClientAuthentication(certificate.Thumbprint);
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotForClientAuthentication);
         }
 
         var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
@@ -113,6 +155,18 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(softwareStatement);
+        return NamesTpp(certificate, softwareStatement.OrganisationId, softwareStatement.SoftwareId, softwareStatement.CompetentAuthorityRegistrationId);
+    }
+
+    /// <summary>The rule of <see cref="IsBoundToSoftwareStatement"/>, for an organisation, software and competent-authority registration.</summary>
+    /// <param name="certificate">The transport certificate.</param>
+    /// <param name="organisationId">The <c>org_id</c>.</param>
+    /// <param name="softwareId">The <c>software_id</c>.</param>
+    /// <param name="competentAuthorityRegistrationId">The competent-authority <c>registration_id</c>, if any.</param>
+    /// <returns>Whether the certificate names the TPP.</returns>
+    protected static bool NamesTpp(X509Certificate2 certificate, string organisationId, string softwareId, string? competentAuthorityRegistrationId)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
         foreach (var rdn in certificate.SubjectName.EnumerateRelativeDistinguishedNames())
         {
             if (rdn.HasMultipleElements)
@@ -129,10 +183,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
             var matches = oid switch
             {
-                OrganizationalUnitOid => Same(value, softwareStatement.OrganisationId),
-                CommonNameOid => Same(value, softwareStatement.OrganisationId) || Same(value, softwareStatement.SoftwareId),
-                OrganizationIdentifierOid => EndsWithSegment(value, softwareStatement.CompetentAuthorityRegistrationId)
-                    || EndsWithSegment(value, softwareStatement.OrganisationId),
+                OrganizationalUnitOid => Same(value, organisationId),
+                CommonNameOid => Same(value, organisationId) || Same(value, softwareId),
+                OrganizationIdentifierOid => EndsWithSegment(value, competentAuthorityRegistrationId)
+                    || EndsWithSegment(value, organisationId),
                 _ => false,
             };
             if (matches)
@@ -142,6 +196,46 @@ public class TransportCertificateValidator : ITransportCertificateValidator
         }
 
         return false;
+    }
+
+    private static bool HasClientAuthenticationUsage(X509Certificate2 certificate)
+    {
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509EnhancedKeyUsageExtension usage)
+            {
+                foreach (var oid in usage.EnhancedKeyUsages)
+                {
+                    if (oid.Value == TransportOptions.ClientAuthenticationOid)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static string? CompetentAuthorityRegistrationId(string claims)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(claims);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("organisation_competent_authority_claims", out var authority)
+                && authority.ValueKind == System.Text.Json.JsonValueKind.Object
+                && authority.TryGetProperty("registration_id", out var id)
+                && id.ValueKind == System.Text.Json.JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static bool Same(string value, string? expected)

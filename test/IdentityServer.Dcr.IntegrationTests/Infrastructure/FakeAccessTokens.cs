@@ -28,10 +28,10 @@ public sealed class FakeAccessTokens : IRegistrationAccessTokenValidator, IClien
             ? RegistrationAccessTokenResult.Success(accessToken[Prefix.Length..])
             : RegistrationAccessTokenResult.Fail("The access token is not valid."));
 
-    public Task RevokeTokenAsync(string accessToken, CancellationToken ct)
+    public Task<bool> RevokeTokenAsync(RegistrationAccessTokenResult token, string accessToken, CancellationToken ct)
     {
         RevokedTokens.Add(accessToken);
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     public Task RevokeClientTokensAsync(string clientId, CancellationToken ct)

@@ -65,7 +65,8 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
                 options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = directory.Issuer, JwksUri = jwks.UriFor("directory.jwks") });
                 options.RequestObject.AcceptedAudiences.Add(Audience);
                 options.Transport.TrustedRoots.Add(pki.RootCertificate);
-                options.Jwks.AllowNonPublicAddresses = true;
+                options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
+                options.Jwks.AllowedNetworks.Add("::1");
                 options.Jwks.MinRefreshInterval = TimeSpan.Zero;
                 options.Jwks.Timeout = TimeSpan.FromSeconds(2);
                 configure?.Invoke(options);

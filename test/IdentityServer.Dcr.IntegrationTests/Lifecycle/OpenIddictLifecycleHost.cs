@@ -32,14 +32,14 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
 
     public Uri TokenEndpoint { get; }
 
-    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment)
+    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
     {
         // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnFreePortAsync(environment);
+                return await StartOnFreePortAsync(environment, configure);
             }
             catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -47,7 +47,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         }
     }
 
-    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment)
+    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure)
     {
         // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -78,8 +78,10 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
             options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
             options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
-            options.Jwks.AllowNonPublicAddresses = true;
+            options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
+            options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+            configure?.Invoke(options);
         }).AddOpenIddict();
         builder.Services.AddDcrPostgreSqlStore(environment.ConnectionString);
         builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>

@@ -13,3 +13,15 @@ public sealed class OpenIddictObieLifecycleTests : ObieLifecycleTests
     protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
         => await OpenIddictLifecycleHost.StartAsync(environment);
 }
+
+/// <summary>
+/// The OBIE lifecycle suite on the OpenIddict plug-in with certificate-bound access tokens
+/// (<c>Dcr:Registration:CertificateBoundAccessTokens</c>), where management validates the binding.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class OpenIddictCertificateBoundObieLifecycleTests : ObieLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+        => await OpenIddictLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
+}

@@ -171,8 +171,9 @@ public sealed class ManagementEndpointTests
         var other = _environment.NewTpp();
         var body = _environment.SignedRequest(other);
 
-        // Act: the other TPP's request, sent with this client's token and the other TPP's certificate.
-        using var response = await _environment.SendAsync(HttpMethod.Put, uri, other.TransportCertificate, FakeAccessTokens.For(clientId), body);
+        // Act: the other TPP's request, sent with this client's token and certificate (the other TPP's certificate is
+        // refused before the body is read: Put_AnotherTppsCertificate_Returns401AndChangesNothing).
+        using var response = await _environment.SendAsync(HttpMethod.Put, uri, tpp.TransportCertificate, FakeAccessTokens.For(clientId), body);
 
         // Assert
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -182,6 +183,26 @@ public sealed class ManagementEndpointTests
             Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo(DcrErrors.UnapprovedSoftwareStatement));
             Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
             Assert.That(await _environment.CountRegistrationsAsync(other.SoftwareId), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Put_AnotherTppsCertificate_Returns401AndChangesNothing()
+    {
+        // Arrange: this client's token (leaked), another TPP's valid certificate.
+        var (tpp, clientId, uri) = await RegisterAsync();
+        var other = _environment.NewTpp();
+
+        // Act
+        using var response = await _environment.SendAsync(HttpMethod.Put, uri, other.TransportCertificate, FakeAccessTokens.For(clientId), _environment.SignedRequest(tpp));
+
+        // Assert
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), json.ToJsonString());
+            Assert.That(json["error_description"]!.GetValue<string>(), Does.StartWith("The transport certificate does not belong to this client"));
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
         });
     }
 

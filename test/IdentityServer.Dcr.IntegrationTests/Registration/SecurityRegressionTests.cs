@@ -323,15 +323,15 @@ public sealed class SecurityRegressionTests
     }
 
     /// <summary>
-    /// SSRF through <c>software_jwks_endpoint</c>: a loopback address with <see cref="JwksOptions.AllowNonPublicAddresses"/>
-    /// off must be refused before any connection. Sources: RFC 8725 §3.10; CWE-918; OBIE DCR specification
+    /// SSRF through <c>software_jwks_endpoint</c>: a loopback address with no <see cref="JwksOptions.AllowedNetworks"/>
+    /// listed must be refused before any connection. Sources: RFC 8725 §3.10; CWE-918; OBIE DCR specification
     /// (the request is verified with the keys at the SSA's <c>software_jwks_endpoint</c>).
     /// </summary>
     [Test]
     public async Task Post_SoftwareJwksEndpointOnNonPublicAddress_RejectedWithoutConnecting()
     {
         // Arrange: a separate environment with the production default (public addresses only).
-        await using var environment = await RegistrationEnvironment.StartAsync(o => o.Jwks.AllowNonPublicAddresses = false);
+        await using var environment = await RegistrationEnvironment.StartAsync(o => o.Jwks.AllowedNetworks.Clear());
         var tpp = environment.NewTpp();
         var path = new Uri(tpp.JwksUri).AbsolutePath;
 

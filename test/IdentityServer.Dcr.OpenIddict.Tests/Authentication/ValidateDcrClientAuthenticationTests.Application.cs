@@ -14,7 +14,8 @@ public sealed partial class ValidateDcrClientAuthenticationTests
     [Test]
     public async Task HandleAsync_ApplicationWithDcrSettings_ReadsTheClientFromItWithoutTheStore()
     {
-        // Arrange: the application as the mapper writes it; the store holds nothing.
+        // Arrange: the application as the mapper writes it; the store holds nothing. The client registered ES256 and
+        // signs with PS256, so the refusal shows that the registered algorithm was read from the application.
         var registration = Registrations.Create(signingAlg: "ES256");
         var mapper = new DcrApplicationMapper();
         _applications.Fake.Add(registration.ClientId, mapper.GetSettings(registration), mapper.GetPermissions(registration));
@@ -27,7 +28,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests
         var client = DcrClientAuthenticationState.Get(context.Transaction)?.Client;
         Assert.Multiple(() =>
         {
-            Assert.That(context.IsRejected, Is.False);
+            Assert.That(context.ErrorDescription, Is.EqualTo("The client assertion is not signed with the registered token_endpoint_auth_signing_alg."));
             Assert.That(client?.ClientId, Is.EqualTo(registration.ClientId));
             Assert.That(client?.TokenEndpointAuthMethod, Is.EqualTo("private_key_jwt"));
             Assert.That(client?.TokenEndpointAuthSigningAlg, Is.EqualTo("ES256"));

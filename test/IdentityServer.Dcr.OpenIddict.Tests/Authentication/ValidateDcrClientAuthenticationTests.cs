@@ -3,6 +3,7 @@
 
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Authentication;
@@ -28,6 +29,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
     private readonly InMemoryClientRegistrationStore _store = new();
     private readonly FakeTransportCertificateValidator _chains = new();
     private readonly FakeLogger<ValidateDcrClientAuthentication> _logger = new();
+    private readonly FakeLogger<ClientAuthenticator> _engineLogger = new();
     private readonly TestPki _pki = new();
     private readonly TestSigningKey _key = TestSigningKey.CreatePs256();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
@@ -42,7 +44,11 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
     private readonly (IOpenIddictApplicationManager Manager, FakeApplicationManager Fake) _applications = FakeApplicationManager.Create();
 
     private ValidateDcrClientAuthentication Handler()
-        => new(_store, _applications.Manager, _chains, new NoCertificateAccessor(), new ClientSecretHasher(), new TestOptionsMonitor<DcrOptions>(_options), _time, _logger);
+    {
+        var options = new TestOptionsMonitor<DcrOptions>(_options);
+        var authenticator = new ClientAuthenticator(new FixedJwksResolver(_key), _chains, options, _time, _engineLogger);
+        return new(_store, _applications.Manager, authenticator, new NoCertificateAccessor(), new ClientSecretHasher(), options, _time, _logger);
+    }
 
     private async Task<ClientRegistration> StoreAsync(ClientRegistration registration)
     {
@@ -148,7 +154,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
             Assert.That(context.IsRejected, Is.True);
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
             Assert.That(context.ErrorDescription, Does.Contain($"registered for '{registered}'"));
-            Assert.That(_logger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1601));
+            Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1580));
         });
     }
 
@@ -169,7 +175,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         {
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
             Assert.That(context.ErrorDescription, Does.Contain("not enabled"));
-            Assert.That(_logger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1602));
+            Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1581));
         });
     }
 
@@ -207,7 +213,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         {
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
             Assert.That(context.ErrorDescription, Does.Contain("not trusted"));
-            Assert.That(_logger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1603));
+            Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1583));
         });
     }
 }

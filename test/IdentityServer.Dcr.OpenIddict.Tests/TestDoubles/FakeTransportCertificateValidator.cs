@@ -23,4 +23,10 @@ internal sealed class FakeTransportCertificateValidator : ITransportCertificateV
     }
 
     public Task<DcrStepResult> ValidateBindingAsync(DcrRequestContext context, CancellationToken ct) => Task.FromResult(DcrStepResult.Success);
+
+    public Task<DcrStepResult> ValidateChainAsync(X509Certificate2 certificate, CancellationToken ct)
+        => ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct);
+
+    public Task<DcrStepResult> ValidateRegistrationBindingAsync(X509Certificate2 certificate, Models.ClientRegistration registration, CancellationToken ct)
+        => Task.FromResult(DcrStepResult.Success);
 }

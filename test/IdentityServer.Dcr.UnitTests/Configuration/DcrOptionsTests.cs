@@ -94,6 +94,8 @@ public sealed class DcrOptionsTests
     [TestCase("Dcr:Transport:TrustedProxies:0", "not-an-ip", "is not an IP address")]
     [TestCase("Dcr:Issuer", null, "AcceptedAudiences is empty")]
     [TestCase("Dcr:Jwks:Timeout", "00:00:00", "Timeout must be positive")]
+    [TestCase("Dcr:Jwks:AllowedNetworks:0", "localhost", "AllowedNetworks: 'localhost' is not a network")]
+    [TestCase("Dcr:Jwks:AllowNonPublicAddresses", "true", "replaced by Dcr:Jwks:AllowedNetworks")]
     [TestCase("Dcr:Registration:MaxClientAssertionLifetime", "00:00:00", "MaxClientAssertionLifetime must be positive")]
     public void Validate_WrongSetting_FailsAtStartWithTheSettingNamed(string key, string? value, string expected)
     {

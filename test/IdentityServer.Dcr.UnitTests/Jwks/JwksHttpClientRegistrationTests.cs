@@ -105,6 +105,37 @@ public sealed class JwksHttpClientRegistrationTests
         });
     }
 
+    [TestCase("169.254.169.254")]
+    [TestCase("2852039166")]
+    [TestCase("0xA9FEA9FE")]
+    [TestCase("0251.0376.0251.0376")]
+    [TestCase("169.254.43518")]
+    [TestCase("[::ffff:169.254.169.254]")]
+    [TestCase("[::ffff:a9fe:a9fe]")]
+    [TestCase("0.0.0.0")]
+    [TestCase("0")]
+    [TestCase("[fe80::1]")]
+    [TestCase("[fd00:ec2::254]")]
+    [TestCase("224.0.0.1")]
+    public async Task FindKeyAsync_MetadataOrLinkLocalWithSandboxNetworks_RefusedAtOnce(string host)
+    {
+        // Arrange: the sandbox's networks (loopback) are allowed; nothing listens on these addresses, so a connection
+        // attempt would show as a time-out (JwksUnavailableException), not a refusal.
+        using var services = BuildServices(allowNonPublicAddresses: true, trustTestCertificate: true);
+        var resolver = services.GetRequiredService<JwksResolver>();
+
+        // Act
+        var result = await resolver.FindKeyAsync(new Uri($"https://{host}/latest/meta-data/jwks"), null, JwksSourceKind.Software, CancellationToken.None)
+            .WaitAsync(TestBound);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.Refused));
+            Assert.That(result.Reason, Is.EqualTo(JwksReasons.NonPublicAddress));
+        });
+    }
+
     [Test]
     public async Task FindKeyAsync_HookReplacingConnectCallback_GuardStillApplies()
     {
@@ -205,7 +236,14 @@ public sealed class JwksHttpClientRegistrationTests
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.Configure<DcrOptions>(o => o.Jwks.AllowNonPublicAddresses = allowNonPublicAddresses);
+        services.Configure<DcrOptions>(o =>
+        {
+            if (allowNonPublicAddresses)
+            {
+                o.Jwks.AllowedNetworks.Add("127.0.0.0/8");
+                o.Jwks.AllowedNetworks.Add("::1");
+            }
+        });
         services.Configure<JwksHttpHandlerOptions>(o =>
         {
             if (trustTestCertificate)

@@ -12,10 +12,10 @@ namespace IdentityServer.Dcr.UnitTests.Jwks;
 /// <summary>Defensive parsing of JWKS documents.</summary>
 public sealed partial class JwksResolverTests
 {
-    private async Task<JwksLookupResult> LookUpDocumentAsync(string document, string? kid = "k1", string mediaType = "application/json")
+    private async Task<JwksLookupResult> LookUpDocumentAsync(string document, string? kid = "k1", string mediaType = "application/json", string? alg = null)
     {
         _handler.Respond = (_, _) => Task.FromResult(FakeHttpMessageHandler.Json(document, HttpStatusCode.OK, mediaType));
-        return await CreateResolver().FindKeyAsync(SoftwareUri, kid, JwksSourceKind.Software, CancellationToken.None);
+        return await CreateResolver().FindKeyAsync(SoftwareUri, kid, alg, JwksSourceKind.Software, CancellationToken.None);
     }
 
     [TestCase("not json")]
@@ -299,6 +299,45 @@ public sealed partial class JwksResolverTests
     {
         // Act
         var result = await LookUpDocumentAsync(TestJwks.Set(TestJwks.Rsa(_rsa1, "k1"), TestJwks.Ec(_ec, "e1")), kid: null);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.KeyNotFound));
+            Assert.That(result.Reason, Is.EqualTo(JwksReasons.NoSingleKey));
+        });
+    }
+
+    [TestCase("PS256", "RSA")]
+    [TestCase("ES256", "EC")]
+    public async Task FindKeyAsync_NoKidAndOneKeyFitsTheAlgorithm_FoundAmongOthers(string alg, string kty)
+    {
+        // Act: an RSA and an EC key; the header's algorithm decides which one is meant.
+        var result = await LookUpDocumentAsync(TestJwks.Set(TestJwks.Rsa(_rsa1, "k1"), TestJwks.Ec(_ec, "e1")), kid: null, alg: alg);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.Found));
+            Assert.That(result.Key!.Kty, Is.EqualTo(kty));
+        });
+    }
+
+    [Test]
+    public async Task FindKeyAsync_EmptyKidIsNoKid_FoundByAlgorithm()
+    {
+        // Act: "kid": "" names nothing; it is read as no kid, not as a kid nobody has.
+        var result = await LookUpDocumentAsync(TestJwks.Set(TestJwks.Rsa(_rsa1, "k1"), TestJwks.Ec(_ec, "e1")), kid: string.Empty, alg: "ES256");
+
+        // Assert
+        Assert.That(result.Status, Is.EqualTo(JwksLookupStatus.Found));
+    }
+
+    [Test]
+    public async Task FindKeyAsync_NoKidAndTwoKeysFitTheAlgorithm_RefusedAsAmbiguous()
+    {
+        // Act
+        var result = await LookUpDocumentAsync(TestJwks.Set(TestJwks.Rsa(_rsa1, "k1"), TestJwks.Rsa(_rsa2, "k2")), kid: null, alg: "PS256");
 
         // Assert
         Assert.Multiple(() =>

@@ -514,9 +514,9 @@ public sealed partial class JwksResolverTests
 
         public bool Interleaved { get; private set; }
 
-        protected override Jose.Jwk? SelectKey(IReadOnlyList<Jose.Jwk> keys, string? keyId)
+        protected override Jose.Jwk? SelectKey(IReadOnlyList<Jose.Jwk> keys, string? keyId, string? algorithm)
         {
-            var key = base.SelectKey(keys, keyId);
+            var key = base.SelectKey(keys, keyId, algorithm);
             if (key is null && Interleave is { } interleave)
             {
                 Interleave = null;

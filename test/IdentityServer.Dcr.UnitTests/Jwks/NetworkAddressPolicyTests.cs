@@ -116,4 +116,132 @@ public sealed class NetworkAddressPolicyTests
         // Act / Assert
         Assert.That(() => NetworkAddressPolicy.IsPublic(null!), Throws.ArgumentNullException);
     }
+
+    private static readonly string[] Sandbox = ["127.0.0.0/8", "::1"];
+
+    [TestCase("127.0.0.1")]
+    [TestCase("127.1.2.3")]
+    [TestCase("::1")]
+    [TestCase("::ffff:127.0.0.1")]
+    [TestCase("8.8.8.8")]
+    [TestCase("2001:4860:4860::8888")]
+    public void IsAllowed_SandboxNetworks_AllowsLoopbackAndPublic(string address)
+    {
+        // Arrange
+        var networks = Parse(Sandbox);
+
+        // Act
+        var result = NetworkAddressPolicy.IsAllowed(IPAddress.Parse(address), networks);
+
+        // Assert
+        Assert.That(result, Is.True);
+    }
+
+    [TestCase("169.254.169.254")]
+    [TestCase("::ffff:169.254.169.254")]
+    [TestCase("0.0.0.0")]
+    [TestCase("0.1.2.3")]
+    [TestCase("10.0.0.1")]
+    [TestCase("192.168.1.1")]
+    [TestCase("100.100.100.200")]
+    [TestCase("168.63.129.16")]
+    [TestCase("192.0.0.192")]
+    [TestCase("224.0.0.1")]
+    [TestCase("255.255.255.255")]
+    [TestCase("fe80::1")]
+    [TestCase("fe80::1%2")]
+    [TestCase("ff02::1")]
+    [TestCase("fd00:ec2::254")]
+    [TestCase("::")]
+    public void IsAllowed_SandboxNetworks_RefusesEverythingElseNonPublic(string address)
+    {
+        // Arrange
+        var networks = Parse(Sandbox);
+
+        // Act
+        var result = NetworkAddressPolicy.IsAllowed(IPAddress.Parse(address), networks);
+
+        // Assert
+        Assert.That(result, Is.False);
+    }
+
+    [TestCase("0.0.0.0/0", "169.254.169.254")]
+    [TestCase("169.254.0.0/16", "169.254.169.254")]
+    [TestCase("0.0.0.0/0", "169.254.1.1")]
+    [TestCase("0.0.0.0/0", "0.0.0.0")]
+    [TestCase("0.0.0.0/0", "224.0.0.1")]
+    [TestCase("::/0", "fe80::1")]
+    [TestCase("fd00::/8", "fd00:ec2::254")]
+    [TestCase("168.63.0.0/16", "168.63.129.16")]
+    [TestCase("::/0", "::ffff:169.254.169.254")]
+    public void IsAllowed_BroadNetworkOverProtectedAddress_StillRefused(string network, string address)
+    {
+        // Arrange
+        var networks = Parse([network]);
+
+        // Act
+        var result = NetworkAddressPolicy.IsAllowed(IPAddress.Parse(address), networks);
+
+        // Assert
+        Assert.That(result, Is.False);
+    }
+
+    [TestCase("0.0.0.0/0", "10.1.2.3")]
+    [TestCase("10.0.0.0/8", "10.1.2.3")]
+    [TestCase("169.254.0.0/16", "169.254.1.1")]
+    [TestCase("169.254.169.254/32", "169.254.169.254")]
+    [TestCase("169.254.169.254", "169.254.169.254")]
+    [TestCase("fd00:ec2::254/128", "fd00:ec2::254")]
+    public void IsAllowed_NetworkListedByItself_Allowed(string network, string address)
+    {
+        // Arrange
+        var networks = Parse([network]);
+
+        // Act
+        var result = NetworkAddressPolicy.IsAllowed(IPAddress.Parse(address), networks);
+
+        // Assert
+        Assert.That(result, Is.True);
+    }
+
+    [TestCase("127.0.0.0/8")]
+    [TestCase("::1/128")]
+    [TestCase(" 10.0.0.0/8 ")]
+    [TestCase("192.168.1.10")]
+    public void TryParseNetworks_Valid_Parses(string value)
+    {
+        // Act
+        var ok = NetworkAddressPolicy.TryParseNetworks([value], out var networks, out var invalid);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.True);
+            Assert.That(networks, Has.Count.EqualTo(1));
+            Assert.That(invalid, Is.Null);
+        });
+    }
+
+    [TestCase("")]
+    [TestCase("localhost")]
+    [TestCase("127.0.0.1/33")]
+    [TestCase("fe80::1%2")]
+    public void TryParseNetworks_Invalid_NamesTheValue(string value)
+    {
+        // Act
+        var ok = NetworkAddressPolicy.TryParseNetworks(["::1", value], out _, out var invalid);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(ok, Is.False);
+            Assert.That(invalid, Is.EqualTo(value));
+        });
+    }
+
+    private static List<IPNetwork> Parse(string[] values)
+    {
+        Assert.That(NetworkAddressPolicy.TryParseNetworks(values, out var networks, out _), Is.True);
+        return networks;
+    }
 }

@@ -72,6 +72,9 @@ internal sealed class RegistrationServiceFixture : IDisposable
 
     public IRegistrationService Service => _provider.GetRequiredService<IRegistrationService>();
 
+    /// <summary>The engine's services, for stages used outside registration (client authentication, for example).</summary>
+    public IServiceProvider Services => _provider;
+
     /// <summary>A valid request's claims, after the SSA claims and then the request claims are modified.</summary>
     public JsonObject Claims(Action<JsonObject>? modifySsa = null, Action<JsonObject>? modifyRequest = null)
     {

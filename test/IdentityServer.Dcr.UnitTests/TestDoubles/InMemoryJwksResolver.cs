@@ -18,6 +18,9 @@ internal sealed class InMemoryJwksResolver : IJwksResolver
     public void Serve(string uri, string jwks) => _documents[new Uri(uri).AbsoluteUri] = jwks;
 
     public Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, JwksSourceKind kind, CancellationToken ct)
+        => FindKeyAsync(jwksUri, keyId, null, kind, ct);
+
+    public Task<JwksLookupResult> FindKeyAsync(Uri jwksUri, string? keyId, string? algorithm, JwksSourceKind kind, CancellationToken ct)
     {
         Lookups++;
         if (Unavailable)
@@ -31,9 +34,9 @@ internal sealed class InMemoryJwksResolver : IJwksResolver
         }
 
         var set = JwkSet.FromJson(json, JWT.DefaultSettings.JsonMapper);
-        var key = set.Keys.FirstOrDefault(k => k.KeyId == keyId);
+        var key = JwkSelector.Select(set.Keys, keyId, algorithm);
         return Task.FromResult(key is null
-            ? JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, $"no key with kid '{keyId}'")
+            ? JwksLookupResult.Failed(JwksLookupStatus.KeyNotFound, JwkSelector.NotFoundReason(keyId))
             : JwksLookupResult.Found(key));
     }
 }
