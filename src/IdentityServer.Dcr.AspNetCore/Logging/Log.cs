@@ -36,7 +36,7 @@ internal static partial class Log
         Message = "Management request for client {ClientId} with a transport certificate that is not the client's")]
     public static partial void ManagementCertificateNotOfClient(this ILogger logger, string clientId);
 
-    [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateUnreadable), Level = LogLevel.Warning,
-        Message = "The forwarded client certificate header could not be read as a certificate")]
-    public static partial void ForwardedCertificateUnreadable(this ILogger logger);
+    [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateRefused), Level = LogLevel.Warning,
+        Message = "The client certificate forwarded by a trusted proxy was refused: {Problem}")]
+    public static partial void ForwardedCertificateRefused(this ILogger logger, string problem);
 }

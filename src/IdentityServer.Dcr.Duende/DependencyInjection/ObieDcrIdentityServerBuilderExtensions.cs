@@ -11,7 +11,6 @@ using Duende.IdentityServer.EntityFramework.Options;
 using Duende.IdentityServer.ResponseHandling;
 using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr;
-using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.ClientAuthentication;
@@ -91,7 +90,7 @@ public static class ObieDcrIdentityServerBuilderExtensions
         services.TryAddTransient<DuendeRegistrationService>();
         services.Replace(ServiceDescriptor.Transient<IRegistrationService>(sp => sp.GetRequiredService<DuendeRegistrationService>()));
 
-        services.TryAddSingleton<IClientCertificateAccessor, ClientCertificateAccessor>();
+        services.AddDcrForwardedCertificates();
         services.TryAddTransient<IRegistrationAccessTokenValidator, DuendeRegistrationAccessTokenValidator>();
         services.TryAddTransient<IClientTokenRevoker, DuendeClientTokenRevoker>();
 

@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.OpenIddict.Authentication;
@@ -21,7 +20,7 @@ public static partial class DcrOpenIddictBuilderExtensions
     static partial void AddServerIntegration(IServiceCollection services)
     {
         services.AddOptions<IdentityServer.Dcr.OpenIddict.DcrOpenIddictOptions>();
-        services.TryAddSingleton<IClientCertificateAccessor, ClientCertificateAccessor>();
+        services.AddDcrForwardedCertificates();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOpenIddict()
             .AddServer(server =>

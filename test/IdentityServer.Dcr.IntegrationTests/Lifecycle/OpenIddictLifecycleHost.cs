@@ -32,14 +32,21 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
 
     public Uri TokenEndpoint { get; }
 
-    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
+    /// <summary>Where the bank itself listens (behind a proxy, not the published address).</summary>
+    public Uri BackendAddress { get; private init; } = null!;
+
+    /// <summary>Starts the bank on a free loopback port.</summary>
+    /// <param name="environment">The shared environment.</param>
+    /// <param name="configure">Changes the engine options.</param>
+    /// <param name="publicBaseAddress">The address TPPs use, when a reverse proxy stands in front: the issuer and the endpoints published.</param>
+    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Uri? publicBaseAddress = null)
     {
         // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnFreePortAsync(environment, configure);
+                return await StartOnFreePortAsync(environment, configure, publicBaseAddress);
             }
             catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -47,7 +54,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         }
     }
 
-    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure)
+    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure, Uri? publicBaseAddress)
     {
         // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -55,6 +62,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
+        var issuer = publicBaseAddress ?? baseAddress;
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -66,7 +74,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
 
         builder.Services.AddOpenIddict().AddServer(server =>
         {
-            server.SetIssuer(baseAddress);
+            server.SetIssuer(issuer);
             server.SetTokenEndpointUris("connect/token");
             server.SetConfigurationEndpointUris(".well-known/openid-configuration");
             server.AllowClientCredentialsFlow();
@@ -78,6 +86,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
             options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
             options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
+            options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationTests check revocation.
             options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
             options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;
@@ -102,7 +111,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             throw;
         }
 
-        return new OpenIddictLifecycleHost(app, baseAddress);
+        return new OpenIddictLifecycleHost(app, issuer) { BackendAddress = baseAddress };
     }
 
     public async ValueTask DisposeAsync()

@@ -25,3 +25,16 @@ public sealed class OpenIddictCertificateBoundObieLifecycleTests : ObieLifecycle
     protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
         => await OpenIddictLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
 }
+
+/// <summary>
+/// The OBIE lifecycle suite through a real TLS-terminating reverse proxy (YARP) that forwards the client certificate:
+/// registration, tokens with <c>private_key_jwt</c> and <c>tls_client_auth</c>, certificate-bound tokens and
+/// management all see the forwarded certificate.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class ReverseProxyObieLifecycleTests : ObieLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+        => await ReverseProxyLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
+}
