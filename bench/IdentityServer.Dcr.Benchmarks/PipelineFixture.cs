@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Jwks;
@@ -38,6 +39,7 @@ public sealed class PipelineFixture : IDisposable
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = Directory.Issuer, Jwks = Directory.Jwks });
             options.RequestObject.AcceptedAudiences.Add(Audience);
             options.Transport.TrustedRoots.Add(Pki.RootCertificate);
+            options.Transport.RevocationMode = X509RevocationMode.NoCheck;
         }).AddClientStore<NullClientRegistrationStore>().AddEvents<CapturingEvents>();
         _provider = services.BuildServiceProvider();
         Service = _provider.GetRequiredService<IRegistrationService>();

@@ -113,6 +113,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             ["Dcr__RequestObject__AcceptedAudiences__0"] = Workload.Audience,
             ["Dcr__RequestObject__AcceptedAudiences__1"] = baseAddress.AbsoluteUri.TrimEnd('/'),
             ["Dcr__Transport__TrustedRootFiles__0"] = _pem.Root,
+            ["Dcr__Transport__RevocationMode"] = "NoCheck", // The load run's CA publishes no CRL.
             ["Dcr__Jwks__AllowedNetworks__0"] = "127.0.0.0/8",
             ["Dcr__Jwks__AllowedNetworks__1"] = "::1/128",
             ["Server__SigningCertificate__Path"] = WriteTokenCertificate("signing", X509KeyUsageFlags.DigitalSignature),

@@ -20,7 +20,9 @@ internal static class HostingExtensions
     public static WebApplicationBuilder ConfigureServices(this WebApplicationBuilder builder)
     {
         var sandbox = builder.Configuration.GetValue<bool>("Sandbox:Enabled") && builder.Environment.IsDevelopment()
-            ? SandboxPki.LoadOrCreate(Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"))
+            ? SandboxPki.LoadOrCreate(
+                Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"),
+                Uri.TryCreate(builder.Configuration["Sandbox:CrlUrl"], UriKind.Absolute, out var crl) && crl.Scheme == Uri.UriSchemeHttp ? crl : null)
             : null;
 
         // Mutual TLS: ask for a client certificate, accept any at the TLS layer; the engine and the secret validators check it.
@@ -83,6 +85,11 @@ internal static class HostingExtensions
 
     public static WebApplication ConfigurePipeline(this WebApplication app)
     {
+        if (app.Services.GetService<SandboxPki>() is not null)
+        {
+            app.UseSandboxPlainHttpGuard();
+        }
+
         app.UseIdentityServer();
         app.MapObieDynamicClientRegistration("/register");
         var sandbox = app.Services.GetService<SandboxPki>();

@@ -20,7 +20,7 @@ internal static class HostingExtensions
         var appData = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
         Directory.CreateDirectory(appData);
         var sandbox = builder.Configuration.GetValue<bool>("Sandbox:Enabled") && builder.Environment.IsDevelopment()
-            ? SandboxPki.LoadOrCreate(Path.Combine(appData, "sandbox"))
+            ? SandboxPki.LoadOrCreate(Path.Combine(appData, "sandbox"), SandboxCrlUrl(builder.Configuration), builder.Configuration.GetValue<TimeSpan?>("Sandbox:CrlValidity"))
             : null;
 
         // Mutual TLS: ask for a client certificate on every connection, accept any at the TLS layer, and let the
@@ -100,6 +100,11 @@ internal static class HostingExtensions
 
     public static WebApplication ConfigurePipeline(this WebApplication app)
     {
+        if (app.Services.GetService<SandboxPki>() is not null)
+        {
+            app.UseSandboxPlainHttpGuard();
+        }
+
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
         app.MapDcr("/register");
@@ -119,6 +124,12 @@ internal static class HostingExtensions
 
         return app;
     }
+
+    /// <summary>Sandbox:CrlUrl, where the sandbox CA's transport certificates say its CRL is (a plain-HTTP URL the host also listens on).</summary>
+    internal static Uri? SandboxCrlUrl(IConfiguration configuration)
+        => Uri.TryCreate(configuration["Sandbox:CrlUrl"], UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp
+            ? url
+            : null;
 
     private static Uri Issuer(string? configured)
         => Uri.TryCreate(configured, UriKind.Absolute, out var issuer) && issuer.Scheme == Uri.UriSchemeHttps

@@ -23,6 +23,8 @@ internal static class DcrErrorDescriptions
 
     public const string CertificateMissing = "A transport certificate is required: connect with mutual TLS.";
     public const string CertificateNotForClientAuthentication = "The transport certificate is not a TLS client certificate: it must carry the clientAuth extended key usage.";
+    public const string CertificateRevoked = "The transport certificate has been revoked by its certificate authority.";
+    public const string CertificateRevocationUnknown = "The transport certificate's revocation status cannot be determined: it names no CRL distribution point or OCSP responder.";
     public const string CertificateNotOfRegistration = "The transport certificate does not belong to this client: it names neither the registered organisation or software nor the registered tls_client_auth_subject_dn.";
     /// <summary>The most characters of a JWKS lookup's reason written into an error description (reasons come from a pluggable resolver and may quote the kid).</summary>
     internal const int MaxReasonLength = 200;

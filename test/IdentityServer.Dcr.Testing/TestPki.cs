@@ -107,9 +107,49 @@ public sealed class TestPki : IDisposable
         RootCertificate.Dispose();
     }
 
+    /// <summary>
+    /// When set, every certificate issued from now on names this CRL distribution point (serve <see cref="BuildCrl"/>
+    /// there over plain HTTP, as CAs do).
+    /// </summary>
+    public Uri? CrlDistributionPoint { get; set; }
+
+    private readonly List<byte[]> _revokedSerials = [];
+    private long _crlNumber;
+
+    /// <summary>Revokes <paramref name="certificate"/>: the next <see cref="BuildCrl"/> lists it.</summary>
+    public void Revoke(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        lock (_revokedSerials)
+        {
+            _revokedSerials.Add(certificate.SerialNumberBytes.ToArray());
+        }
+    }
+
+    /// <summary>A CRL signed by the CA, listing the revoked certificates, valid from a minute ago for <paramref name="validity"/>.</summary>
+    public byte[] BuildCrl(TimeSpan validity)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        lock (_revokedSerials)
+        {
+            foreach (var serial in _revokedSerials)
+            {
+                builder.AddEntry(serial, DateTimeOffset.UtcNow.AddMinutes(-1), X509RevocationReason.KeyCompromise);
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return builder.Build(_caWithKey, Interlocked.Increment(ref _crlNumber), now.Add(validity), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, now.AddMinutes(-1));
+    }
+
     private X509Certificate2 Issue(CertificateRequest request, RSA key, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
     {
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        if (CrlDistributionPoint is { } crl)
+        {
+            request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crl.AbsoluteUri]));
+        }
+
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(RootCertificate, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;

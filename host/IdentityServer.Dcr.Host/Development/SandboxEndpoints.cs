@@ -75,6 +75,28 @@ public static partial class SandboxEndpoints
                 subject_dn = certificate.Subject,
             });
         });
+        group.MapGet("/transport-ca.crl", () => Results.Bytes(pki.BuildCrl(), "application/pkix-crl"));
+        group.MapPost("/transport-certificates/revoke", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var pem = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+            X509Certificate2 certificate;
+            try
+            {
+                certificate = X509Certificate2.CreateFromPem(pem);
+            }
+            catch (Exception exception) when (exception is CryptographicException or ArgumentException)
+            {
+                return Results.BadRequest(new { error = "invalid_request", error_description = "Send the transport certificate as PEM." });
+            }
+
+            using (certificate)
+            {
+                return pki.Revoke(certificate)
+                    ? Results.NoContent()
+                    : Results.BadRequest(new { error = "invalid_request", error_description = "The certificate was not issued by the sandbox CA." });
+            }
+        });
         group.MapPut("/software/{softwareId}/jwks", async (string softwareId, HttpRequest request) =>
         {
             var input = await ReadObjectAsync(request);
@@ -90,6 +112,15 @@ public static partial class SandboxEndpoints
         group.MapGet("/software/{softwareId}/jwks", (string softwareId)
             => SoftwareJwks.TryGetValue(softwareId, out var jwks) ? Results.Text(jwks, "application/json") : Results.NotFound());
     }
+
+    /// <summary>
+    /// The sandbox listens on plain HTTP only to publish its CRL (CAs publish CRLs over HTTP, and the engine fetches
+    /// them): every other plain-HTTP request is answered 404.
+    /// </summary>
+    public static void UseSandboxPlainHttpGuard(this WebApplication app)
+        => app.Use((context, next) => context.Request.IsHttps || context.Request.Path.Equals("/sandbox/transport-ca.crl", StringComparison.Ordinal)
+            ? next(context)
+            : Results.NotFound().ExecuteAsync(context));
 
     public static JsonObject AnchorJwks(SandboxPki pki)
     {

@@ -14,13 +14,29 @@ namespace IdentityServer.Dcr.Host.Development;
 /// </summary>
 public sealed class SandboxPki
 {
-    private SandboxPki(X509Certificate2 ca, X509Certificate2 server, RSA anchorKey, string anchorKeyId)
+    private readonly string _revokedPath;
+    private readonly HashSet<string> _revoked;
+    private long _crlNumber = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private SandboxPki(X509Certificate2 ca, X509Certificate2 server, RSA anchorKey, string anchorKeyId, Uri? crlDistributionPoint, string revokedPath, TimeSpan crlValidity)
     {
+        CrlValidity = crlValidity;
         CertificateAuthority = ca;
         ServerCertificate = server;
         AnchorKey = anchorKey;
         AnchorKeyId = anchorKeyId;
+        CrlDistributionPoint = crlDistributionPoint;
+        _revokedPath = revokedPath;
+        _revoked = File.Exists(revokedPath)
+            ? new HashSet<string>(File.ReadAllLines(revokedPath).Where(l => l.Length > 0), StringComparer.OrdinalIgnoreCase)
+            : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>How long a CRL of the sandbox CA is valid (Sandbox:CrlValidity, default a minute): a revocation is seen within this time, plus the engine's verdict cache.</summary>
+    public TimeSpan CrlValidity { get; }
+
+    /// <summary>Where transport certificates say their CA publishes its CRL (plain HTTP, as CAs do), if anywhere.</summary>
+    public Uri? CrlDistributionPoint { get; }
 
     public X509Certificate2 CertificateAuthority { get; }
 
@@ -30,7 +46,7 @@ public sealed class SandboxPki
 
     public string AnchorKeyId { get; }
 
-    public static SandboxPki LoadOrCreate(string directory)
+    public static SandboxPki LoadOrCreate(string directory, Uri? crlDistributionPoint = null, TimeSpan? crlValidity = null)
     {
         Directory.CreateDirectory(directory);
         var caPath = Path.Combine(directory, "ca.pfx");
@@ -51,7 +67,7 @@ public sealed class SandboxPki
         }
 
         var keyId = Convert.ToHexString(SHA256.HashData(anchor.ExportSubjectPublicKeyInfo()))[..16].ToLowerInvariant();
-        return new SandboxPki(ca, server, anchor, keyId);
+        return new SandboxPki(ca, server, anchor, keyId, crlDistributionPoint, Path.Combine(directory, "revoked-serials.txt"), crlValidity ?? TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Issues a transport certificate named like an Open Banking one: <c>CN=software_id, OU=org_id, O=OpenBanking, C=GB</c>.</summary>
@@ -67,7 +83,53 @@ public sealed class SandboxPki
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        if (CrlDistributionPoint is { } crl)
+        {
+            request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension([crl.AbsoluteUri]));
+        }
+
         return Sign(request, key, CertificateAuthority, TimeSpan.FromDays(365));
+    }
+
+    /// <summary>Revokes a transport certificate the sandbox CA issued (kept under App_Data, so it survives restarts).</summary>
+    /// <returns>Whether the certificate was issued by the sandbox CA (and is now revoked).</returns>
+    public bool Revoke(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(CertificateAuthority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        if (!chain.Build(certificate))
+        {
+            return false;
+        }
+
+        lock (_revoked)
+        {
+            if (_revoked.Add(certificate.SerialNumber))
+            {
+                File.WriteAllLines(_revokedPath, _revoked);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The sandbox CA's current CRL (DER), valid for <see cref="CrlValidity"/>.</summary>
+    public byte[] BuildCrl()
+    {
+        var builder = new CertificateRevocationListBuilder();
+        lock (_revoked)
+        {
+            foreach (var serial in _revoked)
+            {
+                builder.AddEntry(Convert.FromHexString(serial), DateTimeOffset.UtcNow.AddMinutes(-1), X509RevocationReason.KeyCompromise);
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return builder.Build(CertificateAuthority, Interlocked.Increment(ref _crlNumber), now.Add(CrlValidity), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, now.AddMinutes(-1));
     }
 
     private static X509Certificate2 CreateCa(string path)

@@ -131,7 +131,18 @@ public class ClientAuthenticator : IClientAuthenticator
             return InvalidClient("A transport certificate is required: connect with mutual TLS.");
         }
 
-        var chain = await Transport.ValidateChainAsync(certificate, ct).ConfigureAwait(false);
+        DcrStepResult chain;
+        try
+        {
+            chain = await Transport.ValidateChainAsync(certificate, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            // The revocation source cannot be reached: an OAuth error the client may retry, not a 5xx.
+            Logger.ClientCertificateRefused(client.ClientId, certificate.Thumbprint, exception.Message);
+            return InvalidClient("The transport certificate's revocation status could not be checked; try again later.");
+        }
+
         if (!chain.Succeeded)
         {
             Logger.ClientCertificateRefused(client.ClientId, certificate.Thumbprint, chain.Error.ErrorDescription);

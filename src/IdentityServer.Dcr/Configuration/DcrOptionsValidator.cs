@@ -112,6 +112,17 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
             failures.Add("Dcr:Transport:TrustedRoots is empty while RequireClientCertificate is on: add the CA certificates transport certificates must chain to (TrustedRootFiles in configuration).");
         }
 
+        if (options.RevocationTimeout <= TimeSpan.Zero || options.RevocationTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Dcr:Transport:RevocationTimeout must be positive and at most one minute.");
+        }
+
+        CheckNonNegative("Dcr:Transport:RevocationCacheDuration", options.RevocationCacheDuration, failures);
+        if (!Enum.IsDefined(options.RevocationMode) || options.RevocationMode == System.Security.Cryptography.X509Certificates.X509RevocationMode.Offline)
+        {
+            failures.Add("Dcr:Transport:RevocationMode must be Online (the default) or NoCheck.");
+        }
+
         if (options.ForwardedCertificateHeader is not null && options.TrustedProxies.Count == 0)
         {
             failures.Add("Dcr:Transport:ForwardedCertificateHeader is set but TrustedProxies is empty: name the proxies allowed to set it.");

@@ -27,8 +27,37 @@ public sealed class TransportOptions
     /// </summary>
     public IList<string> TrustedRootFiles { get; } = [];
 
-    /// <summary>Revocation checking of the transport certificate chain. Default <see cref="X509RevocationMode.NoCheck"/>.</summary>
-    public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.NoCheck;
+    /// <summary>
+    /// Revocation checking of the transport certificate chain (CRL distribution points and OCSP responders named by
+    /// the certificates). Default <see cref="X509RevocationMode.Online"/>: a revoked TPP certificate is refused at
+    /// registration, at the token endpoint and at management. Only certificates that already chain to
+    /// <see cref="TrustedRoots"/> are checked, so a stranger's certificate never makes the bank fetch a URL it names.
+    /// <see cref="X509RevocationMode.NoCheck"/> turns checking off (tests, or a bank that checks at its TLS proxy).
+    /// </summary>
+    public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.Online;
+
+    /// <summary>Which certificates of the chain are checked for revocation. Default <see cref="X509RevocationFlag.ExcludeRoot"/> (the leaf and the issuing CAs).</summary>
+    public X509RevocationFlag RevocationFlag { get; set; } = X509RevocationFlag.ExcludeRoot;
+
+    /// <summary>
+    /// What to do when the revocation status cannot be determined: the certificate names no CRL or OCSP location, or
+    /// they cannot be reached in <see cref="RevocationTimeout"/>. Default <see cref="RevocationUnknownHandling.Refuse"/>:
+    /// a certificate without revocation information is refused (400), and an unreachable CRL or OCSP host is an
+    /// infrastructure fault (503 with <c>Retry-After</c> at registration and management; <c>invalid_client</c>,
+    /// "try again later", at the token endpoint). <see cref="RevocationUnknownHandling.AcceptAndLog"/> accepts the
+    /// certificate and logs a warning (event 1306).
+    /// </summary>
+    public RevocationUnknownHandling RevocationStatusUnknown { get; set; } = RevocationUnknownHandling.Refuse;
+
+    /// <summary>The longest a CRL or OCSP fetch may take. Default 5 seconds.</summary>
+    public TimeSpan RevocationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a certificate's revocation verdict (good, revoked, or accepted while unknown) is reused before it is
+    /// checked again. Default 5 minutes; zero checks on every request. A revocation takes effect within this time
+    /// plus the CA's CRL publication interval (.NET also keeps each downloaded CRL until its <c>nextUpdate</c>).
+    /// </summary>
+    public TimeSpan RevocationCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Whether the certificate must belong to the TPP of the SSA: its subject names the SSA's <c>org_id</c>
@@ -63,12 +92,22 @@ public sealed class TransportOptions
 
     /// <summary>
     /// A chain policy that trusts <see cref="TrustedRoots"/> only (the machine's store is not consulted): the
-    /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>, and
+    /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>,
+    /// <see cref="RevocationFlag"/> and <see cref="RevocationTimeout"/>, and
     /// the client authentication usage when <see cref="RequireClientAuthenticationUsage"/> is on.
     /// </summary>
     internal X509ChainPolicy CreateChainPolicy()
     {
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = RevocationMode };
+        // No certificate downloads (AIA): the chain is built from TrustedRoots only, and a presented certificate never
+        // makes the bank fetch a URL it names for its issuers.
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = RevocationMode,
+            RevocationFlag = RevocationFlag,
+            UrlRetrievalTimeout = RevocationTimeout,
+            DisableCertificateDownloads = true,
+        };
         if (RequireClientAuthenticationUsage)
         {
             policy.ApplicationPolicy.Add(new Oid(ClientAuthenticationOid));

@@ -71,7 +71,7 @@ public static class DcrServiceCollectionExtensions
 
         services.TryAddSingleton<DcrEvents>();
         services.TryAddTransient<IRegistrationRequestReader, RegistrationRequestReader>();
-        services.TryAddTransient<ITransportCertificateValidator, TransportCertificateValidator>();
+        services.TryAddSingleton<ITransportCertificateValidator, TransportCertificateValidator>();
         services.TryAddTransient<ISoftwareStatementValidator, SoftwareStatementValidator>();
         services.TryAddTransient<IRequestObjectValidator, RequestObjectValidator>();
         services.TryAddTransient<IClientMetadataValidator, ClientMetadataValidator>();

@@ -76,6 +76,18 @@ internal static partial class Log
         Message = "Transport certificate {Thumbprint} does not belong to client {ClientId}")]
     public static partial void CertificateNotOfRegistration(this ILogger logger, string thumbprint, string clientId);
 
+    [LoggerMessage(EventId = 1306, EventName = nameof(CertificateRevocationUnknownAccepted), Level = LogLevel.Warning,
+        Message = "Revocation status of transport certificate {Thumbprint} unknown (source unreachable: {Offline}); accepted by Dcr:Transport:RevocationStatusUnknown")]
+    public static partial void CertificateRevocationUnknownAccepted(this ILogger logger, string thumbprint, bool offline);
+
+    [LoggerMessage(EventId = 1307, EventName = nameof(CertificateRevocationUnknownRefused), Level = LogLevel.Warning,
+        Message = "Revocation status of transport certificate {Thumbprint} unknown (source unreachable: {Offline}); refused")]
+    public static partial void CertificateRevocationUnknownRefused(this ILogger logger, string thumbprint, bool offline);
+
+    [LoggerMessage(EventId = 1308, EventName = nameof(CertificateRevoked), Level = LogLevel.Warning,
+        Message = "Transport certificate {Thumbprint} is revoked")]
+    public static partial void CertificateRevoked(this ILogger logger, string thumbprint);
+
     [LoggerMessage(EventId = 1303, EventName = nameof(SubjectDnMismatch), Level = LogLevel.Information,
         Message = "tls_client_auth_subject_dn of software {SoftwareId} does not name transport certificate {Thumbprint}")]
     public static partial void SubjectDnMismatch(this ILogger logger, string softwareId, string thumbprint);

@@ -1,6 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.DistinguishedNames;
@@ -12,7 +14,10 @@ using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Dcr.Validation;
 
-/// <summary>The default <see cref="ITransportCertificateValidator"/>.</summary>
+/// <summary>
+/// The default <see cref="ITransportCertificateValidator"/>. Register it as a singleton (as <c>AddDcr</c> does): it keeps
+/// the revocation verdicts of <see cref="TransportOptions.RevocationCacheDuration"/>.
+/// </summary>
 public class TransportCertificateValidator : ITransportCertificateValidator
 {
     private const string CommonNameOid = "2.5.4.3";
@@ -105,19 +110,17 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
     /// <summary>
     /// Builds the chain to <see cref="TransportOptions.TrustedRoots"/> only (the machine's store is not consulted) at the
-    /// current time of <see cref="TimeProvider"/>, with <see cref="TransportOptions.RevocationMode"/>.
+    /// current time of <see cref="TimeProvider"/>, first without any network access (trust, validity, usage), then,
+    /// for a certificate that passed, with <see cref="TransportOptions.RevocationMode"/> (<see cref="CheckRevocation"/>).
     /// </summary>
     /// <param name="certificate">The transport certificate.</param>
     /// <param name="options">The transport options.</param>
     /// <returns>Success, or the error to return.</returns>
+    /// <exception cref="DcrInfrastructureException">The revocation status is required but its source cannot be reached.</exception>
     protected virtual DcrStepResult ValidateChain(X509Certificate2 certificate, TransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(options);
-        using var chain = new X509Chain { ChainPolicy = options.CreateChainPolicy() };
-        chain.ChainPolicy.VerificationTime = TimeProvider.GetUtcNow().UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-
         if (options.RequireClientAuthenticationUsage && !HasClientAuthenticationUsage(certificate))
         {
             // The chain's application policy accepts a certificate without the extension; a transport certificate
@@ -126,21 +129,147 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotForClientAuthentication);
         }
 
-        if (chain.Build(certificate))
+        using (var chain = BuildChain(options, X509RevocationMode.NoCheck))
         {
-            return DcrStepResult.Success;
+            if (!chain.Build(certificate))
+            {
+                if (chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotValidForUsage))
+                {
+                    Logger.CertificateWithoutClientAuthentication(certificate.Thumbprint);
+                    return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotForClientAuthentication);
+                }
+
+                var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+                Logger.CertificateChainInvalid(certificate.Thumbprint, status);
+                return DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status}).");
+            }
         }
 
-        if (chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotValidForUsage))
-        {
-            Logger.CertificateWithoutClientAuthentication(certificate.Thumbprint);
-            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotForClientAuthentication);
-        }
-
-        var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
-        Logger.CertificateChainInvalid(certificate.Thumbprint, status);
-        return DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status}).");
+        return options.RevocationMode == X509RevocationMode.NoCheck ? DcrStepResult.Success : CheckRevocation(certificate, options);
     }
+
+    /// <summary>
+    /// Checks the revocation status of a certificate that chains to the bank's roots, reusing a verdict for
+    /// <see cref="TransportOptions.RevocationCacheDuration"/>: revoked is refused; unknown is handled by
+    /// <see cref="TransportOptions.RevocationStatusUnknown"/>.
+    /// </summary>
+    /// <param name="certificate">The transport certificate, already trusted.</param>
+    /// <param name="options">The transport options.</param>
+    /// <returns>Success, or the error to return.</returns>
+    /// <exception cref="DcrInfrastructureException">The status is required, and its source cannot be reached.</exception>
+    protected virtual DcrStepResult CheckRevocation(X509Certificate2 certificate, TransportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(options);
+        var now = TimeProvider.GetUtcNow();
+        var key = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        if (_revocationVerdicts.TryGetValue(key, out var cached) && cached.Until > now)
+        {
+            return cached.Verdict;
+        }
+
+        RevocationVerdict verdict;
+        using (var chain = BuildChain(options, options.RevocationMode))
+        {
+            var flags = chain.Build(certificate)
+                ? X509ChainStatusFlags.NoError
+                : chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+            verdict = Judge(certificate, options, flags, NamesRevocationSources(chain, options.RevocationFlag));
+        }
+
+        if (verdict.CacheFor > TimeSpan.Zero)
+        {
+            if (_revocationVerdicts.Count >= MaxCachedVerdicts)
+            {
+                _revocationVerdicts.Clear();
+            }
+
+            _revocationVerdicts[key] = (verdict.Result, now + verdict.CacheFor);
+        }
+
+        return verdict.Fault is { } fault ? throw fault : verdict.Result;
+    }
+
+    // Whether every certificate whose status is checked names a CRL distribution point or an authority information
+    // access (OCSP) location: without one, "unknown" is the certificate's fault, not the network's.
+    private static bool NamesRevocationSources(X509Chain chain, X509RevocationFlag flag)
+    {
+        var checkedCount = flag switch
+        {
+            X509RevocationFlag.EndCertificateOnly => 1,
+            X509RevocationFlag.ExcludeRoot => chain.ChainElements.Count - 1,
+            _ => chain.ChainElements.Count,
+        };
+        for (var i = 0; i < Math.Max(checkedCount, 1) && i < chain.ChainElements.Count; i++)
+        {
+            var extensions = chain.ChainElements[i].Certificate.Extensions;
+            if (extensions[CrlDistributionPointsOid] is null && extensions[AuthorityInformationAccessOid] is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private const string CrlDistributionPointsOid = "2.5.29.31";
+    private const string AuthorityInformationAccessOid = "1.3.6.1.5.5.7.1.1";
+
+    private RevocationVerdict Judge(X509Certificate2 certificate, TransportOptions options, X509ChainStatusFlags flags, bool namesSources)
+    {
+        const X509ChainStatusFlags Unknown = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+        var duration = options.RevocationCacheDuration;
+        if (flags == X509ChainStatusFlags.NoError)
+        {
+            return new(DcrStepResult.Success, duration, null);
+        }
+
+        if ((flags & X509ChainStatusFlags.Revoked) != 0)
+        {
+            Logger.CertificateRevoked(certificate.Thumbprint);
+            return new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateRevoked), duration, null);
+        }
+
+        if ((flags & ~Unknown) != 0)
+        {
+            // Something other than revocation failed with the network on (a CRL that does not verify, for example).
+            var status = flags.ToString();
+            Logger.CertificateChainInvalid(certificate.Thumbprint, status);
+            return new(DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status})."), TimeSpan.Zero, null);
+        }
+
+        // Unknown: accept and log, or refuse; an unreachable source is retried soon rather than cached for long.
+        var offline = namesSources;
+        var retryAfter = duration < UnknownVerdictLifetime ? duration : UnknownVerdictLifetime;
+        if (options.RevocationStatusUnknown == RevocationUnknownHandling.AcceptAndLog)
+        {
+            Logger.CertificateRevocationUnknownAccepted(certificate.Thumbprint, offline);
+            return new(DcrStepResult.Success, retryAfter, null);
+        }
+
+        Logger.CertificateRevocationUnknownRefused(certificate.Thumbprint, offline);
+        return offline
+            ? new(DcrStepResult.Success, TimeSpan.Zero, new DcrInfrastructureException("The revocation status of the transport certificate could not be fetched."))
+            : new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateRevocationUnknown), retryAfter, null);
+    }
+
+    private X509Chain BuildChain(TransportOptions options, X509RevocationMode mode)
+    {
+        var chain = new X509Chain { ChainPolicy = options.CreateChainPolicy() };
+        chain.ChainPolicy.RevocationMode = mode;
+        chain.ChainPolicy.VerificationTime = TimeProvider.GetUtcNow().UtcDateTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        return chain;
+    }
+
+    private const int MaxCachedVerdicts = 10_000;
+
+    // How long an "unknown" verdict is kept: short, so that a CRL host back online is used soon.
+    private static readonly TimeSpan UnknownVerdictLifetime = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (DcrStepResult Verdict, DateTimeOffset Until)> _revocationVerdicts = new(StringComparer.Ordinal);
+
+    private sealed record RevocationVerdict(DcrStepResult Result, TimeSpan CacheFor, DcrInfrastructureException? Fault);
 
     /// <summary>
     /// Whether the certificate names the TPP of the software statement. Open Banking certificates name it in one of

@@ -16,7 +16,8 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// <summary>
 /// The demo host (host/IdentityServer.Dcr.Host), built the way its Program.cs builds it, in the Development
 /// environment with its own appsettings, listening with Kestrel over TLS on 127.0.0.1 and a free port, which is also
-/// its issuer (so discovery names reachable endpoints); its content root (App_Data: the sandbox PKI, the token
+/// its issuer (so discovery names reachable endpoints), and on plain HTTP for the sandbox CA's CRL (checked online, as
+/// in the shipped Development profile); its content root (App_Data: the sandbox PKI, the token
 /// credentials and the SQLite database) is a temporary directory.
 /// </summary>
 internal sealed class InProcessDemoHost : IAsyncDisposable
@@ -37,10 +38,14 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     /// <summary>An audience the demo configuration accepts (appsettings.json, Dcr:RequestObject:AcceptedAudiences).</summary>
     public static string AcceptedAudience => "https://localhost:5443";
 
+    /// <summary>The sandbox CA's CRL validity here: short, so that a revocation is seen within a test.</summary>
+    public static readonly TimeSpan CrlValidity = TimeSpan.FromSeconds(2);
+
     public static async Task<InProcessDemoHost> StartAsync()
     {
         var contentRoot = new TempDirectory();
         var url = $"https://127.0.0.1:{FreePort()}";
+        var crlListener = $"http://127.0.0.1:{FreePort()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Development,
@@ -55,9 +60,12 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
             {
                 ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot.Path, "App_Data", "dcr.db")}",
                 ["Dcr:Issuer"] = url,
+                ["Sandbox:CrlUrl"] = crlListener + "/sandbox/transport-ca.crl",
+                ["Sandbox:CrlValidity"] = CrlValidity.ToString(),
+                ["Dcr:Transport:RevocationCacheDuration"] = "00:00:00",
             });
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url);
+        builder.WebHost.UseUrls(url, crlListener);
         builder.ConfigureServices();
 
         var app = builder.Build();

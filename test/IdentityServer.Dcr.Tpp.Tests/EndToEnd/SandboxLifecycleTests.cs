@@ -63,4 +63,33 @@ public sealed class SandboxLifecycleTests
             () => new GetCommand(context).RunAsync(new ClientOptions(), CancellationToken.None),
             Throws.TypeOf<TppException>().With.Message.Contains("401 Unauthorized").And.Message.Contains("invalid_token"));
     }
+
+    [Test]
+    public async Task TransportCertificateRevokedInTheSandbox_TokenIsRefused()
+    {
+        // Arrange: a registered TPP that gets tokens; the sandbox CA then revokes its transport certificate.
+        using var directory = new TempDirectory();
+        var console = new CapturedConsole();
+        var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
+        await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = _host.Url }, CancellationToken.None);
+        var before = await new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None);
+        var state = context.Store.Load();
+        var pem = await File.ReadAllTextAsync(context.Store.Resolve(state.TransportCertificateFile!));
+        using (var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }))
+        using (var revoke = await http.PostAsync(_host.Url + "/sandbox/transport-certificates/revoke", new StringContent(pem)))
+        {
+            Assert.That(revoke.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NoContent), await revoke.Content.ReadAsStringAsync());
+        }
+
+        // Act: once the CRL the host holds has expired, the next check reads the new one.
+        await Task.Delay(InProcessDemoHost.CrlValidity + TimeSpan.FromSeconds(1));
+
+        // Assert
+        Assert.That(before, Is.Not.Empty);
+        Assert.That(
+            () => new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None),
+            Throws.TypeOf<TppException>().With.Message.Contains("invalid_client").And.Message.Contains("revoked"));
+    }
 }

@@ -1,0 +1,60 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A CA's CRL distribution point on 127.0.0.1 over plain HTTP (as CAs publish CRLs), served fresh on every request from
+/// <c>crl</c>; it can be switched off to simulate an unreachable distribution point.
+/// </summary>
+public sealed class LoopbackCrlServer : IAsyncDisposable
+{
+    private readonly Func<byte[]> _crl;
+    private WebApplication? _app;
+    private int _requests;
+
+    public LoopbackCrlServer(Func<byte[]> crl) => _crl = crl;
+
+    /// <summary>Where the CRL is published.</summary>
+    public Uri Uri { get; private set; } = null!;
+
+    /// <summary>Whether the distribution point answers (false: 503, as an outage).</summary>
+    public bool Available { get; set; } = true;
+
+    /// <summary>How many times the CRL was fetched.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.MapGet("/ca.crl", () =>
+        {
+            Interlocked.Increment(ref _requests);
+            return Available ? Results.Bytes(_crl(), "application/pkix-crl") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Uri = new Uri(new Uri(address), "ca.crl");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
