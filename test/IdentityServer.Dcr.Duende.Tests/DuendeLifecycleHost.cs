@@ -59,7 +59,7 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
             https.UseDcrTransportCertificates(l.ApplicationServices);
         })));
 
-        var connectionString = environment.ConnectionString;
+        var connectionString = environment.HostConnectionString;
         var identityServerBuilder = builder.Services.AddIdentityServer(options =>
             {
                 options.KeyManagement.Enabled = false;
@@ -79,6 +79,10 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
             options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
             options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+            // The lifecycle suite also tries the secret method (an update may not switch to it).
+            options.Registration.TokenEndpointAuthMethods.Add("private_key_jwt");
+            options.Registration.TokenEndpointAuthMethods.Add("tls_client_auth");
+            options.Registration.TokenEndpointAuthMethods.Add("client_secret_basic");
             configure?.Invoke(options);
         });
         builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>

@@ -22,12 +22,14 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
 
     private readonly List<TestTpp> _tpps = [];
 
-    private LifecycleEnvironment(TestPki pki, TestDirectory directory, LoopbackDocumentServer documents, string connectionString)
+    private LifecycleEnvironment(TestPki pki, TestDirectory directory, LoopbackDocumentServer documents, string connectionString, LoopbackTcpProxy database)
     {
         Pki = pki;
         Directory = directory;
         Documents = documents;
         ConnectionString = connectionString;
+        Database = database;
+        HostConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = database.Port, Timeout = 3, CommandTimeout = 10 }.ConnectionString;
     }
 
     public TestPki Pki { get; }
@@ -39,7 +41,14 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
     /// <summary>The directory's JWKS URL (the trust anchor the host must configure).</summary>
     public Uri DirectoryJwksUri => Documents.UriFor("directory.jwks");
 
+    /// <summary>The test's database, straight (for the assertions: what was stored).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The database as the bank's host reaches it: through <see cref="Database"/>, which a test can cut.</summary>
+    public string HostConnectionString { get; }
+
+    /// <summary>The TCP path from the bank to PostgreSQL; cut it for a database outage.</summary>
+    public LoopbackTcpProxy Database { get; }
 
     public static async Task<LifecycleEnvironment> StartAsync()
     {
@@ -49,7 +58,10 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
         await documents.StartAsync();
         documents.Serve("directory.jwks", directory.Jwks);
         var connectionString = await PostgreSqlTestServer.CreateDatabaseAsync();
-        return new LifecycleEnvironment(pki, directory, documents, connectionString);
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = new LoopbackTcpProxy(target.Host ?? "127.0.0.1", target.Port);
+        database.Start();
+        return new LifecycleEnvironment(pki, directory, documents, connectionString, database);
     }
 
     /// <summary>A new TPP with a transport certificate from the test CA and its JWKS served over HTTPS.</summary>
@@ -162,6 +174,7 @@ public sealed class LifecycleEnvironment : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Documents.DisposeAsync();
+        await Database.DisposeAsync();
         foreach (var tpp in _tpps)
         {
             tpp.Dispose();

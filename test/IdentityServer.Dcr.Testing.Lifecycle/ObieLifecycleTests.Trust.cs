@@ -302,4 +302,33 @@ public abstract partial class ObieLifecycleTests
             Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
     }
+
+    [Test]
+    public async Task Put_SwitchToASecretMethod_Returns400AndKeepsTheRegistration()
+    {
+        // Arrange: a private_key_jwt client; the bank also enables client_secret_basic.
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var token = await TokenWithPrivateKeyJwtAsync(tpp, clientId);
+        var update = Environment.SignedRequest(tpp, c =>
+        {
+            c["token_endpoint_auth_method"] = "client_secret_basic";
+            c.Remove("token_endpoint_auth_signing_alg");
+        });
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Put, ManagementUri(clientId), tpp.TransportCertificate, token, update);
+        using var read = await Environment.SendAsync(HttpMethod.Get, ManagementUri(clientId), tpp.TransportCertificate, token);
+
+        // Assert: the client would have no secret (a 200 without one locks it out); it must register anew.
+        var json = await ReadJsonAsync(response);
+        var current = await ReadJsonAsync(read);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json["error"]?.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
+            Assert.That(json["error_description"]?.GetValue<string>(), Does.StartWith("An update cannot change token_endpoint_auth_method"));
+            Assert.That(current["token_endpoint_auth_method"]?.GetValue<string>(), Is.EqualTo("private_key_jwt"));
+        });
+    }
 }

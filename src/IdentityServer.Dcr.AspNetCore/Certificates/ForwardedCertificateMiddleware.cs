@@ -12,7 +12,7 @@ namespace IdentityServer.Dcr.AspNetCore.Certificates;
 /// <summary>
 /// Makes a trusted proxy's forwarded client certificate the connection's certificate for the whole pipeline
 /// (<see cref="ForwardedCertificates"/>), and answers <c>400 invalid_request</c> to a forwarded header that does not
-/// hold exactly one certificate. Added first by <c>AddDcrForwardedCertificates</c> (the OpenIddict and Duende
+/// hold exactly one certificate. Added first by <c>AddDcrPipeline</c> (the OpenIddict and Duende
 /// plug-ins call it), or placed by hand with <c>app.UseDcrForwardedCertificates()</c> before authentication.
 /// </summary>
 public sealed class ForwardedCertificateMiddleware

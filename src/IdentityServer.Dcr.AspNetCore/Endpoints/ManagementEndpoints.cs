@@ -96,7 +96,7 @@ internal static class ManagementEndpoints
 
             if (!string.Equals(tokenResult.ClientId, clientId, StringComparison.Ordinal))
             {
-                logger.ManagementForeignClient(tokenResult.ClientId, clientId);
+                logger.ManagementForeignClient(tokenResult.ClientId, ClientText.Sanitize(clientId));
                 if (options.Management.ForeignClientStatusCode == StatusCodes.Status401Unauthorized)
                 {
                     await ChallengeAsync(context, "invalid_token", "The access token was not issued to this client.").ConfigureAwait(false);

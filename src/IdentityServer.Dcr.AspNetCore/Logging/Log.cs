@@ -39,4 +39,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateRefused), Level = LogLevel.Warning,
         Message = "The client certificate forwarded by a trusted proxy was refused: {Problem}")]
     public static partial void ForwardedCertificateRefused(this ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1058, EventName = nameof(InfrastructureFault), Level = LogLevel.Error,
+        Message = "Request to {Path} answered 503: a dependency of the bank is unavailable")]
+    public static partial void InfrastructureFault(this ILogger logger, string path, Exception exception);
 }

@@ -90,7 +90,7 @@ public static class ObieDcrIdentityServerBuilderExtensions
         services.TryAddTransient<DuendeRegistrationService>();
         services.Replace(ServiceDescriptor.Transient<IRegistrationService>(sp => sp.GetRequiredService<DuendeRegistrationService>()));
 
-        services.AddDcrForwardedCertificates();
+        services.AddDcrPipeline();
         services.TryAddTransient<IRegistrationAccessTokenValidator, DuendeRegistrationAccessTokenValidator>();
         services.TryAddTransient<IClientTokenRevoker, DuendeClientTokenRevoker>();
 

@@ -55,4 +55,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1730, EventName = nameof(RegistrationEndpointNotMapped), Level = LogLevel.Debug,
         Message = "The OBIE registration endpoint is not mapped (MapObieDynamicClientRegistration): discovery is Duende's own.")]
     public static partial void RegistrationEndpointNotMapped(this ILogger logger);
+
+    [LoggerMessage(EventId = 1719, EventName = nameof(RequestObjectEncodingRefused), Level = LogLevel.Information,
+        Message = "Request object of client {ClientId} refused: not base64url without padding (RFC 7515).")]
+    public static partial void RequestObjectEncodingRefused(this ILogger logger, string clientId);
 }

@@ -8,6 +8,7 @@ using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Jwks;
+using IdentityServer.Dcr.Tokens;
 using Jose;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -82,6 +83,13 @@ public class ObieJwtRequestValidator : JwtRequestValidator
         if (context.Client is not { } client || string.IsNullOrWhiteSpace(context.JwtTokenString))
         {
             return await base.ValidateAsync(context).ConfigureAwait(false);
+        }
+
+        if (client.Properties.ContainsKey(ObieClientProperties.TokenEndpointAuthMethod) && !JwsEncoding.IsBase64UrlCompact(context.JwtTokenString))
+        {
+            // RFC 7515: base64url without padding in every part; Duende's reader would accept standard base64.
+            Logger.RequestObjectEncodingRefused(client.ClientId);
+            return new JwtRequestValidationResult { IsError = true };
         }
 
         JsonWebToken header;

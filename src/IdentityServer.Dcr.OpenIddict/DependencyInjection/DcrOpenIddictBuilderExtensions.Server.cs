@@ -20,7 +20,7 @@ public static partial class DcrOpenIddictBuilderExtensions
     static partial void AddServerIntegration(IServiceCollection services)
     {
         services.AddOptions<IdentityServer.Dcr.OpenIddict.DcrOpenIddictOptions>();
-        services.AddDcrForwardedCertificates();
+        services.AddDcrPipeline();
         services.TryAddSingleton(TimeProvider.System);
         services.AddOpenIddict()
             .AddServer(server =>

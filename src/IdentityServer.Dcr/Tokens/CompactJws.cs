@@ -18,9 +18,6 @@ internal sealed class CompactJws
     // Header parameters that name or carry a key. Keys are never taken from a token itself.
     private static readonly string[] KeyCarryingHeaders = ["jku", "jwk", "x5u", "x5c"];
 
-    private static readonly SearchValues<char> Base64UrlAlphabet =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
-
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     private CompactJws(string token, JsonElement header, JsonElement payload, string algorithm, string? keyId)
@@ -91,7 +88,7 @@ internal sealed class CompactJws
         // the signature included, so that no two encodings of one token are accepted.
         foreach (var part in parts)
         {
-            if (part.AsSpan().ContainsAnyExcept(Base64UrlAlphabet))
+            if (!JwsEncoding.IsBase64UrlPart(part))
             {
                 error = "is not base64url-encoded without padding (RFC 7515)";
                 return false;

@@ -28,12 +28,7 @@ public sealed class ObieSecretsListValidatorTests
     [OneTimeSetUp]
     public async Task StartAsync()
         => _bank = await DuendeTestBank.StartAsync(
-            options =>
-            {
-                options.Registration.TokenEndpointAuthMethods.Add("private_key_jwt");
-                options.Registration.TokenEndpointAuthMethods.Add("tls_client_auth");
-                options.Registration.TokenEndpointAuthMethods.Add("client_secret_basic");
-            },
+            configure: null, // the lifecycle host enables private_key_jwt, tls_client_auth and client_secret_basic
             identityServer => identityServer.Services.AddSingleton<IEventSink>(_events));
 
     [OneTimeTearDown]

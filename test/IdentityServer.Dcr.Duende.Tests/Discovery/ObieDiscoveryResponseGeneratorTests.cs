@@ -26,6 +26,7 @@ public sealed class ObieDiscoveryResponseGeneratorTests
         _bank = await DuendeTestBank.StartAsync(options =>
         {
             var registration = options.Registration;
+            registration.TokenEndpointAuthMethods.Clear(); // the test host enables three; discovery must show exactly these
             registration.TokenEndpointAuthMethods.Add("private_key_jwt");
             registration.TokenEndpointAuthSigningAlgorithms.Add("PS256");
             registration.GrantTypes.Add("client_credentials");

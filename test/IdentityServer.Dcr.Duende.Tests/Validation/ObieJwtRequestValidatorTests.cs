@@ -140,6 +140,41 @@ public sealed class ObieJwtRequestValidatorTests
         Assert.That(result.IsError, Is.True);
     }
 
+    [Test]
+    public async Task ValidateAsync_RequestObjectWithoutKid_SucceedsWithTheOneKeyOfItsAlgorithm()
+    {
+        // Arrange
+        var tpp = _bank.Environment.NewTpp();
+        var clientId = await _bank.RegisterAsync(tpp);
+
+        // Act
+        var result = await ValidateAsync(clientId, tpp.SigningKey.Sign(Claims(clientId), omitKeyId: true));
+
+        // Assert
+        Assert.That(result.IsError, Is.False);
+    }
+
+    [Test]
+    public async Task ValidateAsync_SignatureInStandardBase64_Fails()
+    {
+        // Arrange: the registered key's valid request object, its signature re-encoded in standard base64 with padding.
+        var tpp = _bank.Environment.NewTpp();
+        var clientId = await _bank.RegisterAsync(tpp);
+        string requestObject;
+        do
+        {
+            var parts = RequestObject(tpp.SigningKey, clientId).Split('.');
+            requestObject = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]))}";
+        }
+        while (!requestObject.Contains('+', StringComparison.Ordinal) && !requestObject.Contains('/', StringComparison.Ordinal) && !requestObject.EndsWith('='));
+
+        // Act
+        var result = await ValidateAsync(clientId, requestObject);
+
+        // Assert
+        Assert.That(result.IsError, Is.True);
+    }
+
     private string RequestObject(TestSigningKey key, string clientId) => key.Sign(Claims(clientId));
 
     private JsonObject Claims(string clientId)

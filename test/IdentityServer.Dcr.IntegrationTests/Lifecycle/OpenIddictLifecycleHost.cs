@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
 
@@ -39,14 +40,15 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
     /// <param name="environment">The shared environment.</param>
     /// <param name="configure">Changes the engine options.</param>
     /// <param name="publicBaseAddress">The address TPPs use, when a reverse proxy stands in front: the issuer and the endpoints published.</param>
-    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Uri? publicBaseAddress = null)
+    /// <param name="keys">The token signing and encryption keys, when several instances must accept each other's tokens (otherwise ephemeral).</param>
+    public static async Task<OpenIddictLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Uri? publicBaseAddress = null, (SecurityKey Signing, SecurityKey Encryption)? keys = null)
     {
         // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnFreePortAsync(environment, configure, publicBaseAddress);
+                return await StartOnFreePortAsync(environment, configure, publicBaseAddress, keys);
             }
             catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -54,7 +56,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
         }
     }
 
-    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure, Uri? publicBaseAddress)
+    private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure, Uri? publicBaseAddress, (SecurityKey Signing, SecurityKey Encryption)? keys)
     {
         // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
         using var probe = new TcpListener(IPAddress.Loopback, 0);
@@ -78,7 +80,14 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             server.SetTokenEndpointUris("connect/token");
             server.SetConfigurationEndpointUris(".well-known/openid-configuration");
             server.AllowClientCredentialsFlow();
-            server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+            if (keys is { } shared)
+            {
+                server.AddSigningKey(shared.Signing).AddEncryptionKey(shared.Encryption);
+            }
+            else
+            {
+                server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+            }
             server.UseAspNetCore();
         });
         builder.Services.AddDcr(options =>
@@ -90,9 +99,13 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
             options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;
+            // The lifecycle suite also tries the secret method (an update may not switch to it).
+            options.Registration.TokenEndpointAuthMethods.Add("private_key_jwt");
+            options.Registration.TokenEndpointAuthMethods.Add("tls_client_auth");
+            options.Registration.TokenEndpointAuthMethods.Add("client_secret_basic");
             configure?.Invoke(options);
         }).AddOpenIddict();
-        builder.Services.AddDcrPostgreSqlStore(environment.ConnectionString);
+        builder.Services.AddDcrPostgreSqlStore(environment.HostConnectionString);
         builder.Services.Configure<JwksHttpHandlerOptions>(o => o.ConfigureHandler.Add(handler =>
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2)));
 
