@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Dcr.Duende.Tests;
 
@@ -49,7 +50,8 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
     /// <param name="environment">The shared lifecycle environment.</param>
     /// <param name="configure">Changes the engine options after the suite's.</param>
     /// <param name="identityServer">Adds to Duende's builder as a bank would (a client cache, an event sink, ...).</param>
-    public static async Task<DuendeLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Action<IIdentityServerBuilder>? identityServer = null)
+    /// <param name="instance">For one of several instances behind a load balancer: their common issuer and token signing key.</param>
+    public static async Task<DuendeLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null, Action<IIdentityServerBuilder>? identityServer = null, (Uri Issuer, SecurityKey SigningKey)? instance = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -65,8 +67,15 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
                 options.KeyManagement.Enabled = false;
                 options.Events.RaiseFailureEvents = true;
                 options.Events.RaiseSuccessEvents = true;
-            })
-            .AddDeveloperSigningCredential(persistKey: false)
+                if (instance is { } shared)
+                {
+                    options.IssuerUri = shared.Issuer.AbsoluteUri.TrimEnd('/');
+                }
+            });
+        _ = instance is { } common
+            ? identityServerBuilder.AddSigningCredential(new SigningCredentials(common.SigningKey, SecurityAlgorithms.RsaSha256))
+            : identityServerBuilder.AddDeveloperSigningCredential(persistKey: false);
+        identityServerBuilder
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)));
         identityServer?.Invoke(identityServerBuilder);
@@ -103,6 +112,11 @@ public sealed class DuendeLifecycleHost : ILifecycleHost
     {
         await using var scope = services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ConfigurationDbContext>();
+        if (await context.ApiScopes.AnyAsync())
+        {
+            return; // Seeded by another instance on the same database.
+        }
+
         context.ApiScopes.AddRange(new ApiScope("accounts").ToEntity(), new ApiScope("payments").ToEntity());
         context.IdentityResources.Add(new IdentityResources.OpenId().ToEntity());
         await context.SaveChangesAsync();

@@ -7,6 +7,7 @@ using Duende.IdentityServer.Validation;
 using Duende.IdentityServer.Stores;
 using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Duende.Logging;
+using IdentityServer.Dcr.EntityFramework.Stores;
 using Jose;
 using Microsoft.Extensions.Logging;
 
@@ -30,11 +31,13 @@ public class JwksUriSecretValidator : ISecretValidator
     /// <param name="authenticator">The engine's client authentication rules.</param>
     /// <param name="privateKeyJwt">Duende's assertion validator (audience, lifetime, replay, signature).</param>
     /// <param name="clients">Duende's client store (the registered algorithm).</param>
+    /// <param name="usedTokens">The DCR store's used-token table: the durable replay check shared by all instances.</param>
     /// <param name="timeProvider">The clock (secret expiry).</param>
     /// <param name="logger">The logger.</param>
-    public JwksUriSecretValidator(IClientAuthenticator authenticator, PrivateKeyJwtSecretValidator privateKeyJwt, IClientStore clients, TimeProvider timeProvider, ILogger<JwksUriSecretValidator> logger)
+    public JwksUriSecretValidator(IClientAuthenticator authenticator, PrivateKeyJwtSecretValidator privateKeyJwt, IClientStore clients, EntityFrameworkClientRegistrationStore usedTokens, TimeProvider timeProvider, ILogger<JwksUriSecretValidator> logger)
     {
         Authenticator = authenticator;
+        UsedTokens = usedTokens;
         PrivateKeyJwt = privateKeyJwt;
         Clients = clients;
         TimeProvider = timeProvider;
@@ -49,6 +52,9 @@ public class JwksUriSecretValidator : ISecretValidator
 
     /// <summary>Duende's client store.</summary>
     protected IClientStore Clients { get; }
+
+    /// <summary>The DCR store (used client assertions).</summary>
+    protected EntityFrameworkClientRegistrationStore UsedTokens { get; }
 
     /// <summary>The clock.</summary>
     protected TimeProvider TimeProvider { get; }
@@ -110,10 +116,20 @@ public class JwksUriSecretValidator : ISecretValidator
 
             var key = new Secret { Type = IdentityServerConstants.SecretTypes.JsonWebKey, Value = check.Key.ToJson(JWT.DefaultSettings.JsonMapper) };
             var result = await PrivateKeyJwt.ValidateAsync([key], parsedSecret).ConfigureAwait(false);
-            if (result.Success)
+            if (!result.Success)
             {
-                return result;
+                continue;
             }
+
+            // Duende's replay cache lives in each instance's memory by default: the used-token table is shared, so a
+            // copy of the assertion sent to another instance at the same time is refused too.
+            if (!await UsedTokens.TryRecordClientAssertionAsync(registered.ClientId, check.TokenId, check.ExpiresAt, CancellationToken.None).ConfigureAwait(false))
+            {
+                Logger.AssertionReplayed(ClientText.Sanitize(registered.ClientId));
+                return fail;
+            }
+
+            return result;
         }
 
         return fail;

@@ -59,4 +59,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1719, EventName = nameof(RequestObjectEncodingRefused), Level = LogLevel.Information,
         Message = "Request object of client {ClientId} refused: not base64url without padding (RFC 7515).")]
     public static partial void RequestObjectEncodingRefused(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1723, EventName = nameof(AssertionReplayed), Level = LogLevel.Warning,
+        Message = "Client assertion of client {ClientId} was already used (on this or another instance): refused.")]
+    public static partial void AssertionReplayed(this ILogger logger, string clientId);
 }

@@ -90,6 +90,23 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <summary>
+    /// Records a registered client's <c>private_key_jwt</c> assertion as used (<see cref="TryRecordUsedTokenAsync"/>,
+    /// issuer <see cref="ClientAssertionIssuerPrefix"/> + client id): the one durable, instance-shared replay check
+    /// both plug-ins' token endpoints use.
+    /// </summary>
+    /// <param name="clientId">The client.</param>
+    /// <param name="jti">The assertion's <c>jti</c>.</param>
+    /// <param name="expiresAt">The assertion's <c>exp</c>: the row is kept until then.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when recorded now; <see langword="false"/> for a replay.</returns>
+    /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
+    public virtual Task<bool> TryRecordClientAssertionAsync(string clientId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
+        => TryRecordUsedTokenAsync(new UsedRequestToken(ClientAssertionIssuerPrefix + clientId, jti, expiresAt), ct);
+
+    /// <summary>The prefix of a recorded client assertion's issuer, which keeps assertions apart from registration requests (whose issuer is a software_id).</summary>
+    public const string ClientAssertionIssuerPrefix = "client_assertion:";
+
+    /// <summary>
     /// Records a single-use token (for example a client assertion's <c>client_id</c> and <c>jti</c>) unless it is
     /// recorded already: one <c>INSERT … ON CONFLICT DO NOTHING</c> on <c>DcrUsedRequestTokens</c>, in its own
     /// implicit transaction. The primary key decides, so two copies arriving at once on different instances cannot

@@ -2,7 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.EntityFramework.Stores;
-using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Logging;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
@@ -20,9 +19,6 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// </summary>
 public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
-    /// <summary>The prefix of the recorded issuer, which keeps assertions apart from registration requests (whose issuer is a software_id).</summary>
-    internal const string IssuerPrefix = "client_assertion:";
-
     private readonly EntityFrameworkClientRegistrationStore _store;
     private readonly ILogger _logger;
 
@@ -63,7 +59,7 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
 
         var clientId = state.Client.ClientId;
         var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-        if (!await _store.TryRecordUsedTokenAsync(new UsedRequestToken(IssuerPrefix + clientId, assertion.TokenId, assertion.ExpiresAt), ct).ConfigureAwait(false))
+        if (!await _store.TryRecordClientAssertionAsync(clientId, assertion.TokenId, assertion.ExpiresAt, ct).ConfigureAwait(false))
         {
             _logger.AssertionReplayed(clientId, assertion.TokenId);
             context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
