@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,4 +23,24 @@ public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTest
 {
     protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, configure: options => options.Registration.CertificateBoundAccessTokens = true);
+}
+
+/// <summary>Revocation of transport certificates on the Duende plug-in, against a loopback CA publishing a CRL.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class DuendeRevocationTests : RevocationLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile)
+    {
+        void Configure(DcrOptions options)
+        {
+            options.Transport.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.Online;
+            options.Transport.RevocationStatusUnknown = profile.AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
+            options.Transport.RevocationCacheDuration = profile.CacheDuration;
+            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
+            options.Registration.CertificateBoundAccessTokens = true;
+        }
+
+        return await DuendeLifecycleHost.StartAsync(environment, Configure);
+    }
 }

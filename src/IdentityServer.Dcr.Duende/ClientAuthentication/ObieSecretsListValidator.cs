@@ -5,8 +5,11 @@ using Duende.IdentityServer;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Stores;
 using Duende.IdentityServer.Validation;
+using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.ClientAuthentication;
+using IdentityServer.Dcr.Configuration;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
 
@@ -38,13 +41,23 @@ public class ObieSecretsListValidator : ISecretsListValidator
     /// <param name="clients">Duende's client store.</param>
     /// <param name="httpContextAccessor">The current request (how a shared secret was presented).</param>
     /// <param name="authenticator">The engine's client authentication rules.</param>
-    public ObieSecretsListValidator(SecretValidator inner, IClientStore clients, IHttpContextAccessor httpContextAccessor, IClientAuthenticator authenticator)
+    /// <param name="certificates">Reads the transport certificate.</param>
+    /// <param name="options">The engine options.</param>
+    public ObieSecretsListValidator(SecretValidator inner, IClientStore clients, IHttpContextAccessor httpContextAccessor, IClientAuthenticator authenticator, IClientCertificateAccessor certificates, IOptionsMonitor<DcrOptions> options)
     {
         Inner = inner;
         Clients = clients;
         HttpContextAccessor = httpContextAccessor;
         Authenticator = authenticator;
+        Certificates = certificates;
+        Options = options;
     }
+
+    /// <summary>Reads the transport certificate (connection, or a trusted proxy's header).</summary>
+    protected IClientCertificateAccessor Certificates { get; }
+
+    /// <summary>The engine options.</summary>
+    protected IOptionsMonitor<DcrOptions> Options { get; }
 
     /// <summary>Duende's secrets list validator.</summary>
     protected SecretValidator Inner { get; }
@@ -65,13 +78,36 @@ public class ObieSecretsListValidator : ISecretsListValidator
         ArgumentNullException.ThrowIfNull(parsedSecret);
         if (!string.IsNullOrEmpty(parsedSecret.Id)
             && await Clients.FindClientByIdAsync(parsedSecret.Id).ConfigureAwait(false) is { } client
-            && client.Properties.TryGetValue(ObieClientProperties.TokenEndpointAuthMethod, out var registered)
-            && !IsRegisteredMethod(client, registered, parsedSecret))
+            && client.Properties.TryGetValue(ObieClientProperties.TokenEndpointAuthMethod, out var registered))
         {
-            return new SecretValidationResult { Success = false };
+            if (!IsRegisteredMethod(client, registered, parsedSecret) || !await IsBindableCertificateAsync(client).ConfigureAwait(false))
+            {
+                return new SecretValidationResult { Success = false };
+            }
         }
 
         return await Inner.ValidateAsync(secrets, parsedSecret).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// With certificate-bound access tokens (<c>Dcr:Registration:CertificateBoundAccessTokens</c>), the transport
+    /// certificate the token will be bound to must pass the engine's chain, usage and revocation checks whatever the
+    /// authentication method (<see cref="IClientAuthenticator.CheckBindingCertificateAsync"/>), as on the OpenIddict
+    /// plug-in: Duende binds the token to whatever certificate the connection carries.
+    /// </summary>
+    /// <param name="client">The client, registered through OBIE DCR.</param>
+    /// <returns><see langword="true"/> when the request may go on.</returns>
+    protected virtual async Task<bool> IsBindableCertificateAsync(Client client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!Options.CurrentValue.Registration.CertificateBoundAccessTokens || HttpContextAccessor.HttpContext is not { } context)
+        {
+            return true;
+        }
+
+        var certificate = await Certificates.GetClientCertificateAsync(context, context.RequestAborted).ConfigureAwait(false);
+        var registered = new RegisteredClient(client.ClientId, string.Empty, null, null, null);
+        return await Authenticator.CheckBindingCertificateAsync(registered, certificate, context.RequestAborted).ConfigureAwait(false) is null;
     }
 
     /// <summary>

@@ -65,7 +65,7 @@ public sealed class RegistrationEnvironment : IAsyncDisposable
                 options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = directory.Issuer, JwksUri = jwks.UriFor("directory.jwks") });
                 options.RequestObject.AcceptedAudiences.Add(Audience);
                 options.Transport.TrustedRoots.Add(pki.RootCertificate);
-                options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationTests check revocation.
+                options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationLifecycleTests check revocation.
                 options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
                 options.Jwks.AllowedNetworks.Add("::1");
                 options.Jwks.MinRefreshInterval = TimeSpan.Zero;

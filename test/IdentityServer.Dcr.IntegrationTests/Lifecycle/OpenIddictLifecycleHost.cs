@@ -95,7 +95,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = environment.Directory.Issuer, JwksUri = environment.DirectoryJwksUri });
             options.RequestObject.AcceptedAudiences.Add(LifecycleEnvironment.Audience);
             options.Transport.TrustedRoots.Add(environment.Pki.RootCertificate);
-            options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationTests check revocation.
+            options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationLifecycleTests check revocation.
             options.Jwks.AllowedNetworks.Add("127.0.0.0/8");
             options.Jwks.AllowedNetworks.Add("::1");
             options.Jwks.MinRefreshInterval = TimeSpan.Zero;

@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
@@ -37,4 +38,24 @@ public sealed class ReverseProxyObieLifecycleTests : ObieLifecycleTests
 {
     protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
         => await ReverseProxyLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
+}
+
+/// <summary>Revocation of transport certificates on the OpenIddict plug-in, against a loopback CA publishing a CRL.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class OpenIddictRevocationTests : RevocationLifecycleTests
+{
+    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile)
+    {
+        void Configure(DcrOptions options)
+        {
+            options.Transport.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.Online;
+            options.Transport.RevocationStatusUnknown = profile.AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
+            options.Transport.RevocationCacheDuration = profile.CacheDuration;
+            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
+            options.Registration.CertificateBoundAccessTokens = true;
+        }
+
+        return await OpenIddictLifecycleHost.StartAsync(environment, Configure);
+    }
 }

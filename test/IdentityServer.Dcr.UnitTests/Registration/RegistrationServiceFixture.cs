@@ -53,7 +53,7 @@ internal sealed class RegistrationServiceFixture : IDisposable
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = Directory.Issuer, Jwks = Directory.Jwks });
             options.RequestObject.AcceptedAudiences.Add(Audience);
             options.Transport.TrustedRoots.Add(Pki.RootCertificate);
-            options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationTests check revocation.
+            options.Transport.RevocationMode = X509RevocationMode.NoCheck; // The test CA publishes no CRL; RevocationLifecycleTests check revocation.
             configure?.Invoke(options);
         }).AddInMemoryClientStore();
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace IdentityServer.Dcr.IntegrationTests.Infrastructure;
+namespace IdentityServer.Dcr.Testing.Lifecycle;
 
 /// <summary>
 /// A CA's CRL distribution point on 127.0.0.1 over plain HTTP (as CAs publish CRLs), served fresh on every request from
