@@ -339,4 +339,27 @@ public sealed class ClientAuthenticatorTests : IDisposable
             Assert.That(error?.ErrorDescription, Does.StartWith("The transport certificate is not trusted by this bank"));
         });
     }
+
+    [Test]
+    public void CheckMethod_ClientIdWithLineBreaksAndAFlood_IsLoggedBoundedAndEscaped()
+    {
+        // Arrange: the client id comes from the request (client_id or the assertion's iss); a forged log line follows
+        // a line break, then a flood.
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<ClientAuthenticator>();
+        var authenticator = new ClientAuthenticator(_fixture.Jwks, _fixture.Services.GetRequiredService<IdentityServer.Dcr.Validation.ITransportCertificateValidator>(),
+            _fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<IdentityServer.Dcr.Configuration.DcrOptions>>(), _fixture.Time, logger);
+        var hostile = "client\r\n2026-12-06 info: forged line" + new string('x', 5000);
+
+        // Act
+        authenticator.CheckMethod(new RegisteredClient(hostile, "private_key_jwt", null, null, null), "tls_client_auth");
+
+        // Assert
+        var message = logger.LatestRecord.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(message, Does.Not.Contain("\r").And.Not.Contain("\n"));
+            Assert.That(message, Does.Contain("\\u000D\\u000A"));
+            Assert.That(message, Has.Length.LessThan(400));
+        });
+    }
 }
