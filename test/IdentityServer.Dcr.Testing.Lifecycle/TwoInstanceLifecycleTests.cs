@@ -2,60 +2,67 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.Testing;
-using IdentityServer.Dcr.Testing.Lifecycle;
-using Microsoft.IdentityModel.Tokens;
 
-namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
+namespace IdentityServer.Dcr.Testing.Lifecycle;
 
 /// <summary>
-/// Two instances of the OpenIddict bank on one PostgreSQL database, as a bank runs them behind a load balancer (one
-/// issuer, shared token keys, separate processes' worth of state: caches, pools): register on one, use the other;
-/// the same request JWS or client assertion sent to both at once is accepted once; concurrent updates and deletes
-/// across instances lose no write and leave nothing half-made.
+/// Two instances of a bank on one PostgreSQL database, as a bank runs them behind a load balancer (one issuer, shared
+/// token keys, each with its own memory: caches, pools, Duende's replay cache): register on one, use the other; the
+/// same request JWS or client assertion sent to both at once is accepted once; concurrent updates and deletes across
+/// instances lose no write and leave nothing half-made. Derive one fixture per plug-in.
 /// </summary>
-[TestFixture]
-[Category("Integration")]
-public sealed class TwoInstanceTests
+public abstract class TwoInstanceLifecycleTests
 {
-    private static readonly Uri PublicAddress = new("https://bank.example.com/");
+    /// <summary>The issuer both instances publish (the load balancer's address; never connected to).</summary>
+    protected static readonly Uri PublicAddress = new("https://bank.example.com/");
 
     private LifecycleEnvironment _environment = null!;
-    private OpenIddictLifecycleHost _a = null!;
-    private OpenIddictLifecycleHost _b = null!;
-    private RSA _signing = null!;
-    private RSA _encryption = null!;
+    private ILifecycleHost _a = null!;
+    private ILifecycleHost _b = null!;
+
+    /// <summary>Starts one instance with the issuer <see cref="PublicAddress"/> and the fixture's shared token keys; its endpoints are its own.</summary>
+    protected abstract Task<ILifecycleHost> StartInstanceAsync(LifecycleEnvironment environment);
+
+    /// <summary>How many clients of the authorization server (OpenIddict applications, Duende clients) carry <paramref name="clientId"/>.</summary>
+    protected abstract Task<long> CountServerClientsAsync(LifecycleEnvironment environment, string clientId);
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         _environment = await LifecycleEnvironment.StartAsync();
-        _signing = RSA.Create(2048);
-        _encryption = RSA.Create(2048);
-        var keys = ((SecurityKey)new RsaSecurityKey(_signing) { KeyId = "shared-signing" }, (SecurityKey)new RsaSecurityKey(_encryption) { KeyId = "shared-encryption" });
-        _a = await OpenIddictLifecycleHost.StartAsync(_environment, publicBaseAddress: PublicAddress, keys: keys);
-        _b = await OpenIddictLifecycleHost.StartAsync(_environment, publicBaseAddress: PublicAddress, keys: keys);
+        _a = await StartInstanceAsync(_environment);
+        _b = await StartInstanceAsync(_environment);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-        await _environment.DisposeAsync();
-        _signing.Dispose();
-        _encryption.Dispose();
+        if (_a is not null)
+        {
+            await _a.DisposeAsync();
+        }
+
+        if (_b is not null)
+        {
+            await _b.DisposeAsync();
+        }
+
+        if (_environment is not null)
+        {
+            await _environment.DisposeAsync();
+        }
     }
 
-    private static Uri Registration(OpenIddictLifecycleHost instance) => new(instance.BackendAddress, "register");
+    private static Uri TokenAudience => new(PublicAddress, "connect/token");
 
-    private static Uri Management(OpenIddictLifecycleHost instance, string clientId) => new(instance.BackendAddress, "register/" + clientId);
+    private static Uri Registration(ILifecycleHost instance) => instance.RegistrationEndpoint;
 
-    private static Uri Token(OpenIddictLifecycleHost instance) => new(instance.BackendAddress, "connect/token");
+    private static Uri Management(ILifecycleHost instance, string clientId) => new(instance.RegistrationEndpoint + "/" + clientId);
 
-    private async Task<string> RegisterAsync(OpenIddictLifecycleHost instance, TestTpp tpp)
+    private static Uri Token(ILifecycleHost instance) => instance.TokenEndpoint;
+
+    private async Task<string> RegisterAsync(ILifecycleHost instance, TestTpp tpp)
     {
         using var response = await _environment.SendAsync(HttpMethod.Post, Registration(instance), tpp.TransportCertificate, body: _environment.SignedRequest(tpp));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
@@ -63,14 +70,14 @@ public sealed class TwoInstanceTests
         return body["client_id"]!.GetValue<string>();
     }
 
-    private Task<HttpResponseMessage> TokenAsync(OpenIddictLifecycleHost instance, TestTpp tpp, string clientId, string? assertion = null)
+    private Task<HttpResponseMessage> TokenAsync(ILifecycleHost instance, TestTpp tpp, string clientId, string? assertion = null)
         => _environment.PostFormAsync(Token(instance), tpp.TransportCertificate, new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = assertion ?? LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, _a.TokenEndpoint),
+            ["client_assertion"] = assertion ?? LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience),
         });
 
     private static async Task<string> AccessTokenAsync(HttpResponseMessage response)
@@ -145,7 +152,7 @@ public sealed class TwoInstanceTests
         var clientId = await RegisterAsync(_a, tpp);
         for (var round = 0; round < 5; round++)
         {
-            var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, _a.TokenEndpoint);
+            var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience);
 
             // Act
             var responses = await Task.WhenAll(TokenAsync(_a, tpp, clientId, assertion), TokenAsync(_b, tpp, clientId, assertion));
@@ -222,7 +229,7 @@ public sealed class TwoInstanceTests
                 Assert.That(delete, Is.EqualTo(HttpStatusCode.NoContent));
                 Assert.That(put, Is.AnyOf(HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized));
                 Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
-                Assert.That(await _environment.CountAsync("SELECT COUNT(*) FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @v", clientId), Is.Zero, "no application left without its registration");
+                Assert.That(await CountServerClientsAsync(_environment, clientId), Is.Zero, "no server client left without its registration");
             });
         }
     }
