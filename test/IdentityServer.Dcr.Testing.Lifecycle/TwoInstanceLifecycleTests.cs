@@ -203,7 +203,7 @@ public abstract class TwoInstanceLifecycleTests
     [Test]
     public async Task ConcurrentUpdateAndDelete_LeaveNothingHalfMade()
     {
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < 10; round++)
         {
             // Arrange
             var tpp = _environment.NewTpp();
@@ -219,6 +219,7 @@ public abstract class TwoInstanceLifecycleTests
             // Assert: the delete wins in the end; the update either came first (200) or found the client gone.
             var put = responses[0].StatusCode;
             var delete = responses[1].StatusCode;
+            var deleteBody = await responses[1].Content.ReadAsStringAsync();
             foreach (var response in responses)
             {
                 response.Dispose();
@@ -226,7 +227,7 @@ public abstract class TwoInstanceLifecycleTests
 
             Assert.Multiple(async () =>
             {
-                Assert.That(delete, Is.EqualTo(HttpStatusCode.NoContent));
+                Assert.That(delete, Is.EqualTo(HttpStatusCode.NoContent), $"round {round}: {deleteBody} (PUT answered {put})");
                 Assert.That(put, Is.AnyOf(HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized));
                 Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
                 Assert.That(await CountServerClientsAsync(_environment, clientId), Is.Zero, "no server client left without its registration");

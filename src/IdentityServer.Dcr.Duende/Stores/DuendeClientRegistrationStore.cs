@@ -16,6 +16,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ClientSecretEntity = Duende.IdentityServer.EntityFramework.Entities.ClientSecret;
 
 namespace IdentityServer.Dcr.Duende.Stores;
 
@@ -143,25 +144,59 @@ public class DuendeClientRegistrationStore
             var entity = client.ToEntity();
             if (replace)
             {
-                var existing = await configuration.Clients.AsNoTracking().Include(c => c.ClientSecrets)
+                var existing = await configuration.Clients
+                    .Include(c => c.AllowedCorsOrigins)
+                    .Include(c => c.AllowedGrantTypes)
+                    .Include(c => c.AllowedScopes)
+                    .Include(c => c.Claims)
+                    .Include(c => c.ClientSecrets)
+                    .Include(c => c.IdentityProviderRestrictions)
+                    .Include(c => c.PostLogoutRedirectUris)
+                    .Include(c => c.Properties)
+                    .Include(c => c.RedirectUris)
+                    .AsSplitQuery()
                     .SingleOrDefaultAsync(c => c.ClientId == client.ClientId, ct).ConfigureAwait(false);
                 if (existing is not null)
                 {
-                    // A shared secret is issued once, on creation: an update keeps it (and the client's creation time).
+                    // Updated in place, keeping the row's key: Duende reads a client with split queries, and a delete
+                    // and insert would give it a new key that a concurrent reader (token issuance or validation on
+                    // another instance) could see half of. A shared secret is issued once, on creation: an update keeps
+                    // it, and the client's creation time.
+                    entity.Id = existing.Id;
                     entity.Created = existing.Created;
                     entity.Updated = DateTime.UtcNow;
-                    foreach (var secret in existing.ClientSecrets.Where(s => s.Type == IdentityServerConstants.SecretTypes.SharedSecret))
-                    {
-                        entity.ClientSecrets.Add(new() { Type = secret.Type, Value = secret.Value, Description = secret.Description, Expiration = secret.Expiration, Created = secret.Created });
-                    }
-
-                    await configuration.Clients.Where(c => c.ClientId == client.ClientId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
+                    var keptSecrets = existing.ClientSecrets
+                        .Where(secret => secret.Type == IdentityServerConstants.SecretTypes.SharedSecret)
+                        .Select(secret => new ClientSecretEntity { Type = secret.Type, Value = secret.Value, Description = secret.Description, Expiration = secret.Expiration, Created = secret.Created })
+                        .ToList();
+                    configuration.Entry(existing).CurrentValues.SetValues(entity);
+                    ReplaceAll(existing.AllowedCorsOrigins, entity.AllowedCorsOrigins);
+                    ReplaceAll(existing.AllowedGrantTypes, entity.AllowedGrantTypes);
+                    ReplaceAll(existing.AllowedScopes, entity.AllowedScopes);
+                    ReplaceAll(existing.Claims, entity.Claims);
+                    ReplaceAll(existing.ClientSecrets, [.. entity.ClientSecrets ?? [], .. keptSecrets]);
+                    ReplaceAll(existing.IdentityProviderRestrictions, entity.IdentityProviderRestrictions);
+                    ReplaceAll(existing.PostLogoutRedirectUris, entity.PostLogoutRedirectUris);
+                    ReplaceAll(existing.Properties, entity.Properties);
+                    ReplaceAll(existing.RedirectUris, entity.RedirectUris);
+                    await configuration.SaveChangesAsync(ct).ConfigureAwait(false);
+                    Logger.DuendeClientWritten(client.ClientId, replace);
+                    return;
                 }
             }
 
             configuration.Clients.Add(entity);
             await configuration.SaveChangesAsync(ct).ConfigureAwait(false);
             Logger.DuendeClientWritten(client.ClientId, replace);
+        }
+    }
+
+    private static void ReplaceAll<T>(List<T> existing, List<T>? replacement)
+    {
+        existing.Clear();
+        if (replacement is not null)
+        {
+            existing.AddRange(replacement);
         }
     }
 
