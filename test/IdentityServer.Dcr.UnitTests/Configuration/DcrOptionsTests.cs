@@ -60,6 +60,32 @@ public sealed class DcrOptionsTests
         });
     }
 
+    [TestCase("3.2", DcrSpecVersion.Version32)]
+    [TestCase("3.3", DcrSpecVersion.Version33)]
+    [TestCase(" 3.4 ", DcrSpecVersion.Version34)]
+    [TestCase("version32", DcrSpecVersion.Version32)]
+    [TestCase("Version34", DcrSpecVersion.Version34)]
+    public void Bind_SpecVersionAsWritten_IsRead(string value, DcrSpecVersion expected)
+    {
+        // Act
+        var options = Resolve(new Dictionary<string, string?>(Valid) { ["Dcr:SpecVersion"] = value });
+
+        // Assert
+        Assert.That(options.SpecVersion, Is.EqualTo(expected));
+    }
+
+    [TestCase("3.9")]
+    [TestCase("33")]
+    [TestCase("latest")]
+    public void Bind_UnknownSpecVersion_FailsNamingTheAcceptedValues(string value)
+    {
+        // Act
+        var exception = Assert.Catch(() => Resolve(new Dictionary<string, string?>(Valid) { ["Dcr:SpecVersion"] = value }));
+
+        // Assert
+        Assert.That(exception!.InnerException?.Message ?? exception.Message, Does.Contain("use 3.2, 3.3 or 3.4"));
+    }
+
     [Test]
     public void Bind_EnumsAndDictionaries_AreRead()
     {
