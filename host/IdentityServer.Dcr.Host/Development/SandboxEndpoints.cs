@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -18,8 +17,6 @@ namespace IdentityServer.Dcr.Host.Development;
 /// </summary>
 public static partial class SandboxEndpoints
 {
-    private static readonly ConcurrentDictionary<string, string> SoftwareJwks = new(StringComparer.Ordinal);
-
     public static void MapSandbox(this WebApplication app, SandboxPki pki, string issuer)
     {
         var group = app.MapGroup("/sandbox");
@@ -106,11 +103,24 @@ public static partial class SandboxEndpoints
                 return Results.BadRequest(new { error = "invalid_request", error_description = "Send a JWKS of 1 to 20 public keys (no private or symmetric keys)." });
             }
 
-            SoftwareJwks[softwareId] = input.ToJsonString();
+            // Kept in memory and under App_Data, so enrolled TPPs keep working after a restart of the host.
+            var jwks = input.ToJsonString();
+            pki.SoftwareJwks[softwareId] = jwks;
+            Directory.CreateDirectory(pki.SoftwareJwksDirectory);
+            await File.WriteAllTextAsync(Path.Combine(pki.SoftwareJwksDirectory, softwareId + ".json"), jwks, request.HttpContext.RequestAborted);
             return Results.NoContent();
         });
-        group.MapGet("/software/{softwareId}/jwks", (string softwareId)
-            => SoftwareJwks.TryGetValue(softwareId, out var jwks) ? Results.Text(jwks, "application/json") : Results.NotFound());
+        group.MapGet("/software/{softwareId}/jwks", (string softwareId) =>
+        {
+            if (Identifier(softwareId) is null)
+            {
+                return Results.NotFound();
+            }
+
+            var file = Path.Combine(pki.SoftwareJwksDirectory, softwareId + ".json");
+            var jwks = pki.SoftwareJwks.TryGetValue(softwareId, out var cached) ? cached : File.Exists(file) ? pki.SoftwareJwks.GetOrAdd(softwareId, File.ReadAllText(file)) : null;
+            return jwks is null ? Results.NotFound() : Results.Text(jwks, "application/json");
+        });
     }
 
     /// <summary>

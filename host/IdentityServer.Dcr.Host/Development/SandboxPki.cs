@@ -21,6 +21,7 @@ public sealed class SandboxPki
     private SandboxPki(X509Certificate2 ca, X509Certificate2 server, RSA anchorKey, string anchorKeyId, Uri? crlDistributionPoint, string revokedPath, TimeSpan crlValidity)
     {
         CrlValidity = crlValidity;
+        SoftwareJwksDirectory = Path.Combine(Path.GetDirectoryName(revokedPath)!, "software-jwks");
         CertificateAuthority = ca;
         ServerCertificate = server;
         AnchorKey = anchorKey;
@@ -34,6 +35,12 @@ public sealed class SandboxPki
 
     /// <summary>How long a CRL of the sandbox CA is valid (Sandbox:CrlValidity, default a minute): a revocation is seen within this time, plus the engine's verdict cache.</summary>
     public TimeSpan CrlValidity { get; }
+
+    /// <summary>Where the TPP JWKS the sandbox hosts are kept (App_Data/sandbox/software-jwks), so they survive a restart.</summary>
+    public string SoftwareJwksDirectory { get; }
+
+    /// <summary>The TPP JWKS the sandbox hosts, by software id (read from <see cref="SoftwareJwksDirectory"/> when not yet in memory).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, string> SoftwareJwks { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Where transport certificates say their CA publishes its CRL (plain HTTP, as CAs do), if anywhere.</summary>
     public Uri? CrlDistributionPoint { get; }

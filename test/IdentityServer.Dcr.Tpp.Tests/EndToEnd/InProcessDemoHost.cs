@@ -23,12 +23,12 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 internal sealed class InProcessDemoHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly TempDirectory _contentRoot;
+    private readonly TempDirectory? _ownedContentRoot;
 
-    private InProcessDemoHost(WebApplication app, TempDirectory contentRoot, string url)
+    private InProcessDemoHost(WebApplication app, TempDirectory? ownedContentRoot, string url)
     {
         _app = app;
-        _contentRoot = contentRoot;
+        _ownedContentRoot = ownedContentRoot;
         Url = url;
     }
 
@@ -41,9 +41,10 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     /// <summary>The sandbox CA's CRL validity here: short, so that a revocation is seen within a test.</summary>
     public static readonly TimeSpan CrlValidity = TimeSpan.FromSeconds(2);
 
-    public static async Task<InProcessDemoHost> StartAsync()
+    /// <summary>Starts the host; on <paramref name="sharedContentRoot"/> (kept after the host stops), or on a temporary one of its own.</summary>
+    public static async Task<InProcessDemoHost> StartAsync(TempDirectory? sharedContentRoot = null)
     {
-        var contentRoot = new TempDirectory();
+        var contentRoot = sharedContentRoot ?? new TempDirectory();
         var url = $"https://127.0.0.1:{FreePort()}";
         var crlListener = $"http://127.0.0.1:{FreePort()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -72,7 +73,7 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
         await app.InitialiseAsync();
         app.ConfigurePipeline();
         await app.StartAsync();
-        return new InProcessDemoHost(app, contentRoot, url);
+        return new InProcessDemoHost(app, sharedContentRoot is null ? contentRoot : null, url);
     }
 
     private static int FreePort()
@@ -89,6 +90,6 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _contentRoot.Dispose();
+        _ownedContentRoot?.Dispose();
     }
 }

@@ -92,4 +92,30 @@ public sealed class SandboxLifecycleTests
             () => new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None),
             Throws.TypeOf<TppException>().With.Message.Contains("invalid_client").And.Message.Contains("revoked"));
     }
+
+    [Test]
+    public async Task SandboxSoftwareJwks_SurviveARestartOfTheHost()
+    {
+        // Arrange: a TPP publishes its JWKS in the sandbox; the host then restarts on the same App_Data.
+        using var contentRoot = new TempDirectory();
+        var softwareId = "Sw" + Guid.NewGuid().ToString("N")[..20];
+        const string Jwks = "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\",\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\",\"kid\":\"k1\"}]}";
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true });
+        await using (var first = await InProcessDemoHost.StartAsync(contentRoot))
+        {
+            using var put = await http.PutAsync($"{first.Url}/sandbox/software/{softwareId}/jwks", new StringContent(Jwks, System.Text.Encoding.UTF8, "application/json"));
+            Assert.That(put.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NoContent), await put.Content.ReadAsStringAsync());
+        }
+
+        // Act
+        await using var second = await InProcessDemoHost.StartAsync(contentRoot);
+        using var get = await http.GetAsync($"{second.Url}/sandbox/software/{softwareId}/jwks");
+
+        // Assert
+        Assert.Multiple(async () =>
+        {
+            Assert.That(get.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the TPP need not enrol again");
+            Assert.That(System.Text.Json.Nodes.JsonNode.Parse(await get.Content.ReadAsStringAsync())!["keys"]![0]!["kid"]!.GetValue<string>(), Is.EqualTo("k1"));
+        });
+    }
 }
