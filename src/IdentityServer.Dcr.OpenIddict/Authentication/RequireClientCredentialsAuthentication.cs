@@ -43,11 +43,8 @@ public sealed class RequireClientCredentialsAuthentication : IOpenIddictServerHa
             return;
         }
 
-        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
-        var certificate = httpContext is null
-            ? context.Transaction.RemoteCertificate
-            : await _certificates.GetClientCertificateAsync(httpContext, httpContext.RequestAborted).ConfigureAwait(false);
-        if (certificate is null)
+        var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
+        if (await PresentedCertificate.ReadAsync(context.Transaction, _certificates, ct).ConfigureAwait(false) is null)
         {
             context.Reject(Errors.InvalidClient, "Client authentication is required: a client assertion, a client secret, or (tls_client_auth) the transport certificate.");
         }

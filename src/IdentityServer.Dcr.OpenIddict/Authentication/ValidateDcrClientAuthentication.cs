@@ -102,7 +102,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         var state = new DcrClientAuthenticationState(client);
         state.Attach(context.Transaction);
         var registered = client.Registered;
-        var certificate = await PresentedCertificateAsync(context, ct).ConfigureAwait(false);
+        var certificate = await PresentedCertificate.ReadAsync(context.Transaction, _certificateAccessor, ct).ConfigureAwait(false);
         if (_authenticator.CheckMethod(registered, PresentedMethod(context, certificate)) is { } refusal)
         {
             context.Reject(Errors.InvalidClient, refusal.ErrorDescription);
@@ -156,15 +156,6 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         {
             context.Reject(Errors.InvalidClient, state.Assertion.Error.ErrorDescription);
         }
-    }
-
-    /// <summary>The presented transport certificate: from the connection, or a trusted proxy's header through <see cref="IClientCertificateAccessor"/>.</summary>
-    private async Task<X509Certificate2?> PresentedCertificateAsync(ProcessAuthenticationContext context, CancellationToken ct)
-    {
-        var httpContext = context.Transaction.GetHttpRequest()?.HttpContext;
-        return httpContext is null
-            ? context.Transaction.RemoteCertificate
-            : await _certificateAccessor.GetClientCertificateAsync(httpContext, ct).ConfigureAwait(false);
     }
 
     /// <summary>
