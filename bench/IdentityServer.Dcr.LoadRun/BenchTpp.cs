@@ -13,6 +13,7 @@ namespace IdentityServer.Dcr.LoadRun;
 /// <summary>One TPP of the run: identifiers, a signing key with its own kid and JWKS URL, and a transport certificate.</summary>
 public sealed class BenchTpp : IDisposable
 {
+    private readonly Lock _lock = new();
     private HttpClient? _client;
 
     public BenchTpp(string softwareId, string organisationId, RSA signingKey, X509Certificate2 transportCertificate, Uri jwksUri)
@@ -45,10 +46,14 @@ public sealed class BenchTpp : IDisposable
     /// <summary>The TPP's own HTTP client: its own handler, presenting its own transport certificate (mutual TLS).</summary>
     public HttpClient Client(X509Certificate2 serverCertificate, TimeSpan timeout)
     {
-        if (_client is not null)
+        lock (_lock)
         {
-            return _client;
+            return _client ??= CreateClient(serverCertificate, timeout);
         }
+    }
+
+    private HttpClient CreateClient(X509Certificate2 serverCertificate, TimeSpan timeout)
+    {
 
         var expected = serverCertificate.GetCertHashString();
         var handler = new SocketsHttpHandler
@@ -67,15 +72,17 @@ public sealed class BenchTpp : IDisposable
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is X509Certificate2 c && c.GetCertHashString() == expected,
             },
         };
-        _client = new HttpClient(handler) { Timeout = timeout };
-        return _client;
+        return new HttpClient(handler) { Timeout = timeout };
     }
 
     /// <summary>Closes the TPP's connections (between servers).</summary>
     public void ResetClient()
     {
-        _client?.Dispose();
-        _client = null;
+        lock (_lock)
+        {
+            _client?.Dispose();
+            _client = null;
+        }
     }
 
     public void Dispose()

@@ -3,10 +3,20 @@
 
 using IdentityServer.Dcr.LoadRun;
 
-LoadRunOptions options;
+// Two tools: the load run (default) and the fault run ('fault' first).
+var fault = args.Length > 0 && args[0] == "fault";
+LoadRunOptions? loadOptions = null;
+FaultRunOptions? faultOptions = null;
 try
 {
-    options = LoadRunOptions.Parse(args);
+    if (fault)
+    {
+        faultOptions = FaultRunOptions.Parse(args[1..]);
+    }
+    else
+    {
+        loadOptions = LoadRunOptions.Parse(args);
+    }
 }
 catch (Exception ex) when (ex is ArgumentException or FormatException)
 {
@@ -15,7 +25,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException)
         Console.Error.WriteLine(ex.Message);
     }
 
-    Console.Error.WriteLine(LoadRunOptions.Usage);
+    Console.Error.WriteLine(fault ? FaultRunOptions.Usage : LoadRunOptions.Usage);
     return 2;
 }
 
@@ -27,5 +37,11 @@ Console.CancelKeyPress += (_, e) =>
     cts.Cancel();
 };
 
-await using var runner = new Runner(options);
+if (faultOptions is not null)
+{
+    await using var faultRunner = new FaultRunner(faultOptions);
+    return await faultRunner.RunAsync(cts.Token);
+}
+
+await using var runner = new Runner(loadOptions!);
 return await runner.RunAsync(cts.Token);

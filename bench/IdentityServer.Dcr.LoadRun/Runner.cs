@@ -4,9 +4,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Testing.PostgreSql;
@@ -21,7 +18,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private const string PeerLabel = "peer";
     private const string ScaleLabel = "ours @preload";
 
-    private readonly string _repository = FindRepository();
+    private readonly string _repository = HostSetup.FindRepository();
     private readonly string _runDirectory = Directory.CreateTempSubdirectory("dcr-loadrun-").FullName;
     private readonly List<IDisposable> _owned = [];
     private BenchPki _pki = null!;
@@ -50,11 +47,11 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             _jwks.Serve(tpp);
         }
 
-        var hostDll = options.HostDll ?? BuildHost();
+        var hostDll = options.HostDll ?? HostSetup.Build(_repository, DemoHost.OpenIddict, [], Log);
         stopwatch.Restart();
         var cluster = await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
         _owned.Add(cluster);
-        var connectionString = await CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
+        var connectionString = await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
         var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
         durability += "; host pool: No Reset On Close, Max Auto Prepare=20";
@@ -88,37 +85,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     {
         var port = FreePort();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
-        var bundle = Path.Combine(_runDirectory, "ca-bundle.pem");
-        if (!File.Exists(bundle))
-        {
-            // The host fetches the TPPs' JWKS from the loopback server: trust the run's CA as well as the system's (.NET on Linux reads SSL_CERT_FILE).
-            var system = File.Exists("/etc/ssl/certs/ca-certificates.crt") ? await File.ReadAllTextAsync("/etc/ssl/certs/ca-certificates.crt", ct) : string.Empty;
-            await File.WriteAllTextAsync(bundle, system + "\n" + await File.ReadAllTextAsync(_pem.Root, ct), ct);
-        }
-
-        var environment = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["SSL_CERT_FILE"] = bundle,
-            ["Kestrel__Certificates__Default__Path"] = _pem.Certificate,
-            ["Kestrel__Certificates__Default__KeyPath"] = _pem.Key,
-            ["Store__Provider"] = "PostgreSql",
-            ["ConnectionStrings__Dcr"] = connectionString,
-            ["Dcr__Issuer"] = baseAddress.AbsoluteUri.TrimEnd('/'),
-            ["Dcr__SoftwareStatement__TrustAnchors__0__Issuer"] = _workload.Directory.Issuer,
-            ["Dcr__SoftwareStatement__TrustAnchors__0__Jwks"] = _workload.Directory.Jwks,
-            ["Dcr__SoftwareStatement__TrustAnchors__0__JwksUri"] = string.Empty,
-            ["Dcr__SoftwareStatement__AllowedSoftwareModes__0"] = "Live",
-            ["Dcr__RequestObject__AcceptedAudiences__0"] = Workload.Audience,
-            ["Dcr__RequestObject__AcceptedAudiences__1"] = baseAddress.AbsoluteUri.TrimEnd('/'),
-            ["Dcr__Transport__TrustedRootFiles__0"] = _pem.Root,
-            ["Dcr__Transport__RevocationMode"] = "NoCheck", // The load run's CA publishes no CRL.
-            ["Dcr__Jwks__AllowedNetworks__0"] = "127.0.0.0/8",
-            ["Dcr__Jwks__AllowedNetworks__1"] = "::1/128",
-            ["Server__SigningCertificate__Path"] = WriteTokenCertificate("signing", X509KeyUsageFlags.DigitalSignature),
-            ["Server__EncryptionCertificate__Path"] = WriteTokenCertificate("encryption", X509KeyUsageFlags.KeyEncipherment),
-        };
+        var environment = HostSetup.Environment(DemoHost.OpenIddict, baseAddress, connectionString, _pem, _workload, _runDirectory);
         foreach (var (key, value) in options.HostEnvironment)
         {
             environment[key] = value;
@@ -131,29 +98,13 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         return run;
     }
 
-    /// <summary>A self-signed RSA certificate for the host's token signing or encryption (outside Development it needs files).</summary>
-    private string WriteTokenCertificate(string name, X509KeyUsageFlags usage)
-    {
-        var path = Path.Combine(_runDirectory, $"token-{name}.pfx");
-        if (!File.Exists(path))
-        {
-            using var key = RSA.Create(2048);
-            var request = new CertificateRequest($"CN=IdentityServer.Dcr load run token {name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pkcs12));
-        }
-
-        return path;
-    }
-
     private async Task<ServerRun> RunPeerAsync(int firstTpp, CancellationToken ct)
     {
         var directory = Path.Combine(_repository, "bench", "peer-oidc-provider");
         if (!Directory.Exists(Path.Combine(directory, "node_modules")))
         {
             Log("npm ci (bench/peer-oidc-provider)...");
-            Exec("npm", ["ci", "--no-audit", "--no-fund"], directory);
+            HostSetup.Exec("npm", ["ci", "--no-audit", "--no-fund"], directory);
         }
 
         var version = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "node_modules", "oidc-provider", "package.json"), ct))!["version"]!.GetValue<string>();
@@ -349,49 +300,6 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             : (registration, guess, string.Empty);
     }
 
-    private string BuildHost()
-    {
-        var project = Path.Combine(_repository, "host", "IdentityServer.Dcr.Host", "IdentityServer.Dcr.Host.csproj");
-        Log("Building the demo host in Release...");
-        Exec("dotnet", ["build", project, "-c", "Release", "--nologo", "-v", "q"], _repository);
-        var dll = Path.Combine(_repository, "host", "IdentityServer.Dcr.Host", "bin", "Release", "net10.0", "IdentityServer.Dcr.Host.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"The build did not produce {dll}.");
-    }
-
-    private static void Exec(string file, string[] arguments, string directory)
-    {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', arguments)} took more than 10 minutes.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{output.Result}\n{error.Result}");
-        }
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string admin, string name, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(admin);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync(ct);
-        // The pool settings README recommends for the store ("Performance"): keep prepared statements across pooled
-        // connections (no DISCARD ALL on return) and prepare the hot statements automatically.
-        return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = false, NoResetOnClose = true, MaxAutoPrepare = 20 }.ConnectionString;
-    }
-
     private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -403,25 +311,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private static string Samples(PhaseResult result)
         => result.ErrorSamples.Count == 0 ? string.Empty : "\n    first errors:\n      " + string.Join("\n      ", result.ErrorSamples);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepository()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "IdentityServer.Dcr.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Run the load run from the repository (IdentityServer.Dcr.sln not found above " + AppContext.BaseDirectory + ").");
-    }
+    private static int FreePort() => HostSetup.FreePort();
 
     private static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 

@@ -49,13 +49,31 @@ public sealed class Workload : IDisposable
     public string[] SignRegistrations(int from, int count)
     {
         var requests = new string[count];
-        Parallel.For(0, count, i =>
-        {
-            var tpp = Tpps[from + i];
-            var ssa = Directory.Sign(SoftwareStatementClaims(tpp));
-            requests[i] = Sign(tpp, RegistrationClaims(tpp, ssa));
-        });
+        Parallel.For(0, count, i => requests[i] = SignRegistration(from + i));
         return requests;
+    }
+
+    /// <summary>One registration request of a TPP, with a fresh SSA and jti; <paramref name="edit"/> changes the claims (an update).</summary>
+    public string SignRegistration(int tpp, Action<JsonObject>? edit = null)
+    {
+        var claims = RegistrationClaims(Tpps[tpp], Directory.Sign(SoftwareStatementClaims(Tpps[tpp])));
+        edit?.Invoke(claims);
+        return Sign(Tpps[tpp], claims);
+    }
+
+    /// <summary>One client assertion (private_key_jwt, PS256) with a fresh jti.</summary>
+    public string SignAssertion(int tpp, string clientId, Uri tokenEndpoint)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return Sign(Tpps[tpp], new JsonObject
+        {
+            ["iss"] = clientId,
+            ["sub"] = clientId,
+            ["aud"] = tokenEndpoint.AbsoluteUri,
+            ["iat"] = now,
+            ["exp"] = now + 600,
+            ["jti"] = Guid.NewGuid().ToString(),
+        });
     }
 
     /// <summary>A client assertion (private_key_jwt) per registered client, each with its own jti.</summary>
@@ -65,16 +83,7 @@ public sealed class Workload : IDisposable
         Parallel.For(0, assertions.Length, i =>
         {
             var (tpp, clientId) = clients[i % clients.Count];
-            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            assertions[i] = Sign(Tpps[tpp], new JsonObject
-            {
-                ["iss"] = clientId,
-                ["sub"] = clientId,
-                ["aud"] = tokenEndpoint.AbsoluteUri,
-                ["iat"] = now,
-                ["exp"] = now + 600,
-                ["jti"] = Guid.NewGuid().ToString(),
-            });
+            assertions[i] = SignAssertion(tpp, clientId, tokenEndpoint);
         });
         return assertions;
     }

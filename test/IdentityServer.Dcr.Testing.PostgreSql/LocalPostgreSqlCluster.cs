@@ -20,6 +20,7 @@ internal sealed class LocalPostgreSqlCluster
 
     private readonly string? _runAs;
     private string? _directory;
+    private string? _serverOptions;
 
     private LocalPostgreSqlCluster(string binDirectory, string? runAs)
     {
@@ -93,6 +94,7 @@ internal sealed class LocalPostgreSqlCluster
             var start = Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "30", "-o", options, "start"], _runAs);
             if (start.ExitCode == 0)
             {
+                _serverOptions = options;
                 break;
             }
 
@@ -163,6 +165,25 @@ internal sealed class LocalPostgreSqlCluster
                 await Task.Delay(100).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Stops the server and keeps its data, as an outage does: <c>immediate</c> is a crash (connections dropped, no
+    /// checkpoint, crash recovery at the next start), otherwise a fast shutdown (transactions rolled back).
+    /// </summary>
+    public void Halt(bool immediate)
+    {
+        var directory = _directory ?? throw new InvalidOperationException("The cluster is not running.");
+        Check(Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-m", immediate ? "immediate" : "fast", "-w", "-t", "30", "stop"], _runAs), "pg_ctl stop");
+    }
+
+    /// <summary>Starts a halted server again on the same port with the same settings, and waits until it accepts connections.</summary>
+    public async Task ResumeAsync(string connectionString)
+    {
+        var directory = _directory ?? throw new InvalidOperationException("The cluster was disposed.");
+        var start = Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60", "-o", _serverOptions!, "start"], _runAs);
+        Check(start, "pg_ctl start");
+        await WaitForConnectionsAsync(connectionString).ConfigureAwait(false);
     }
 
     /// <summary>Stops the server and deletes its directory; idempotent.</summary>

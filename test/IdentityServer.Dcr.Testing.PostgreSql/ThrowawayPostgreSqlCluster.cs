@@ -64,6 +64,12 @@ public sealed class ThrowawayPostgreSqlCluster : IDisposable
         return new ThrowawayPostgreSqlCluster(cluster, connectionString, settings);
     }
 
+    /// <summary>Stops the server but keeps its data (an outage); <paramref name="immediate"/> is a crash, otherwise a fast shutdown.</summary>
+    public void Halt(bool immediate = true) => _cluster.Halt(immediate);
+
+    /// <summary>Starts a halted server again, same port and settings, and returns once it accepts connections.</summary>
+    public Task ResumeAsync() => _cluster.ResumeAsync(ConnectionString);
+
     /// <summary>Stops the server and deletes its directory.</summary>
     public void Dispose() => _cluster.Stop();
 }
