@@ -151,7 +151,9 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// <summary>
     /// Formats the name as RFC 4514 does, in the order of <see cref="RelativeNames"/>: <c>,</c> between RDNs, <c>+</c>
     /// inside multi-valued ones, short type names where known (<see cref="DistinguishedNameAttributeTypes.GetShortName"/>)
-    /// and dotted OIDs otherwise, special and control characters escaped. The result parses back to an equal name.
+    /// and dotted OIDs otherwise, special and control characters escaped. The result parses back to an equal name
+    /// when it is within the input limit of <see cref="TryParse"/> (4096 characters): escaping makes the string longer
+    /// than the value, up to six characters for one control character.
     /// </summary>
     /// <returns>The string form, for example <c>CN=0015800001041RbAAI,organizationIdentifier=PSDGB-OB-Unknown0015800001041RbAAI,O=Open Banking Limited,C=GB</c>.</returns>
     public override string ToString() => DistinguishedNameFormatter.Format(RelativeNames);

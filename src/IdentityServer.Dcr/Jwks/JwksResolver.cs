@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Logging;
+using IdentityServer.Dcr.Tokens;
 using Jose;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -300,13 +301,20 @@ public class JwksResolver : IJwksResolver
         {
             document = JsonDocument.Parse(utf8Json, DocumentOptions);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: the duplicate-name check unescapes names and throws for a lone surrogate escape.
             return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.NotJson);
         }
 
         using (document)
         {
+            // Ill-formed UTF-8 in a string or a lone surrogate escape would make a later read of a name or value throw.
+            if (!JsonStrings.AreWellFormed(document.RootElement))
+            {
+                return JwksFetchResult.Failed(JwksLookupStatus.Invalid, JwksReasons.NotJson);
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("keys", out var keys)
                 || keys.ValueKind != JsonValueKind.Array)

@@ -177,7 +177,7 @@ internal sealed class CompactJws
 
             // System.Text.Json validates UTF-8 and escapes only when a string is read, and then throws
             // InvalidOperationException: refuse ill-formed UTF-8 here and ill-formed UTF-16 escapes (lone surrogates)
-            // below, so that no later read of a claim can throw (RFC 7493 I-JSON: strings must be valid Unicode).
+            // with JsonStrings, so that no later read of a claim can throw (RFC 7493 I-JSON: strings must be valid Unicode).
             var utf8 = buffer.AsSpan(0, written);
             if (!Utf8.IsValid(utf8))
             {
@@ -191,7 +191,10 @@ internal sealed class CompactJws
                 return false;
             }
 
-            ReadEveryString(document.RootElement);
+            if (!JsonStrings.AreWellFormed(document.RootElement))
+            {
+                return false;
+            }
 
             var obj = document.RootElement.Clone();
             element = obj;
@@ -207,39 +210,12 @@ internal sealed class CompactJws
         }
         catch (InvalidOperationException)
         {
-            // The duplicate-name check and ReadEveryString unescape strings and throw for a lone surrogate escape.
+            // The duplicate-name check unescapes names and throws for a lone surrogate escape.
             return false;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    // Reads every member name and string value once; a lone surrogate escape (\uD800) makes the read throw
-    // InvalidOperationException, which the caller turns into a refusal.
-    private static void ReadEveryString(JsonElement element)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    _ = property.Name;
-                    ReadEveryString(property.Value);
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    ReadEveryString(item);
-                }
-
-                break;
-            case JsonValueKind.String:
-                _ = element.GetString();
-                break;
         }
     }
 }

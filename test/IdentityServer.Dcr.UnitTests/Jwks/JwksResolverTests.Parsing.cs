@@ -21,6 +21,9 @@ public sealed partial class JwksResolverTests
     [TestCase("not json")]
     [TestCase("{\"keys\":[")]
     [TestCase("{\"keys\":[],\"keys\":[]}")]
+    [TestCase("{\"ke\\uD800ys\":[]}", TestName = "FindKeyAsync_LoneSurrogateInName_Invalid")]
+    [TestCase("{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"\\uDC00\"}]}", TestName = "FindKeyAsync_LoneSurrogateInKid_Invalid")]
+    [TestCase("{\"keys\":[],\"\\uD800\":1,\"\\uD800\":2}", TestName = "FindKeyAsync_LoneSurrogateInDuplicateNames_Invalid")]
     public async Task FindKeyAsync_MalformedJson_Invalid(string document)
     {
         // Act
