@@ -47,6 +47,9 @@ internal static class HostingExtensions
         {
             var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
             builder.Services.AddSingleton(sandbox);
+
+            // The sandbox's account-access consents (App_Data/sandbox/intents.db), the bank's IIntentStore.
+            builder.Services.AddSandboxIntents(builder.Configuration, Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"));
             builder.Services.PostConfigure<DcrOptions>(options =>
             {
                 options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
@@ -99,11 +102,13 @@ internal static class HostingExtensions
             token_endpoint = "/connect/token",
             discovery = "/.well-known/openid-configuration",
             sandbox = sandbox is null ? null : "/sandbox",
+            account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
         }));
 
         if (sandbox is not null)
         {
             app.MapSandbox(sandbox, app.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory");
+            app.MapSandboxIntents();
         }
 
         return app;

@@ -1,10 +1,13 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Host.Authorization;
 using IdentityServer.Dcr.Host.Development;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Dcr.Host;
 
@@ -45,7 +48,22 @@ internal static class HostingExtensions
             server.SetConfigurationEndpointUris(".well-known/openid-configuration");
             server.SetTokenEndpointUris("connect/token");
             server.AllowClientCredentialsFlow();
+
+            // The OBIE authorization journey: a signed request object by value or pushed (PAR), code id_token (hybrid)
+            // or code with PKCE S256, refresh tokens. The plug-in verifies request objects; the bank's page (here the
+            // sandbox consent page, ConsentEndpoints) signs the customer in and records the decision.
+            server.SetAuthorizationEndpointUris("connect/authorize");
+            server.SetPushedAuthorizationEndpointUris("connect/par");
+            server.AllowAuthorizationCodeFlow().AllowHybridFlow().AllowRefreshTokenFlow();
+
+            // The first credential signs access tokens (RS256); ID tokens use the client's registered
+            // id_token_signed_response_alg (PS256 or ES256: FAPI allows no other), chosen by the plug-in.
             server.AddSigningCertificate(credentials.Signing).AddEncryptionCertificate(credentials.Encryption);
+            server.AddSigningCredentials(new SigningCredentials(new X509SecurityKey(credentials.Signing), SecurityAlgorithms.RsaSsaPssSha256));
+            if (credentials.EcSigning?.GetECDsaPrivateKey() is { } ec)
+            {
+                server.AddSigningCredentials(new SigningCredentials(new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint }, SecurityAlgorithms.EcdsaSha256));
+            }
 
             // Access tokens are signed JWTs, not encrypted: the bank's resource servers (and FAPI profiles) validate
             // them with the published signing keys, and encryption would double the token endpoint's RSA work.
@@ -59,7 +77,7 @@ internal static class HostingExtensions
                 server.DisableTokenStorage();
             }
 
-            server.UseAspNetCore();
+            server.UseAspNetCore().EnableAuthorizationEndpointPassthrough();
         });
 
         // The DCR engine, bound from the "Dcr" section (trust anchors, the OBIE profile), and the OpenIddict plug-in:
@@ -78,10 +96,11 @@ internal static class HostingExtensions
         // Free native heap pages go back to the OS now and then (glibc keeps those TLS handshakes leave behind).
         builder.Services.AddHostedService<NativeMemoryTrimmer>();
 
+        builder.Services.AddAntiforgery(options => options.Cookie.Name = "dcr-sandbox-consent");
         AddStore(builder, appData);
         if (sandbox is not null)
         {
-            AddSandbox(builder, sandbox);
+            AddSandbox(builder, sandbox, Path.Combine(appData, "sandbox"));
         }
 
         return builder;
@@ -108,18 +127,27 @@ internal static class HostingExtensions
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
         app.MapDcr("/register");
+        if (app.Services.GetService<SandboxPki>() is not null)
+        {
+            // The sandbox's customers and consent page; a bank puts its own sign-in and consent here.
+            app.MapConsent();
+        }
         var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
         {
             discovery = "/.well-known/openid-configuration",
             registration_endpoint = "/register",
             token_endpoint = "/connect/token",
+            authorization_endpoint = "/connect/authorize",
+            pushed_authorization_request_endpoint = "/connect/par",
             sandbox = sandbox is null ? null : "/sandbox",
+            account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
         }));
 
         if (sandbox is not null)
         {
             app.MapSandbox(sandbox, app.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory");
+            app.MapSandboxIntents();
         }
 
         return app;
@@ -158,11 +186,15 @@ internal static class HostingExtensions
         builder.Services.AddDcrSqliteStore(sqlite.ConnectionString);
     }
 
-    /// <summary>Development only: the sandbox directory is a trust anchor, its CA a trusted root, and it serves TPP JWKS.</summary>
-    private static void AddSandbox(WebApplicationBuilder builder, SandboxPki sandbox)
+    /// <summary>
+    /// Development only: the sandbox directory is a trust anchor, its CA a trusted root, and it serves TPP JWKS; its
+    /// account-access consents (App_Data/sandbox/intents.db) are the bank's <see cref="IdentityServer.Dcr.Authorization.IIntentStore"/>.
+    /// </summary>
+    private static void AddSandbox(WebApplicationBuilder builder, SandboxPki sandbox, string sandboxDirectory)
     {
         var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
         builder.Services.AddSingleton(sandbox);
+        builder.Services.AddSandboxIntents(builder.Configuration, sandboxDirectory);
         builder.Services.PostConfigure<DcrOptions>(options =>
         {
             options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });

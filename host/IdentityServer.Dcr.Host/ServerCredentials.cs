@@ -12,7 +12,7 @@ namespace IdentityServer.Dcr.Host;
 /// in Development, when none is named, self-signed ones are made once and kept under <c>App_Data/server</c> (no
 /// password: development only), so tokens stay valid across restarts.
 /// </summary>
-internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certificate2 Encryption)
+internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certificate2 Encryption, X509Certificate2? EcSigning = null)
 {
     public static ServerCredentials Load(IConfiguration configuration, IHostEnvironment environment, string appData)
     {
@@ -20,9 +20,11 @@ internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certifica
         var encryption = configuration["Server:EncryptionCertificate:Path"];
         if (signing is { Length: > 0 } && encryption is { Length: > 0 })
         {
+            var ec = configuration["Server:EcSigningCertificate:Path"];
             return new(
                 X509CertificateLoader.LoadPkcs12FromFile(signing, configuration["Server:SigningCertificate:Password"]),
-                X509CertificateLoader.LoadPkcs12FromFile(encryption, configuration["Server:EncryptionCertificate:Password"]));
+                X509CertificateLoader.LoadPkcs12FromFile(encryption, configuration["Server:EncryptionCertificate:Password"]),
+                ec is { Length: > 0 } ? X509CertificateLoader.LoadPkcs12FromFile(ec, configuration["Server:EcSigningCertificate:Password"]) : null);
         }
 
         if (!environment.IsDevelopment())
@@ -35,18 +37,21 @@ internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certifica
         Directory.CreateDirectory(directory);
         return new(
             LoadOrCreate(Path.Combine(directory, "signing.pfx"), "CN=IdentityServer.Dcr Demo Token Signing", X509KeyUsageFlags.DigitalSignature),
-            LoadOrCreate(Path.Combine(directory, "encryption.pfx"), "CN=IdentityServer.Dcr Demo Token Encryption", X509KeyUsageFlags.KeyEncipherment));
+            LoadOrCreate(Path.Combine(directory, "encryption.pfx"), "CN=IdentityServer.Dcr Demo Token Encryption", X509KeyUsageFlags.KeyEncipherment),
+            LoadOrCreate(Path.Combine(directory, "ec-signing.pfx"), "CN=IdentityServer.Dcr Demo Token Signing (P-256)", X509KeyUsageFlags.DigitalSignature, ec: true));
     }
 
-    private static X509Certificate2 LoadOrCreate(string path, string subject, X509KeyUsageFlags usage)
+    private static X509Certificate2 LoadOrCreate(string path, string subject, X509KeyUsageFlags usage, bool ec = false)
     {
         if (File.Exists(path))
         {
             return X509CertificateLoader.LoadPkcs12FromFile(path, null);
         }
 
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using AsymmetricAlgorithm key = ec ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : RSA.Create(2048);
+        var request = key is ECDsa ecdsa
+            ? new CertificateRequest(subject, ecdsa, HashAlgorithmName.SHA256)
+            : new CertificateRequest(subject, (RSA)key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(2));
         var bytes = certificate.Export(X509ContentType.Pkcs12);

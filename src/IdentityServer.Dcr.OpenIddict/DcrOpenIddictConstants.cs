@@ -23,4 +23,13 @@ public static class DcrOpenIddictConstants
 
     /// <summary>Application setting: the SSA's <c>org_id</c>.</summary>
     public const string OrganisationIdSetting = "dcr:org_id";
+
+    /// <summary>Application setting: the registered <c>id_token_signed_response_alg</c>.</summary>
+    public const string IdTokenSignedResponseAlgSetting = "dcr:id_token_signed_response_alg";
+
+    /// <summary>
+    /// The request parameter (set by the plug-in from the verified request object, never taken from the client) and the
+    /// ID token claim naming the OBIE intent being authorised.
+    /// </summary>
+    public const string IntentIdParameter = "openbanking_intent_id";
 }

@@ -8,10 +8,11 @@ namespace IdentityServer.Dcr.AspNetCore.Management;
 /// <summary>The outcome of <see cref="IRegistrationAccessTokenValidator.ValidateAsync"/>.</summary>
 public sealed class RegistrationAccessTokenResult
 {
-    private RegistrationAccessTokenResult(string? clientId, string? tokenId, string? failure)
+    private RegistrationAccessTokenResult(string? clientId, string? tokenId, IReadOnlyCollection<string> scopes, string? failure)
     {
         ClientId = clientId;
         TokenId = tokenId;
+        Scopes = scopes;
         Failure = failure;
     }
 
@@ -20,6 +21,13 @@ public sealed class RegistrationAccessTokenResult
     /// <see cref="IClientTokenRevoker.RevokeTokenAsync"/> revokes, without validating the token a second time.
     /// </summary>
     public string? TokenId { get; }
+
+    /// <summary>
+    /// The scopes the token grants, when the validator knows them (both plug-ins fill them in); empty when unknown or
+    /// when the token is not valid. Resource endpoints of the bank (such as the sandbox account-access consents, which
+    /// require <c>accounts</c>) check them; management needs none.
+    /// </summary>
+    public IReadOnlyCollection<string> Scopes { get; }
 
     /// <summary>The client the token was issued to, when valid.</summary>
     public string? ClientId { get; }
@@ -41,10 +49,23 @@ public sealed class RegistrationAccessTokenResult
     /// <param name="clientId">The client it was issued to.</param>
     /// <param name="tokenId">The server's identifier of the token, if it keeps one.</param>
     /// <returns>The result.</returns>
-    public static RegistrationAccessTokenResult Success(string clientId, string? tokenId)
+    public static RegistrationAccessTokenResult Success(string clientId, string? tokenId) => Success(clientId, tokenId, null);
+
+    /// <summary>A valid token with the server's identifier of it and the scopes it grants.</summary>
+    /// <param name="clientId">The client it was issued to.</param>
+    /// <param name="tokenId">The server's identifier of the token, if it keeps one.</param>
+    /// <param name="scopes">
+    /// The scopes the token grants (empty or whitespace values are dropped, duplicates kept once), or
+    /// <see langword="null"/> when unknown.
+    /// </param>
+    /// <returns>The result.</returns>
+    public static RegistrationAccessTokenResult Success(string clientId, string? tokenId, IEnumerable<string>? scopes)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        return new(clientId, string.IsNullOrEmpty(tokenId) ? null : tokenId, null);
+        IReadOnlyCollection<string> granted = scopes is null
+            ? []
+            : [.. scopes.Where(scope => !string.IsNullOrWhiteSpace(scope)).Distinct(StringComparer.Ordinal)];
+        return new(clientId, string.IsNullOrEmpty(tokenId) ? null : tokenId, granted, null);
     }
 
     /// <summary>An invalid, expired or revoked token.</summary>
@@ -53,6 +74,6 @@ public sealed class RegistrationAccessTokenResult
     public static RegistrationAccessTokenResult Fail(string failure)
     {
         ArgumentException.ThrowIfNullOrEmpty(failure);
-        return new(null, null, failure);
+        return new(null, null, [], failure);
     }
 }

@@ -20,7 +20,10 @@ namespace IdentityServer.Dcr.Duende.Management;
 /// client still exists and is enabled (so tokens of a deleted client fail), reference tokens against the grant store,
 /// and the adapter's revocation list (<see cref="DuendeClientTokenRevoker"/>).
 /// </summary>
-/// <remarks>Also checks certificate binding: a token with a <c>cnf</c> <c>x5t#S256</c> must come with that certificate.</remarks>
+/// <remarks>
+/// Also checks certificate binding: a token with a <c>cnf</c> <c>x5t#S256</c> must come with that certificate. The
+/// result carries the token's client and its scopes (Duende keeps no token identifier for JWTs).
+/// </remarks>
 public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenValidator
 {
     /// <summary>Creates the validator.</summary>
@@ -78,8 +81,16 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
             return RegistrationAccessTokenResult.Fail("The access token is bound to another certificate, or by a confirmation method this endpoint cannot verify.");
         }
 
-        return RegistrationAccessTokenResult.Success(clientId);
+        return RegistrationAccessTokenResult.Success(clientId, null, Scopes(claims));
     }
+
+    /// <summary>
+    /// The token's scopes: one <c>scope</c> claim per scope (Duende's default JWT shape), or one space-delimited claim
+    /// (<c>EmitScopesAsSpaceDelimitedStringInJwt</c>); either way each value is split on spaces.
+    /// </summary>
+    private static IEnumerable<string> Scopes(List<System.Security.Claims.Claim> claims)
+        => claims.Where(c => c.Type == JwtClaimTypes.Scope)
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private async Task<bool> IsBoundToConnectionAsync(HttpContext context, string confirmation, CancellationToken ct)
     {

@@ -38,9 +38,17 @@ public class DcrApplicationMapper
         if (registration.Metadata.GrantTypes.Contains(GrantTypes.AuthorizationCode, StringComparer.Ordinal))
         {
             permissions.Add(Permissions.Endpoints.Authorization);
+            permissions.Add(Permissions.Endpoints.PushedAuthorization);
             foreach (var responseType in registration.Metadata.ResponseTypes)
             {
                 permissions.Add(Permissions.Prefixes.ResponseType + responseType);
+
+                // OpenIddict treats code id_token as the hybrid flow, which needs the implicit grant's permission too;
+                // only the registered response types are permitted, so id_token alone stays refused.
+                if (responseType.Split(' ').Contains(ResponseTypes.IdToken, StringComparer.Ordinal))
+                {
+                    permissions.Add(Permissions.GrantTypes.Implicit);
+                }
             }
         }
 
@@ -65,6 +73,7 @@ public class DcrApplicationMapper
         AddIfSet(settings, DcrOpenIddictConstants.TokenEndpointAuthSigningAlgSetting, registration.Metadata.TokenEndpointAuthSigningAlg);
         AddIfSet(settings, DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting, registration.Metadata.TlsClientAuthSubjectDn);
         AddIfSet(settings, DcrOpenIddictConstants.JwksUriSetting, registration.Metadata.JwksUri);
+        AddIfSet(settings, DcrOpenIddictConstants.IdTokenSignedResponseAlgSetting, registration.Metadata.IdTokenSignedResponseAlg);
         return settings.ToImmutable();
     }
 

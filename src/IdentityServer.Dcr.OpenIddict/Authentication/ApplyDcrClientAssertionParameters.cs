@@ -80,7 +80,9 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
         }
 
         var baseUri = issuer.AbsoluteUri.EndsWith('/') ? issuer : new Uri(issuer.AbsoluteUri + "/");
-        foreach (var uri in context.Options.TokenEndpointUris.Append(context.Options.MtlsTokenEndpointAliasUri))
+        // The pushed authorization endpoint authenticates clients the same way (RFC 9126 §2): its URL is an audience too.
+        foreach (var uri in context.Options.TokenEndpointUris.Append(context.Options.MtlsTokenEndpointAliasUri)
+            .Concat(context.Options.PushedAuthorizationEndpointUris).Append(context.Options.MtlsPushedAuthorizationEndpointAliasUri))
         {
             if (uri is null)
             {

@@ -81,7 +81,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
     public async ValueTask HandleAsync(ProcessAuthenticationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.EndpointType != OpenIddictServerEndpointType.Token)
+        if (context.EndpointType is not (OpenIddictServerEndpointType.Token or OpenIddictServerEndpointType.PushedAuthorization))
         {
             return;
         }

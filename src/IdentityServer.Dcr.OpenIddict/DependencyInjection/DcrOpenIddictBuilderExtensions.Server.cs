@@ -4,6 +4,7 @@
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.OpenIddict.Authentication;
+using IdentityServer.Dcr.OpenIddict.Authorization;
 using IdentityServer.Dcr.OpenIddict.Discovery;
 using IdentityServer.Dcr.OpenIddict.Management;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,12 @@ public static partial class DcrOpenIddictBuilderExtensions
                 server.AddEventHandler(HandleDcrClientCredentialsGrant.Descriptor);
                 server.AddEventHandler(NormalizeDcrClientAssertionError.Descriptor);
                 server.AddEventHandler(AttachDcrDiscoveryMetadata.Descriptor);
+                server.AddEventHandler(ApplyDcrRequestObject.AuthorizationDescriptor);
+                server.AddEventHandler(ApplyDcrRequestObject.PushedAuthorizationDescriptor);
+                server.AddEventHandler(RedirectDcrAuthorizationError.Descriptor);
+                server.AddEventHandler(AttachDcrIntentClaim.Descriptor);
+                server.AddEventHandler(AttachDcrStateHash.Descriptor);
+                server.AddEventHandler(SelectDcrIdentityTokenCredentials.Descriptor);
             })
             .AddValidation(validation =>
             {

@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using IdentityServer.Dcr.Discovery;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace IdentityServer.Dcr.OpenIddict.Discovery;
@@ -49,6 +50,7 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
         }
 
         var baseUri = issuer.AbsoluteUri.EndsWith('/') ? issuer : new Uri(issuer.AbsoluteUri + "/");
+        RebaseEndpoints(context, baseUri);
         var endpoint = new Uri(baseUri, _options.RegistrationPath.TrimStart('/'));
         foreach (var (name, value) in _provider.GetMetadata(endpoint))
         {
@@ -61,6 +63,64 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
             };
         }
 
+        if (context.AuthorizationEndpoint is not null)
+        {
+            AttachAuthorizationMetadata(context);
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Every endpoint under the issuer's origin: OpenIddict builds them from the request's host, so a bank reached by
+    /// another name (a load balancer's, an IP address) would publish a <c>token_endpoint</c> that is not the audience
+    /// its client assertions are checked against, nor under the <c>issuer</c> a TPP verifies.
+    /// </summary>
+    private static void RebaseEndpoints(HandleConfigurationRequestContext context, Uri issuerBase)
+    {
+        var requestBase = context.BaseUri is { } b ? (b.AbsoluteUri.EndsWith('/') ? b : new Uri(b.AbsoluteUri + "/")) : null;
+        Uri? Rebase(Uri? endpoint)
+        {
+            if (endpoint is null || requestBase is null || !endpoint.IsAbsoluteUri
+                || !endpoint.AbsoluteUri.StartsWith(requestBase.AbsoluteUri, StringComparison.OrdinalIgnoreCase))
+            {
+                return endpoint;
+            }
+
+            return new Uri(issuerBase, endpoint.AbsoluteUri[requestBase.AbsoluteUri.Length..]);
+        }
+
+        context.AuthorizationEndpoint = Rebase(context.AuthorizationEndpoint);
+        context.PushedAuthorizationEndpoint = Rebase(context.PushedAuthorizationEndpoint);
+        context.TokenEndpoint = Rebase(context.TokenEndpoint);
+        context.JsonWebKeySetEndpoint = Rebase(context.JsonWebKeySetEndpoint);
+        context.UserInfoEndpoint = Rebase(context.UserInfoEndpoint);
+        context.IntrospectionEndpoint = Rebase(context.IntrospectionEndpoint);
+        context.RevocationEndpoint = Rebase(context.RevocationEndpoint);
+        context.EndSessionEndpoint = Rebase(context.EndSessionEndpoint);
+        context.DeviceAuthorizationEndpoint = Rebase(context.DeviceAuthorizationEndpoint);
+    }
+
+    /// <summary>
+    /// What the authorization journey of registered clients serves and enforces (<c>ApplyDcrRequestObject</c> and the
+    /// engine's <c>IAuthorizationRequestValidator</c>): request objects by value (and pushed), never by reference to a
+    /// client URL; the hybrid response in the fragment, <c>code</c> in the query; PKCE with <c>S256</c> only; the
+    /// <c>claims</c> parameter for <c>openbanking_intent_id</c>.
+    /// </summary>
+    private static void AttachAuthorizationMetadata(HandleConfigurationRequestContext context)
+    {
+        context.ResponseModes.Clear();
+        context.ResponseModes.Add(ResponseModes.Fragment);
+        context.ResponseModes.Add(ResponseModes.Query);
+        context.CodeChallengeMethods.Clear();
+        context.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+        foreach (var claim in new[] { Claims.Subject, Claims.Issuer, Claims.Audience, Claims.ExpiresAt, Claims.IssuedAt, Claims.Nonce, DcrOpenIddictConstants.IntentIdParameter })
+        {
+            context.Claims.Add(claim);
+        }
+
+        context.Metadata["request_parameter_supported"] = true;
+        context.Metadata["request_uri_parameter_supported"] = false;
+        context.Metadata["claims_parameter_supported"] = true;
     }
 }

@@ -40,4 +40,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1609, EventName = nameof(TokensRevoked), Level = LogLevel.Information,
         Message = "Revoked {Count} token(s) of client {ClientId}.")]
     public static partial void TokensRevoked(this ILogger logger, string clientId, long count);
+
+    [LoggerMessage(EventId = 1610, EventName = nameof(IdTokenAlgorithmUnavailable), Level = LogLevel.Warning,
+        Message = "Client {ClientId} registered id_token_signed_response_alg {Algorithm}, but the server has no signing credential of that algorithm: its ID token is signed with the default credential. Add one (AddSigningCredentials).")]
+    public static partial void IdTokenAlgorithmUnavailable(this ILogger logger, string clientId, string algorithm);
 }

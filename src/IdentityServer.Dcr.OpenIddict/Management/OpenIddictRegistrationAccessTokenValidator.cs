@@ -21,7 +21,8 @@ namespace IdentityServer.Dcr.OpenIddict.Management;
 /// <summary>
 /// Validates management access tokens with OpenIddict's validation stack (local server integration): signature,
 /// lifetime, issuer, and the token entry (so revoked tokens and tokens of deleted clients fail), then, when the bank
-/// issues certificate-bound tokens, the <c>cnf</c> <c>x5t#S256</c> against the presented transport certificate.
+/// issues certificate-bound tokens, the <c>cnf</c> <c>x5t#S256</c> against the presented transport certificate. The
+/// result carries the token's client, its entry identifier and its scopes.
 /// </summary>
 /// <remarks>
 /// The transport certificate is read first (from the connection or a trusted proxy's header, through
@@ -94,6 +95,7 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
             }
         }
 
-        return RegistrationAccessTokenResult.Success(clientId, principal.GetClaim(Claims.Private.TokenId));
+        // The scopes granted: OpenIddict reads them from the token's "scope" claim (JWT) or its private scope claims.
+        return RegistrationAccessTokenResult.Success(clientId, principal.GetClaim(Claims.Private.TokenId), principal.GetScopes());
     }
 }

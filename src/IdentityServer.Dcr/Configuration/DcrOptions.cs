@@ -43,6 +43,9 @@ public sealed class DcrOptions
     /// <summary>The optional read, update and delete operations on a registration.</summary>
     public ManagementOptions Management { get; } = new();
 
+    /// <summary>The authorization journey of registered clients: request objects and intents.</summary>
+    public AuthorizationOptions Authorization { get; } = new();
+
     /// <summary>
     /// Whether a client assertion expiring at <paramref name="expiresAt"/> expires too late to be accepted at
     /// <paramref name="now"/>: beyond <see cref="RegistrationOptions.MaxClientAssertionLifetime"/> plus

@@ -206,6 +206,22 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         {
             failures.Add("Dcr:Registration:ClientSecretLifetime must be positive when set.");
         }
+
+        var authorization = options.Authorization;
+        if (authorization.MaxRequestObjectLifetime <= TimeSpan.Zero || authorization.MaxRequestObjectLifetime > TimeSpan.FromMinutes(60))
+        {
+            failures.Add("Dcr:Authorization:MaxRequestObjectLifetime must be positive and at most 60 minutes (FAPI 1 Advanced 5.2.2-13).");
+        }
+
+        if (authorization.ClockSkew < TimeSpan.Zero || authorization.ClockSkew > TimeSpan.FromMinutes(10))
+        {
+            failures.Add("Dcr:Authorization:ClockSkew must be between 0 and 10 minutes.");
+        }
+
+        if (authorization.MaxRequestObjectLength < 1024)
+        {
+            failures.Add("Dcr:Authorization:MaxRequestObjectLength must be at least 1024.");
+        }
     }
 
     private static void CheckAlgorithms(string setting, IList<string> algorithms, List<string> failures, bool allowEmpty = false)

@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr;
+using IdentityServer.Dcr.Authorization;
 using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Discovery;
@@ -77,6 +78,7 @@ public static class DcrServiceCollectionExtensions
         services.TryAddTransient<IClientMetadataValidator, ClientMetadataValidator>();
         services.TryAddSingleton<IClientSecretHasher, ClientSecretHasher>();
         services.TryAddTransient<IClientAuthenticator, ClientAuthenticator>();
+        services.TryAddTransient<IAuthorizationRequestValidator, AuthorizationRequestValidator>();
         services.TryAddTransient<IRegistrationProcessor, RegistrationProcessor>();
         services.TryAddTransient<IRegistrationResponseGenerator, RegistrationResponseGenerator>();
         services.TryAddTransient<IRegistrationValidator, RegistrationValidator>();

@@ -140,6 +140,18 @@ internal static partial class Log
         }
     }
 
+    [LoggerMessage(EventId = 1590, EventName = nameof(AuthorizationRequestRefused), Level = LogLevel.Information,
+        Message = "Authorization request of client {ClientId} refused with {Error} ({Where}): {Reason}")]
+    private static partial void AuthorizationRequestRefusedCore(this ILogger logger, string clientId, string error, string where, string reason);
+
+    public static void AuthorizationRequestRefused(this ILogger logger, string clientId, string error, string reason, bool redirected)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.AuthorizationRequestRefusedCore(DcrErrorDescriptions.Truncate(clientId), error, redirected ? "sent to the redirect URI" : "shown to the user", DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+        }
+    }
+
     [LoggerMessage(EventId = 1583, EventName = nameof(ClientCertificateRefused), Level = LogLevel.Information,
         Message = "Transport certificate {Thumbprint} of client {ClientId} refused at the token endpoint: {Reason}")]
     private static partial void ClientCertificateRefusedCore(this ILogger logger, string clientId, string thumbprint, string reason);

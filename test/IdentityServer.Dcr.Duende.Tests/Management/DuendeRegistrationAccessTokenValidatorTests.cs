@@ -35,8 +35,8 @@ public sealed class DuendeRegistrationAccessTokenValidatorTests : IDisposable
         _pki.Dispose();
     }
 
-    private static DuendeRegistrationAccessTokenValidator Validator(string? confirmation, X509Certificate2? presented)
-        => new(new ClaimsTokenValidator(confirmation), new NoGrants(), new FixedCertificate(presented), NullLogger<DuendeRegistrationAccessTokenValidator>.Instance);
+    private static DuendeRegistrationAccessTokenValidator Validator(string? confirmation, X509Certificate2? presented, params string[] scopeClaims)
+        => new(new ClaimsTokenValidator(confirmation, scopeClaims), new NoGrants(), new FixedCertificate(presented), NullLogger<DuendeRegistrationAccessTokenValidator>.Instance);
 
     private static string Thumbprint(X509Certificate2 certificate) => System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(certificate.RawData));
 
@@ -87,11 +87,46 @@ public sealed class DuendeRegistrationAccessTokenValidatorTests : IDisposable
         Assert.That(result.Succeeded, Is.True);
     }
 
-    private sealed class ClaimsTokenValidator(string? confirmation) : ITokenValidator
+    [Test]
+    public async Task ValidateAsync_OneScopeClaimPerScope_ReturnsTheScopes()
+    {
+        // Act: Duende's default JWT shape, one "scope" claim per scope.
+        var result = await Validator(null, _certificate, "accounts", "payments").ValidateAsync(new DefaultHttpContext(), "token", CancellationToken.None);
+
+        // Assert
+        Assert.That(result.Scopes, Is.EquivalentTo(new[] { "accounts", "payments" }));
+    }
+
+    [Test]
+    public async Task ValidateAsync_SpaceDelimitedScopeClaim_IsSplit()
+    {
+        // Act: EmitScopesAsSpaceDelimitedStringInJwt.
+        var result = await Validator(null, _certificate, "openid  accounts").ValidateAsync(new DefaultHttpContext(), "token", CancellationToken.None);
+
+        // Assert
+        Assert.That(result.Scopes, Is.EquivalentTo(new[] { "openid", "accounts" }));
+    }
+
+    [Test]
+    public async Task ValidateAsync_NoScopeClaim_ScopesAreEmpty()
+    {
+        // Act
+        var result = await Validator(null, _certificate).ValidateAsync(new DefaultHttpContext(), "token", CancellationToken.None);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Succeeded, Is.True);
+            Assert.That(result.Scopes, Is.Empty);
+        });
+    }
+
+    private sealed class ClaimsTokenValidator(string? confirmation, string[] scopeClaims) : ITokenValidator
     {
         public Task<TokenValidationResult> ValidateAccessTokenAsync(string token, string? expectedScope = null)
         {
             var claims = new List<Claim> { new("client_id", "client-1") };
+            claims.AddRange(scopeClaims.Select(scope => new Claim("scope", scope)));
             if (confirmation is not null)
             {
                 claims.Add(new Claim("cnf", confirmation, "json"));

@@ -36,8 +36,9 @@ public sealed class DcrApplicationMapperTests
         // Assert
         Assert.That(permissions, Is.EquivalentTo(new[]
         {
-            "ept:token", "ept:authorization",
+            "ept:token", "ept:authorization", "ept:pushed_authorization",
             "gt:authorization_code", "gt:refresh_token", "gt:client_credentials",
+            "gt:implicit", // OpenIddict's hybrid flow (code id_token) needs it; only the registered response types are permitted
             "rst:code id_token", "rst:code",
             "scp:openid", "scp:payments",
         }));

@@ -35,6 +35,9 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     /// <summary>The base URL, such as <c>https://127.0.0.1:41234</c>.</summary>
     public string Url { get; }
 
+    /// <summary>The host's services (for example the sandbox's intent store, as the authorization journey resolves it).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>An audience the demo configuration accepts (appsettings.json, Dcr:RequestObject:AcceptedAudiences).</summary>
     public static string AcceptedAudience => "https://localhost:5443";
 
