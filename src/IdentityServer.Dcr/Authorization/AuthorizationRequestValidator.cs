@@ -1,8 +1,10 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Diagnostics;
 using System.Text.Json;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Models;
@@ -65,7 +67,20 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(request);
-        var result = await ValidateCoreAsync(registration, request, ct).ConfigureAwait(false);
+        AuthorizationRequestResult result;
+        try
+        {
+            result = await ValidateCoreAsync(registration, request, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException)
+        {
+            DcrTelemetry.AuthorizationRequests.Add(1, new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Unavailable } });
+            throw;
+        }
+
+        DcrTelemetry.AuthorizationRequests.Add(1, result.Succeeded
+            ? new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Success } }
+            : new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Rejected }, { DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(result.Error.Error) } });
         if (!result.Succeeded)
         {
             Logger.AuthorizationRequestRefused(registration.ClientId, result.Error.Error, result.Error.ErrorDescription, result.RedirectUri is not null);

@@ -3,6 +3,7 @@
 
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.DistinguishedNames;
 using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Logging;
@@ -67,12 +68,14 @@ public class ClientAuthenticator : IClientAuthenticator
         var registered = client.TokenEndpointAuthMethod;
         if (!string.Equals(presentedMethod, registered, StringComparison.Ordinal))
         {
+            DcrTelemetry.RecordClientAuthentication(presentedMethod, DcrTelemetry.Outcomes.Failure);
             Logger.ClientAuthenticationMethodMismatch(client.ClientId, registered, presentedMethod);
             return InvalidClient($"The client is registered for '{registered}' client authentication.");
         }
 
         if (!Options.CurrentValue.Registration.TokenEndpointAuthMethods.Contains(registered, StringComparer.Ordinal))
         {
+            DcrTelemetry.RecordClientAuthentication(registered, DcrTelemetry.Outcomes.Failure);
             Logger.ClientAuthenticationMethodDisabled(client.ClientId, registered);
             return InvalidClient($"The '{registered}' client authentication method is not enabled.");
         }
@@ -88,17 +91,31 @@ public class ClientAuthenticator : IClientAuthenticator
             || (failure = CheckAssertionAlgorithm(client, jws)) is not null
             || (failure = CheckAssertionClaims(client, jws, out var jti, out var expiresAt)) is not null)
         {
+            DcrTelemetry.RecordClientAuthentication("private_key_jwt", DcrTelemetry.Outcomes.Failure);
             Logger.ClientAssertionRefused(client.ClientId, failure!);
             return ClientAssertionCheck.Failure(failure!);
         }
 
-        var key = await FindAssertionKeyAsync(client, jws, ct).ConfigureAwait(false);
+        ClientAssertionCheck key;
+        try
+        {
+            key = await FindAssertionKeyAsync(client, jws, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException)
+        {
+            DcrTelemetry.RecordClientAuthentication("private_key_jwt", DcrTelemetry.Outcomes.Unavailable);
+            throw;
+        }
+
         if (!key.Succeeded)
         {
+            DcrTelemetry.RecordClientAuthentication("private_key_jwt", DcrTelemetry.Outcomes.Failure);
             Logger.ClientAssertionRefused(client.ClientId, key.Error.ErrorDescription);
             return key;
         }
 
+        // The signature is verified by the plug-in with this key: "success" here is the engine's part.
+        DcrTelemetry.RecordClientAuthentication("private_key_jwt", DcrTelemetry.Outcomes.Success);
         return ClientAssertionCheck.Success(key.Key, jws.Algorithm, jti, expiresAt);
     }
 
@@ -108,16 +125,19 @@ public class ClientAuthenticator : IClientAuthenticator
         ArgumentNullException.ThrowIfNull(client);
         if (await CheckBindingCertificateAsync(client, certificate, ct).ConfigureAwait(false) is { } error)
         {
+            DcrTelemetry.RecordClientAuthentication("tls_client_auth", DcrTelemetry.Outcomes.Failure);
             return error;
         }
 
         if (!DistinguishedName.TryParse(client.TlsClientAuthSubjectDn, out var expected)
             || !DistinguishedName.FromX500(certificate!.SubjectName).Matches(expected))
         {
+            DcrTelemetry.RecordClientAuthentication("tls_client_auth", DcrTelemetry.Outcomes.Failure);
             Logger.ClientCertificateRefused(client.ClientId, certificate!.Thumbprint, "the subject is not the registered tls_client_auth_subject_dn");
             return InvalidClient("The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
         }
 
+        DcrTelemetry.RecordClientAuthentication("tls_client_auth", DcrTelemetry.Outcomes.Success);
         return null;
     }
 

@@ -1,10 +1,12 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Tokens;
 using Jose;
@@ -108,6 +110,7 @@ public class JwksResolver : IJwksResolver
                 if (SelectKey(cached.Keys, keyId, algorithm) is { } key)
                 {
                     Logger.JwksCacheHit(host, keyId);
+                    CountLookup(kind, "hit");
                     return JwksLookupResult.Found(key);
                 }
 
@@ -119,6 +122,11 @@ public class JwksResolver : IJwksResolver
                 }
 
                 Logger.JwksRefreshingForUnknownKey(host, keyId);
+            }
+
+            if (pass == 0)
+            {
+                CountLookup(kind, "miss");
             }
 
             JwksFetchResult? fetched;
@@ -135,6 +143,7 @@ public class JwksResolver : IJwksResolver
                     && SelectKey(cached.Keys, keyId, algorithm) is { } staleKey)
                 {
                     Logger.JwksStaleKeyUsed(host, keyId, cached.FetchedAt);
+                    CountLookup(kind, "stale");
                     return JwksLookupResult.Found(staleKey);
                 }
 
@@ -230,6 +239,41 @@ public class JwksResolver : IJwksResolver
     protected virtual async Task<JwksFetchResult> FetchAsync(Uri jwksUri, JwksSourceKind kind, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(jwksUri);
+        using var activity = DcrTelemetry.ActivitySource.StartActivity("dcr.jwks.fetch", ActivityKind.Client);
+        activity?.SetTag(DcrTelemetry.Tags.JwksSource, DcrTelemetry.Source(kind));
+        activity?.SetTag("server.address", HostOf(jwksUri));
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "unavailable";
+        try
+        {
+            var result = await FetchCoreAsync(jwksUri, kind, ct).ConfigureAwait(false);
+            outcome = result.Succeeded ? DcrTelemetry.Outcomes.Success : result.Status == JwksLookupStatus.Refused ? "refused" : "invalid";
+            return result;
+        }
+        catch (JwksUnavailableException exception) when (exception.InnerException is OperationCanceledException)
+        {
+            outcome = "timeout";
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(DcrTelemetry.Tags.Outcome, outcome);
+            if (outcome is "unavailable" or "timeout")
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            }
+
+            var tags = new TagList { { DcrTelemetry.Tags.JwksSource, DcrTelemetry.Source(kind) }, { DcrTelemetry.Tags.Outcome, outcome } };
+            DcrTelemetry.JwksFetches.Add(1, tags);
+            DcrTelemetry.JwksFetchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        }
+    }
+
+    private static void CountLookup(JwksSourceKind kind, string result)
+        => DcrTelemetry.JwksCacheLookups.Add(1, new TagList { { DcrTelemetry.Tags.JwksSource, DcrTelemetry.Source(kind) }, { DcrTelemetry.Tags.CacheResult, result } });
+
+    private async Task<JwksFetchResult> FetchCoreAsync(Uri jwksUri, JwksSourceKind kind, CancellationToken ct)
+    {
         var options = Options.CurrentValue.Jwks;
         var host = HostOf(jwksUri);
         var client = HttpClientFactory.CreateClient(kind == JwksSourceKind.Software ? SoftwareHttpClientName : TrustAnchorHttpClientName);

@@ -1,7 +1,9 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.ResponseGeneration;
@@ -55,9 +57,14 @@ public class RegistrationService : IRegistrationService
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public virtual async Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct)
+    public virtual Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return MeasureAsync("create", "dcr.register", () => RegisterCoreAsync(request, ct));
+    }
+
+    private async Task<DcrResult<JsonObject>> RegisterCoreAsync(DcrRequest request, CancellationToken ct)
+    {
         var context = new DcrRequestContext(request);
         try
         {
@@ -73,7 +80,7 @@ public class RegistrationService : IRegistrationService
                 return await RejectAsync(context, context.Error).ConfigureAwait(false);
             }
 
-            var outcome = await Processor.CreateAsync(context, ct).ConfigureAwait(false);
+            var outcome = await DcrTelemetry.MeasureStageAsync("store", () => Processor.CreateAsync(context, ct), o => o.Error).ConfigureAwait(false);
             if (!outcome.Succeeded)
             {
                 return await RejectAsync(context, outcome.Error).ConfigureAwait(false);
@@ -91,10 +98,15 @@ public class RegistrationService : IRegistrationService
     }
 
     /// <inheritdoc />
-    public virtual async Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct)
+    public virtual Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(request);
+        return MeasureAsync("update", "dcr.update", () => UpdateCoreAsync(clientId, request, ct));
+    }
+
+    private async Task<DcrResult<JsonObject>> UpdateCoreAsync(string clientId, DcrRequest request, CancellationToken ct)
+    {
         var context = new DcrRequestContext(request, DcrOperation.Update);
         try
         {
@@ -116,7 +128,7 @@ public class RegistrationService : IRegistrationService
                 return await RejectAsync(context, context.Error).ConfigureAwait(false);
             }
 
-            var outcome = await Processor.UpdateAsync(context, ct).ConfigureAwait(false);
+            var outcome = await DcrTelemetry.MeasureStageAsync("store", () => Processor.UpdateAsync(context, ct), o => o.Error).ConfigureAwait(false);
             if (!outcome.Succeeded)
             {
                 return await RejectAsync(context, outcome.Error).ConfigureAwait(false);
@@ -145,13 +157,70 @@ public class RegistrationService : IRegistrationService
     public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        var deleted = await Store.DeleteAsync(clientId, ct).ConfigureAwait(false);
+        using var activity = DcrTelemetry.ActivitySource.StartActivity("dcr.delete");
+        bool deleted;
+        try
+        {
+            deleted = await Store.DeleteAsync(clientId, ct).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException)
+        {
+            Record(activity, "delete", DcrTelemetry.Outcomes.Unavailable, null);
+            throw;
+        }
+
         if (deleted)
         {
             Logger.ClientDeleted(clientId);
         }
 
+        Record(activity, "delete", deleted ? DcrTelemetry.Outcomes.Success : DcrTelemetry.Outcomes.Rejected, deleted ? null : "not_found");
         return deleted;
+    }
+
+    /// <summary>Runs an operation inside its activity and counts its outcome (<c>dcr.registration.requests</c>).</summary>
+    private static async Task<DcrResult<JsonObject>> MeasureAsync(string operation, string activityName, Func<Task<DcrResult<JsonObject>>> run)
+    {
+        using var activity = DcrTelemetry.ActivitySource.StartActivity(activityName);
+        try
+        {
+            var result = await run().ConfigureAwait(false);
+            Record(activity, operation, result.Succeeded ? DcrTelemetry.Outcomes.Success : DcrTelemetry.Outcomes.Rejected, result.Error?.Error);
+            return result;
+        }
+        catch (DcrInfrastructureException)
+        {
+            Record(activity, operation, DcrTelemetry.Outcomes.Unavailable, null);
+            throw;
+        }
+    }
+
+    private static void Record(Activity? activity, string operation, string outcome, string? error)
+    {
+        var tags = new TagList
+        {
+            { DcrTelemetry.Tags.Operation, operation },
+            { DcrTelemetry.Tags.Outcome, outcome },
+        };
+        if (error is not null)
+        {
+            tags.Add(DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(error));
+        }
+
+        DcrTelemetry.RegistrationRequests.Add(1, tags);
+        if (activity is not null)
+        {
+            activity.SetTag(DcrTelemetry.Tags.Outcome, outcome);
+            if (error is not null)
+            {
+                activity.SetTag(DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(error));
+                activity.SetStatus(outcome == DcrTelemetry.Outcomes.Unavailable ? ActivityStatusCode.Error : ActivityStatusCode.Unset);
+            }
+            else if (outcome == DcrTelemetry.Outcomes.Unavailable)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, "a dependency is unavailable");
+            }
+        }
     }
 
     /// <summary>Runs every validation stage in order (<see cref="IRegistrationValidator"/>), stopping at the first failure.</summary>

@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.RequestParsing;
@@ -65,13 +66,14 @@ public class RegistrationValidator : IRegistrationValidator
     public virtual async Task<DcrStepResult> ValidateAsync(DcrRequestContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // Each stage is timed and traced (DcrTelemetry): dcr.registration.stage.duration, activity "dcr.stage <name>".
         DcrStepResult result;
-        if (!(result = Reader.Read(context)).Succeeded
-            || !(result = await Transport.ValidateCertificateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await SoftwareStatement.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Transport.ValidateBindingAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await RequestObject.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded
-            || !(result = await Metadata.ValidateAsync(context, ct).ConfigureAwait(false)).Succeeded
+        if (!(result = await DcrTelemetry.MeasureStageAsync("read", () => Task.FromResult(Reader.Read(context))).ConfigureAwait(false)).Succeeded
+            || !(result = await DcrTelemetry.MeasureStageAsync("transport", () => Transport.ValidateCertificateAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(result = await DcrTelemetry.MeasureStageAsync("software_statement", () => SoftwareStatement.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(result = await DcrTelemetry.MeasureStageAsync("binding", () => Transport.ValidateBindingAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(result = await DcrTelemetry.MeasureStageAsync("request_object", () => RequestObject.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(result = await DcrTelemetry.MeasureStageAsync("metadata", () => Metadata.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
             || !(result = ValidateUpdate(context)).Succeeded)
         {
             return result;
