@@ -97,6 +97,10 @@ internal static class HostingExtensions
         builder.Services.AddHostedService<NativeMemoryTrimmer>();
 
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "dcr-sandbox-consent");
+
+        // /health/live and /health/ready: the database reachable and migrated, every trust anchor with keys, token
+        // signing credentials present.
+        builder.Services.AddHealthChecks().AddDcrStoreCheck().AddDcrTrustAnchorsCheck().AddDcrSigningCredentialsCheck();
         AddStore(builder, appData);
         if (sandbox is not null)
         {
@@ -127,6 +131,7 @@ internal static class HostingExtensions
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
         app.MapDcr("/register");
+        app.MapDcrHealthChecks();
         if (app.Services.GetService<SandboxPki>() is not null)
         {
             // The sandbox's customers and consent page; a bank puts its own sign-in and consent here.
@@ -139,6 +144,7 @@ internal static class HostingExtensions
             registration_endpoint = "/register",
             token_endpoint = "/connect/token",
             authorization_endpoint = "/connect/authorize",
+            health = new[] { "/health/live", "/health/ready" },
             pushed_authorization_request_endpoint = "/connect/par",
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,

@@ -44,8 +44,11 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     /// <summary>The sandbox CA's CRL validity here: short, so that a revocation is seen within a test.</summary>
     public static readonly TimeSpan CrlValidity = TimeSpan.FromSeconds(2);
 
-    /// <summary>Starts the host; on <paramref name="sharedContentRoot"/> (kept after the host stops), or on a temporary one of its own.</summary>
-    public static async Task<InProcessDemoHost> StartAsync(TempDirectory? sharedContentRoot = null)
+    /// <summary>
+    /// Starts the host; on <paramref name="sharedContentRoot"/> (kept after the host stops), or on a temporary one of its
+    /// own; <paramref name="overrides"/> override the demo configuration.
+    /// </summary>
+    public static async Task<InProcessDemoHost> StartAsync(TempDirectory? sharedContentRoot = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var contentRoot = sharedContentRoot ?? new TempDirectory();
         var url = $"https://127.0.0.1:{FreePort()}";
@@ -67,7 +70,8 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
                 ["Sandbox:CrlUrl"] = crlListener + "/sandbox/transport-ca.crl",
                 ["Sandbox:CrlValidity"] = CrlValidity.ToString(),
                 ["Dcr:Transport:RevocationCacheDuration"] = "00:00:00",
-            });
+            })
+            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url, crlListener);
         builder.ConfigureServices();
