@@ -32,6 +32,28 @@ internal static class ManagementEndpoints
 
     public static async Task HandleAsync(HttpContext context, string clientId, Operation operation)
     {
+        var name = operation switch { Operation.Update => "update", Operation.Delete => "delete", _ => "read" };
+        var outcome = "unavailable";
+        try
+        {
+            await HandleCoreAsync(context, clientId, operation).ConfigureAwait(false);
+            outcome = context.Response.StatusCode switch
+            {
+                < 300 => "success",
+                401 or 403 => "unauthorized",
+                404 or 405 => "not_found",
+                503 => "unavailable",
+                _ => "rejected",
+            };
+        }
+        finally
+        {
+            DcrManagementTelemetry.Requests.Add(1, new System.Diagnostics.TagList { { "dcr.operation", name }, { "dcr.outcome", outcome } });
+        }
+    }
+
+    private static async Task HandleCoreAsync(HttpContext context, string clientId, Operation operation)
+    {
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptionsMonitor<DcrOptions>>().CurrentValue;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ManagementEndpoints).FullName!);

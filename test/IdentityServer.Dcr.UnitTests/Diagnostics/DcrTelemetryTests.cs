@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Diagnostics;
+using IdentityServer.Dcr.Testing;
 using IdentityServer.Dcr.UnitTests.Registration;
 using Microsoft.Extensions.DependencyInjection;
 

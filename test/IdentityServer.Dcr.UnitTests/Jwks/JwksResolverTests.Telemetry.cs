@@ -3,7 +3,7 @@
 
 using System.Net;
 using IdentityServer.Dcr.Jwks;
-using IdentityServer.Dcr.UnitTests.Diagnostics;
+using IdentityServer.Dcr.Testing;
 
 namespace IdentityServer.Dcr.UnitTests.Jwks;
 

@@ -4,17 +4,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using IdentityServer.Dcr.Diagnostics;
 
-namespace IdentityServer.Dcr.UnitTests.Diagnostics;
+namespace IdentityServer.Dcr.Testing;
 
 /// <summary>
-/// A real <see cref="MeterListener"/> and <see cref="ActivityListener"/> on the library's meter and source. Tests run in
+/// A real <see cref="MeterListener"/> and <see cref="ActivityListener"/> on the library's meter and source (<c>IdentityServer.Dcr</c>). Tests run in
 /// parallel, so everything is kept with the trace id that was current when it was recorded: a test starts its own root
-/// activity (<see cref="StartRoot"/>) and looks only at what belongs to its trace.
+/// activity (<see cref="StartRoot"/>) and looks only at what belongs to its trace. ASP.NET Core's request activities
+/// are listened to as well, so that a request sent with the root's <c>traceparent</c> (<see cref="TraceParent"/>) is
+/// measured under the same trace by an in-process server.
 /// </summary>
-internal sealed class TelemetryCapture : IDisposable
+public sealed class TelemetryCapture : IDisposable
 {
+    /// <summary>The library's meter and activity source name (<c>LibraryName</c>).</summary>
+    public const string LibraryName = "IdentityServer.Dcr";
+
     private const string TestSourceName = "IdentityServer.Dcr.UnitTests.Telemetry";
     private static readonly ActivitySource TestSource = new(TestSourceName);
     private readonly MeterListener _meters = new();
@@ -26,7 +30,7 @@ internal sealed class TelemetryCapture : IDisposable
     {
         _meters.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == DcrTelemetry.Name)
+            if (instrument.Meter.Name == LibraryName)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -36,7 +40,7 @@ internal sealed class TelemetryCapture : IDisposable
         _meters.Start();
         _activities = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is DcrTelemetry.Name or TestSourceName,
+            ShouldListenTo = source => source.Name is LibraryName or TestSourceName or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _stopped.Enqueue,
         };
@@ -47,11 +51,14 @@ internal sealed class TelemetryCapture : IDisposable
     public static Activity StartRoot() => TestSource.StartActivity("test", ActivityKind.Internal, default(ActivityContext))
         ?? throw new InvalidOperationException("The test activity was not sampled.");
 
+    /// <summary>The W3C <c>traceparent</c> header value of <paramref name="root"/>.</summary>
+    public static string TraceParent(Activity root) => $"00-{root.TraceId}-{root.SpanId}-01";
+
     public IReadOnlyList<Measurement> Measurements(ActivityTraceId trace, string instrument)
         => [.. _measurements.Where(m => m.Trace == trace && m.Instrument == instrument)];
 
     public IReadOnlyList<Activity> Activities(ActivityTraceId trace)
-        => [.. _stopped.Where(a => a.TraceId == trace && a.Source.Name == DcrTelemetry.Name)];
+        => [.. _stopped.Where(a => a.TraceId == trace && a.Source.Name == LibraryName)];
 
     public void Dispose()
     {
@@ -71,5 +78,5 @@ internal sealed class TelemetryCapture : IDisposable
         _measurements.Enqueue(new Measurement(Activity.Current?.TraceId ?? default, instrument.Name, Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture), copy));
     }
 
-    internal sealed record Measurement(ActivityTraceId Trace, string Instrument, double Value, IReadOnlyDictionary<string, string> Tags);
+    public sealed record Measurement(ActivityTraceId Trace, string Instrument, double Value, IReadOnlyDictionary<string, string> Tags);
 }
