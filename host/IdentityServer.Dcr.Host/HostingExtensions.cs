@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Host.Authorization;
 using IdentityServer.Dcr.Host.Development;
+using IdentityServer.Dcr.Host.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -101,6 +102,9 @@ internal static class HostingExtensions
         // /health/live and /health/ready: the database reachable and migrated, every trust anchor with keys, token
         // signing credentials present.
         builder.Services.AddHealthChecks().AddDcrStoreCheck().AddDcrTrustAnchorsCheck().AddDcrSigningCredentialsCheck();
+
+        // Traces and metrics (Telemetry:Prometheus, Telemetry:Otlp:Endpoint), the library's and the framework's.
+        builder.AddHostTelemetry("IdentityServer.Dcr.Host");
         AddStore(builder, appData);
         if (sandbox is not null)
         {
@@ -132,6 +136,7 @@ internal static class HostingExtensions
         app.UseAuthentication();
         app.MapDcr("/register");
         app.MapDcrHealthChecks();
+        app.MapHostTelemetry();
         if (app.Services.GetService<SandboxPki>() is not null)
         {
             // The sandbox's customers and consent page; a bank puts its own sign-in and consent here.
