@@ -25,6 +25,7 @@ internal static class TppCommandLine
     private static readonly Option<string?> Scope = new("--scope") { Description = "Space-separated scopes (default: openid plus the SSA roles' scopes)." };
     private static readonly Option<string[]> RedirectUris = new("--redirect-uri") { Description = "A redirect URI; repeat for more (default: the SSA's)." };
     private static readonly Option<string[]> GrantTypes = new("--grant-type") { Description = "A grant type; repeat for more (default: authorization_code client_credentials refresh_token)." };
+    private static readonly Option<string[]> ResponseTypes = new("--response-type") { Description = "A response type to register; repeat for more (default: \"code id_token\")." };
     private static readonly Option<string?> ApplicationType = new("--application-type") { Description = "web (default) or mobile." };
     private static readonly Option<string> ContentType = CreateContentType();
     private static readonly Option<string?> SsaFile = new("--ssa") { Description = "Use (and remember) this software statement file instead of the sandbox's." };
@@ -33,7 +34,7 @@ internal static class TppCommandLine
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("obie-tpp: register a TPP with an Open Banking UK bank by Dynamic Client Registration (DCR 3.3), and manage the client.");
+        var root = new RootCommand("obie-tpp: register a TPP with an Open Banking UK bank by Dynamic Client Registration (DCR 3.3), manage the client, and take a customer through consent (intent, authorization, code exchange).");
         root.Add(Dir);
         root.Add(Verbose);
         root.Add(Insecure);
@@ -46,6 +47,9 @@ internal static class TppCommandLine
         root.Add(ClientCommandLine("get", "GET {registration_endpoint}/{client_id} with a client-credentials token.", (c, o, ct) => new GetCommand(c).RunAsync(o, ct)));
         root.Add(RegisterCommandLine("update", "PUT the full signed request to {registration_endpoint}/{client_id}, changed where options say so."));
         root.Add(ClientCommandLine("delete", "DELETE {registration_endpoint}/{client_id} and forget the client.", (c, o, ct) => new DeleteCommand(c).RunAsync(o, ct)));
+        root.Add(ConsentCommandLine());
+        root.Add(AuthorizeCommandLine());
+        root.Add(ExchangeCommandLine());
         root.Add(JwksCommandLine());
         return root;
     }
@@ -92,7 +96,7 @@ internal static class TppCommandLine
     {
         var command = new Command(name, description)
         {
-            Bank, RegistrationEndpoint, TokenEndpoint, Audience, AuthMethod, Scope, RedirectUris, GrantTypes, ApplicationType, ContentType, SsaFile, TransportCert, TransportKey,
+            Bank, RegistrationEndpoint, TokenEndpoint, Audience, AuthMethod, Scope, RedirectUris, GrantTypes, ResponseTypes, ApplicationType, ContentType, SsaFile, TransportCert, TransportKey,
         };
         command.SetAction((result, ct) => RunAsync(result, async context =>
         {
@@ -106,6 +110,7 @@ internal static class TppCommandLine
                 Scope = result.GetValue(Scope),
                 RedirectUris = result.GetValue(RedirectUris) ?? [],
                 GrantTypes = result.GetValue(GrantTypes) ?? [],
+                ResponseTypes = result.GetValue(ResponseTypes) ?? [],
                 ApplicationType = result.GetValue(ApplicationType),
                 ContentType = result.GetValue(ContentType) ?? "application/jose",
                 SoftwareStatementFile = result.GetValue(SsaFile),
@@ -140,6 +145,59 @@ internal static class TppCommandLine
         command.SetAction((result, ct) => RunAsync(result, context => run(
             context,
             new ClientOptions { Bank = result.GetValue(Bank), RegistrationEndpoint = result.GetValue(RegistrationEndpoint), TokenEndpoint = result.GetValue(TokenEndpoint) },
+            ct)));
+        return command;
+    }
+
+    private static Command ConsentCommandLine()
+    {
+        var permissions = new Option<string[]>("--permissions") { Description = $"OB Read/Write 3.1 permissions, comma-separated (default: {string.Join(',', ConsentOptions.DefaultPermissions)})." };
+        var expires = new Option<string?>("--expires") { Description = "The consent's ExpirationDateTime, ISO 8601 (such as 2030-12-31T00:00:00+00:00; default: none)." };
+        var command = new Command("consent", "Create an account-access consent (intent) with a client-credentials token over mutual TLS; save its ConsentId.") { Bank, TokenEndpoint, permissions, expires };
+        command.SetAction((result, ct) => RunAsync(result, context => new ConsentCommand(context).RunAsync(
+            new ConsentOptions { Bank = result.GetValue(Bank), TokenEndpoint = result.GetValue(TokenEndpoint), Permissions = result.GetValue(permissions) ?? [], ExpirationDateTime = result.GetValue(expires) },
+            ct)));
+        return command;
+    }
+
+    private static Command AuthorizeCommandLine()
+    {
+        var consent = new Option<string?>("--consent") { Description = "The ConsentId to authorise (default: the one 'consent' saved)." };
+        var responseType = new Option<string?>("--response-type") { Description = "\"code id_token\" (the OBIE hybrid flow) or code (default: the registered one)." };
+        responseType.AcceptOnlyFromAmong("code id_token", "code");
+        var par = new Option<bool>("--par") { Description = "Push the request object to the pushed_authorization_request_endpoint (RFC 9126; the default when the bank has one)." };
+        var noPar = new Option<bool>("--no-par") { Description = "Send the request object by value in the authorization URL." };
+        var redirectUri = new Option<string?>("--redirect-uri") { Description = "The redirect URI (default: the first registered one)." };
+        var scope = new Option<string?>("--scope") { Description = $"Space-separated scopes (default: \"{AuthorizeOptions.DefaultScope}\")." };
+        var command = new Command("authorize", "Sign a request object for the consent, push it (PAR) or send it by value, and print the URL to open in a browser.") { Bank, consent, responseType, par, noPar, redirectUri, scope };
+        command.Aliases.Add("authorise");
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(par) && result.GetValue(noPar))
+            {
+                result.AddError("--par and --no-par cannot be used together.");
+            }
+        });
+        command.SetAction((result, ct) => RunAsync(result, context => new AuthorizeCommand(context).RunAsync(
+            new AuthorizeOptions
+            {
+                Bank = result.GetValue(Bank),
+                ConsentId = result.GetValue(consent),
+                ResponseType = result.GetValue(responseType),
+                Push = result.GetValue(par) ? true : result.GetValue(noPar) ? false : null,
+                RedirectUri = result.GetValue(redirectUri),
+                Scope = result.GetValue(scope),
+            },
+            ct)));
+        return command;
+    }
+
+    private static Command ExchangeCommandLine()
+    {
+        var url = new Argument<string>("url") { Description = "The URL the browser was redirected to (quote it), or just its fragment or query." };
+        var command = new Command("exchange", "Check the bank's redirect (state, ID token), exchange the code for tokens over mutual TLS, verify and save them.") { url, Bank, TokenEndpoint };
+        command.SetAction((result, ct) => RunAsync(result, context => new ExchangeCommand(context).RunAsync(
+            new ExchangeOptions { RedirectedUrl = result.GetValue(url) ?? "", Bank = result.GetValue(Bank), TokenEndpoint = result.GetValue(TokenEndpoint) },
             ct)));
         return command;
     }

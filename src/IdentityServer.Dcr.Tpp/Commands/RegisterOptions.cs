@@ -25,6 +25,9 @@ internal sealed record RegisterOptions
 
     public IReadOnlyList<string> GrantTypes { get; init; } = [];
 
+    /// <summary>Default: <c>code id_token</c> (or <c>code</c> when the bank supports only that).</summary>
+    public IReadOnlyList<string> ResponseTypes { get; init; } = [];
+
     public string? ApplicationType { get; init; }
 
     /// <summary><c>application/jose</c> (default), <c>application/jwt</c> or <c>application/json</c>; the body is the compact JWS in each case.</summary>

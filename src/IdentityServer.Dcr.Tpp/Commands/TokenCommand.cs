@@ -1,8 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net.Http.Headers;
-using System.Text;
 using IdentityServer.Dcr.Tpp.Http;
 using IdentityServer.Dcr.Tpp.Registration;
 using IdentityServer.Dcr.Tpp.State;
@@ -44,53 +42,17 @@ internal sealed class TokenCommand(TppContext context)
 
     private async Task<string> RequestAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
     {
-        var clientId = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
+        _ = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
         var tokenEndpoint = await ResolveTokenEndpointAsync(client, state, options, ct);
-        var method = AuthMethods.Normalise(options.AuthMethod ?? state.TokenEndpointAuthMethod ?? AuthMethods.PrivateKeyJwt);
+        var method = ClientAuthentication.Method(options.AuthMethod, state);
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
         if (!string.IsNullOrWhiteSpace(options.Scope))
         {
             form.Add(new("scope", options.Scope));
         }
 
-        AuthenticationHeaderValue? authorization = null;
-        switch (method)
-        {
-            case AuthMethods.PrivateKeyJwt:
-                using (var key = context.LoadSigningKey(state))
-                {
-                    form.Add(new("client_assertion_type", ClientAssertionBuilder.AssertionType));
-                    form.Add(new("client_assertion", ClientAssertionBuilder.BuildSigned(clientId, tokenEndpoint.AbsoluteUri, key, context.Time.GetUtcNow())));
-                    context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, private_key_jwt signed with {key.Algorithm} kid {key.KeyId})");
-                }
-
-                break;
-            case AuthMethods.TlsClientAuth:
-                if (state.TransportCertificateFile is null)
-                {
-                    throw new TppException("tls_client_auth needs the transport certificate: run 'obie-tpp sandbox enrol' or register with --transport-cert.");
-                }
-
-                form.Add(new("client_id", clientId));
-                context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, tls_client_auth as {state.TransportSubjectDn})");
-                break;
-            default:
-                var secret = state.ClientSecret ?? throw new TppException($"{method} needs a client_secret, and the bank issued none.");
-                if (method == AuthMethods.ClientSecretBasic)
-                {
-                    // RFC 6749 §2.3.1: form-urlencode both parts before base64.
-                    var credentials = Uri.EscapeDataString(clientId) + ":" + Uri.EscapeDataString(secret);
-                    authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
-                }
-                else
-                {
-                    form.Add(new("client_id", clientId));
-                    form.Add(new("client_secret", secret));
-                }
-
-                context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, {method})");
-                break;
-        }
+        var (authorization, description) = ClientAuthentication.Apply(context, state, method, tokenEndpoint, form, withClientId: false);
+        context.Console.Step($"Requesting an access token at {tokenEndpoint} (client_credentials, {description})");
 
         var response = await client.SendAsync(HttpMethod.Post, tokenEndpoint, new FormUrlEncodedContent(form), authorization, ct);
         var json = response.IsSuccess ? response.Json : null;
@@ -109,7 +71,7 @@ internal sealed class TokenCommand(TppContext context)
         return accessToken;
     }
 
-    private async Task<Uri> ResolveTokenEndpointAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
+    internal async Task<Uri> ResolveTokenEndpointAsync(BankClient client, TppState state, TokenOptions options, CancellationToken ct)
     {
         if ((options.TokenEndpoint ?? state.TokenEndpoint) is { } known)
         {

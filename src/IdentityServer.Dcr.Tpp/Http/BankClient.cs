@@ -47,18 +47,35 @@ internal sealed class BankClient : IDisposable
     }
 
     /// <summary>Sends one request and reads the whole answer; network, TLS and time-out failures become <see cref="TppException"/>.</summary>
-    public async Task<BankResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, AuthenticationHeaderValue? authorization, CancellationToken ct)
+    public Task<BankResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, AuthenticationHeaderValue? authorization, CancellationToken ct)
+        => SendAsync(method, url, content, authorization, null, ct);
+
+    /// <summary>As <see cref="SendAsync(HttpMethod, Uri, HttpContent?, AuthenticationHeaderValue?, CancellationToken)"/>, with extra request headers (such as <c>x-fapi-interaction-id</c>).</summary>
+    public async Task<BankResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, AuthenticationHeaderValue? authorization, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Authorization = authorization;
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
 
         try
         {
             using var response = await _http.SendAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             var challenge = response.Headers.WwwAuthenticate.Count == 0 ? null : response.Headers.WwwAuthenticate.ToString();
-            return new BankResponse(method, url, response.StatusCode, response.ReasonPhrase, body, challenge);
+            var echoed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var name in headers?.Keys ?? Enumerable.Empty<string>())
+            {
+                if (response.Headers.TryGetValues(name, out var values))
+                {
+                    echoed[name] = string.Join(", ", values);
+                }
+            }
+
+            return new BankResponse(method, url, response.StatusCode, response.ReasonPhrase, body, challenge) { EchoedHeaders = echoed };
         }
         catch (HttpRequestException ex) when (IsTlsFailure(ex))
         {

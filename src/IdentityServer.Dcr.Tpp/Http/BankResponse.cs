@@ -18,6 +18,12 @@ internal sealed class BankResponse(HttpMethod method, Uri url, HttpStatusCode st
 
     public string Body { get; } = body;
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of a 401 or 403, if any.</summary>
+    public string? WwwAuthenticate { get; } = wwwAuthenticate;
+
+    /// <summary>The values the bank answered for the extra request headers that were sent (such as <c>x-fapi-interaction-id</c>).</summary>
+    public IReadOnlyDictionary<string, string> EchoedHeaders { get; init; } = new Dictionary<string, string>();
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 
     /// <summary>The status as <c>201 Created</c>.</summary>
@@ -60,7 +66,7 @@ internal sealed class BankResponse(HttpMethod method, Uri url, HttpStatusCode st
             HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed =>
                 new TppException($"{action} failed: {where} answered {StatusText}: the bank does not provide this endpoint (not implemented, or a wrong URL)."),
             HttpStatusCode.Unauthorized =>
-                new TppException($"{action} failed: {where} answered {StatusText}{(wwwAuthenticate is null ? "" : " (" + wwwAuthenticate + ")")}: the access token was refused; run 'obie-tpp token' for a new one."),
+                new TppException($"{action} failed: {where} answered {StatusText}{(WwwAuthenticate is null ? "" : " (" + WwwAuthenticate + ")")}: the access token was refused; run 'obie-tpp token' for a new one."),
             HttpStatusCode.Forbidden =>
                 new TppException($"{action} failed: {where} answered {StatusText}: the client may not do this."),
             _ => new TppException($"{action} failed: {where} answered {StatusText}{Excerpt()}"),

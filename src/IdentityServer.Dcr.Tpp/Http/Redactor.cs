@@ -23,7 +23,7 @@ internal static partial class Redactor
 
     private static readonly HashSet<string> TokenFields = new(StringComparer.OrdinalIgnoreCase)
     {
-        "access_token", "refresh_token", "registration_access_token", "id_token",
+        "access_token", "refresh_token", "registration_access_token", "id_token", "code_verifier",
     };
 
     // The private members of RSA and EC JWKs (RFC 7518 §6.2.2, §6.3.2) and the symmetric key of an "oct" JWK.

@@ -23,6 +23,14 @@ internal sealed class DiscoveryDocument(JsonObject json)
 
     public string? TokenEndpoint => Text("token_endpoint");
 
+    public string? AuthorizationEndpoint => Text("authorization_endpoint");
+
+    /// <summary>RFC 9126: where to push a request object; null when the bank has no PAR.</summary>
+    public string? PushedAuthorizationRequestEndpoint => Text("pushed_authorization_request_endpoint");
+
+    /// <summary>The bank's public signing keys (for ID tokens).</summary>
+    public string? JwksUri => Text("jwks_uri");
+
     /// <summary>A <c>*_supported</c> list, or null when the bank does not publish it.</summary>
     public IReadOnlyList<string>? Supported(string name) => Json[name] is JsonArray array
         ? array.OfType<JsonValue>().Select(v => v.TryGetValue<string>(out var s) ? s : null).OfType<string>().ToList()

@@ -56,7 +56,7 @@ internal static class RegistrationPlanner
 
         var scope = options.Scope ?? Text(registered, "scope")
             ?? string.Join(' ', Narrow(ssa.ScopesFromRoles(), discovery?.Supported("scopes_supported"), "openid"));
-        var responseTypes = Texts(registered, "response_types") ?? DefaultResponseTypes(discovery?.Supported("response_types_supported"));
+        var responseTypes = options.ResponseTypes.Count > 0 ? options.ResponseTypes.ToList() : Texts(registered, "response_types") ?? DefaultResponseTypes(discovery?.Supported("response_types_supported"));
 
         return new RegistrationParameters
         {

@@ -72,4 +72,19 @@ internal sealed class TppState
 
     [JsonPropertyName("access_token_expires_at")]
     public long? AccessTokenExpiresAt { get; set; }
+
+    /// <summary>The last account-access consent (intent) that <c>consent</c> created: its <c>ConsentId</c>.</summary>
+    [JsonPropertyName("consent_id")]
+    public string? ConsentId { get; set; }
+
+    [JsonPropertyName("consent_status")]
+    public string? ConsentStatus { get; set; }
+
+    /// <summary>What <c>authorize</c> sent and <c>exchange</c> checks the answer against; cleared once the bank answered it.</summary>
+    [JsonPropertyName("pending_authorization")]
+    public PendingAuthorization? PendingAuthorization { get; set; }
+
+    /// <summary>The tokens of the last authorization code that <c>exchange</c> redeemed (the customer's consent).</summary>
+    [JsonPropertyName("authorization_tokens")]
+    public AuthorizationTokens? AuthorizationTokens { get; set; }
 }
