@@ -19,6 +19,7 @@ public abstract class DcrDbContext : DbContext
 {
     internal const string ClientRegistrationsTable = "DcrClientRegistrations";
     internal const string UsedRequestTokensTable = "DcrUsedRequestTokens";
+    internal const string AuditRecordsTable = "DcrAuditRecords";
 
     /// <summary>Creates the context.</summary>
     /// <param name="options">The options, built by the provider-specific registration.</param>
@@ -34,6 +35,9 @@ public abstract class DcrDbContext : DbContext
 
     /// <summary>The used registration request tokens, kept until they expire.</summary>
     public DbSet<UsedRequestTokenEntity> UsedRequestTokens => Set<UsedRequestTokenEntity>();
+
+    /// <summary>The audit trail (table <c>DcrAuditRecords</c>).</summary>
+    public DbSet<AuditRecordEntity> AuditRecords => Set<AuditRecordEntity>();
 
     /// <summary>The database schema of the tables; <see langword="null"/> for the connection's default.</summary>
     public string? Schema { get; }
@@ -63,6 +67,8 @@ public abstract class DcrDbContext : DbContext
             b.Property(e => e.SoftwareStatementClaims).IsRequired();
             b.Property(e => e.ClientSecretHash).HasMaxLength(512);
             b.Property(e => e.ConcurrencyStamp).HasMaxLength(64).IsRequired().IsConcurrencyToken();
+            b.Property(e => e.TransportCertificateThumbprint).HasMaxLength(64);
+            b.Property(e => e.TransportCertificateSubject).HasMaxLength(1024);
             b.HasIndex(e => e.SoftwareId);
             b.HasIndex(e => e.OrganisationId);
         });
@@ -74,6 +80,26 @@ public abstract class DcrDbContext : DbContext
             b.Property(e => e.Issuer).HasMaxLength(256);
             b.Property(e => e.Jti).HasMaxLength(256);
             b.HasIndex(e => e.ExpiresAt);
+        });
+
+        modelBuilder.Entity<AuditRecordEntity>(b =>
+        {
+            b.ToTable(AuditRecordsTable);
+            b.HasKey(e => e.Id);
+            b.Property(e => e.Operation).HasMaxLength(16).IsRequired();
+            b.Property(e => e.Outcome).HasMaxLength(16).IsRequired();
+            b.Property(e => e.ErrorCode).HasMaxLength(64);
+            b.Property(e => e.ClientId).HasMaxLength(64);
+            b.Property(e => e.SoftwareId).HasMaxLength(256);
+            b.Property(e => e.OrganisationId).HasMaxLength(256);
+            b.Property(e => e.SoftwareStatementIssuer).HasMaxLength(256);
+            b.Property(e => e.CertificateThumbprint).HasMaxLength(64);
+            b.Property(e => e.CertificateSubject).HasMaxLength(1024);
+            b.Property(e => e.RequestJti).HasMaxLength(256);
+            b.HasIndex(e => new { e.SoftwareId, e.OccurredAt });
+            b.HasIndex(e => new { e.OrganisationId, e.OccurredAt });
+            b.HasIndex(e => new { e.ClientId, e.OccurredAt });
+            b.HasIndex(e => e.OccurredAt);
         });
     }
 }

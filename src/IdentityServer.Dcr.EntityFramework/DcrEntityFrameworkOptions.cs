@@ -28,4 +28,10 @@ public sealed class DcrEntityFrameworkOptions
     /// Each instance purges; the delete is idempotent.
     /// </summary>
     public TimeSpan? PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long the audit trail (<c>DcrAuditRecords</c>) keeps an entry: older entries are deleted by the background
+    /// purge (every <see cref="PurgeInterval"/>). Default 2 years (730 days); <see langword="null"/> keeps them forever.
+    /// </summary>
+    public TimeSpan? AuditRetention { get; set; } = TimeSpan.FromDays(730);
 }

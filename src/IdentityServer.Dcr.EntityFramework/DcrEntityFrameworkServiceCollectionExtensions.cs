@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.EntityFramework;
 using IdentityServer.Dcr.EntityFramework.Infrastructure;
 using IdentityServer.Dcr.EntityFramework.Logging;
@@ -96,6 +97,11 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
             throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.PurgeInterval)} must be positive, or null to switch the purge off.");
         }
 
+        if (options.AuditRetention is { } retention && retention <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.AuditRetention)} must be positive, or null to keep the audit trail forever.");
+        }
+
         if (options.CommandTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.CommandTimeout)} must be positive.");
@@ -127,9 +133,15 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         services.RemoveAll<IClientRegistrationStore>();
         services.AddSingleton<IClientRegistrationStore>(sp => sp.GetRequiredService<EntityFrameworkClientRegistrationStore>());
 
+        // The audit trail: creates, updates and deletes are written by the store in their own transaction; refused
+        // attempts, queries and the retention purge go through this.
+        services.TryAddSingleton<EntityFrameworkDcrAuditStore>();
+        services.RemoveAll<IDcrAuditStore>();
+        services.AddSingleton<IDcrAuditStore>(sp => sp.GetRequiredService<EntityFrameworkDcrAuditStore>());
+
         // The background purge of expired used tokens, on the schedule of the last AddDcr…Store call.
         services.RemoveAll<UsedTokenPurgeSchedule>();
-        services.AddSingleton(new UsedTokenPurgeSchedule(options.PurgeInterval));
+        services.AddSingleton(new UsedTokenPurgeSchedule(options.PurgeInterval, options.AuditRetention));
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<UsedTokenPurgeService>();
         return services;

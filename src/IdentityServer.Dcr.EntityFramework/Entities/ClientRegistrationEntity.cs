@@ -54,4 +54,13 @@ public class ClientRegistrationEntity
 
     /// <summary>The optimistic concurrency token: every write replaces it and is refused when it changed since the read.</summary>
     public string ConcurrencyStamp { get; set; } = string.Empty;
+
+    /// <summary>The SHA-256 thumbprint of the transport certificate of the registration (or its last update).</summary>
+    public string? TransportCertificateThumbprint { get; set; }
+
+    /// <summary>Its subject.</summary>
+    public string? TransportCertificateSubject { get; set; }
+
+    /// <summary>When it expires.</summary>
+    public DateTimeOffset? TransportCertificateNotAfter { get; set; }
 }

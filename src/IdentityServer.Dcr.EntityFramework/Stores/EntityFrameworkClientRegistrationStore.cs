@@ -3,6 +3,7 @@
 
 using System.Data;
 using System.Text.Json;
+using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.EntityFramework.Entities;
 using IdentityServer.Dcr.EntityFramework.Logging;
 using IdentityServer.Dcr.Models;
@@ -46,13 +47,18 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     /// <summary>Creates the store.</summary>
     /// <param name="contextFactory">Creates one context per call.</param>
     /// <param name="logger">The logger.</param>
-    public EntityFrameworkClientRegistrationStore(IDbContextFactory<DcrDbContext> contextFactory, ILogger<EntityFrameworkClientRegistrationStore> logger)
+    /// <param name="timeProvider">The clock of the audit entries of deletes (creates and updates use the registration's time).</param>
+    public EntityFrameworkClientRegistrationStore(IDbContextFactory<DcrDbContext> contextFactory, ILogger<EntityFrameworkClientRegistrationStore> logger, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(contextFactory);
         ArgumentNullException.ThrowIfNull(logger);
         ContextFactory = contextFactory;
         Logger = logger;
+        TimeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <summary>Creates one context per call.</summary>
     protected IDbContextFactory<DcrDbContext> ContextFactory { get; }
@@ -216,6 +222,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             entry.State = EntityState.Modified;
             entry.Property(e => e.ConcurrencyStamp).OriginalValue = expectedConcurrencyStamp;
             context.UsedRequestTokens.Add(ToTokenEntity(requestToken));
+            context.AuditRecords.Add(ToAuditEntity(DcrAuditRecord.ForWrite(DcrAuditOperations.Update, registration, requestToken.Jti, registration.UpdatedAt)));
             try
             {
                 // The transaction is disposed (rolled back unless committed) before any catch below re-reads.
@@ -267,7 +274,9 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             var transaction = await BeginWriteTransactionAsync(context, IsolationLevel.Unspecified, ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var found = await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
+                // The deleted registration's identifiers go to the audit row, written in this transaction.
+                var row = await context.ClientRegistrations.AsNoTracking().Where(e => e.ClientId == clientId).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+                var found = row is not null && await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
                 if (!found && enlist is null)
                 {
                     return false;
@@ -275,6 +284,9 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
 
                 if (found)
                 {
+                    var audit = DcrAuditRecord.ForWrite(DcrAuditOperations.Delete, ToModel(row!), requestJti: null, TimeProvider.GetUtcNow());
+                    context.AuditRecords.Add(ToAuditEntity(audit));
+                    await context.SaveChangesAsync(ct).ConfigureAwait(false);
                     await OnWritingAsync(context, new RegistrationWrite(RegistrationWriteKind.Delete, clientId, null), ct).ConfigureAwait(false);
                 }
 
@@ -358,6 +370,9 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             ClientIdIssuedAt = ToStoredPrecision(registration.ClientIdIssuedAt),
             UpdatedAt = ToStoredPrecision(registration.UpdatedAt),
             ConcurrencyStamp = registration.ConcurrencyStamp,
+            TransportCertificateThumbprint = registration.TransportCertificate?.Thumbprint,
+            TransportCertificateSubject = registration.TransportCertificate?.Subject,
+            TransportCertificateNotAfter = registration.TransportCertificate is { } certificate ? ToStoredPrecision(certificate.NotAfter) : null,
         };
     }
 
@@ -383,8 +398,32 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             ClientSecretExpiresAt = entity.ClientSecretExpiresAt,
             UpdatedAt = entity.UpdatedAt,
             ConcurrencyStamp = entity.ConcurrencyStamp,
+            TransportCertificate = entity.TransportCertificateThumbprint is { } thumbprint
+                ? new TransportCertificateInfo(thumbprint, entity.TransportCertificateSubject ?? string.Empty, entity.TransportCertificateNotAfter ?? default)
+                : null,
         };
     }
+
+    /// <summary>The audit row of a successful write, added to the write's own context (so it commits with it).</summary>
+    /// <param name="record">The audit entry.</param>
+    /// <returns>The row.</returns>
+    internal static AuditRecordEntity ToAuditEntity(DcrAuditRecord record) => new()
+    {
+        Id = record.Id,
+        OccurredAt = ToStoredPrecision(record.OccurredAt),
+        Operation = record.Operation,
+        Outcome = record.Outcome,
+        ErrorCode = Bounded(record.ErrorCode, 64),
+        ClientId = Bounded(record.ClientId, 64),
+        SoftwareId = Bounded(record.SoftwareId, 256),
+        OrganisationId = Bounded(record.OrganisationId, 256),
+        SoftwareStatementIssuer = Bounded(record.SoftwareStatementIssuer, 256),
+        CertificateThumbprint = Bounded(record.CertificateThumbprint, 64),
+        CertificateSubject = Bounded(record.CertificateSubject, 1024),
+        RequestJti = Bounded(record.RequestJti, 256),
+    };
+
+    private static string? Bounded(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
 
     /// <summary>Truncates to the microsecond and converts to UTC: what both providers can store exactly.</summary>
     internal static DateTimeOffset ToStoredPrecision(DateTimeOffset value)
@@ -424,6 +463,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
 
                 context.ClientRegistrations.Add(ToEntity(registration));
                 context.UsedRequestTokens.Add(ToTokenEntity(token));
+                context.AuditRecords.Add(ToAuditEntity(DcrAuditRecord.ForWrite(DcrAuditOperations.Create, registration, token.Jti, registration.UpdatedAt)));
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
                 await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration), enlist, ct).ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);

@@ -9,14 +9,15 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 
 /// <summary>When <see cref="UsedTokenPurgeService"/> runs: <see cref="DcrEntityFrameworkOptions.PurgeInterval"/>, or never.</summary>
 /// <param name="Interval">The interval; <see langword="null"/> for no background purge.</param>
-internal sealed record UsedTokenPurgeSchedule(TimeSpan? Interval);
+/// <param name="AuditRetention">How long audit entries are kept (<see cref="DcrEntityFrameworkOptions.AuditRetention"/>); <see langword="null"/>: forever.</param>
+internal sealed record UsedTokenPurgeSchedule(TimeSpan? Interval, TimeSpan? AuditRetention = null);
 
 /// <summary>
 /// Deletes expired rows of <c>DcrUsedRequestTokens</c> every <see cref="DcrEntityFrameworkOptions.PurgeInterval"/>,
 /// through <see cref="EntityFrameworkClientRegistrationStore.PurgeExpiredRequestTokensAsync"/>. A failure (a database
 /// outage, tables not migrated yet) is logged and retried at the next tick: a housekeeping job never stops the host.
 /// </summary>
-internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationStore store, UsedTokenPurgeSchedule schedule, TimeProvider time, ILogger<UsedTokenPurgeService> logger) : BackgroundService
+internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationStore store, EntityFrameworkDcrAuditStore audit, UsedTokenPurgeSchedule schedule, TimeProvider time, ILogger<UsedTokenPurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,6 +34,10 @@ internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationSto
                 try
                 {
                     await store.PurgeExpiredRequestTokensAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                    if (schedule.AuditRetention is { } retention)
+                    {
+                        await audit.PurgeAsync(time.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 catch (DcrStoreUnavailableException)
                 {

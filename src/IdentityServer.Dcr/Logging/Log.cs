@@ -140,6 +140,10 @@ internal static partial class Log
         }
     }
 
+    [LoggerMessage(EventId = 1505, EventName = nameof(AuditRecordFailed), Level = LogLevel.Warning,
+        Message = "A refused registration attempt could not be written to the audit trail (the store is unavailable); the refusal stands.")]
+    public static partial void AuditRecordFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1590, EventName = nameof(AuthorizationRequestRefused), Level = LogLevel.Information,
         Message = "Authorization request of client {ClientId} refused with {Error} ({Where}): {Reason}")]
     private static partial void AuthorizationRequestRefusedCore(this ILogger logger, string clientId, string error, string where, string reason);

@@ -43,14 +43,21 @@ public sealed class ClientRegistration
     public required string ConcurrencyStamp { get; set; }
 
     /// <summary>
+    /// The transport certificate the registration (or its last update) was made with; <see langword="null"/> for
+    /// registrations made before it was recorded. Shown to operators (expiry) and written to the audit trail.
+    /// </summary>
+    public TransportCertificateInfo? TransportCertificate { get; init; }
+
+    /// <summary>
     /// The registration that replaces this one on an update: the same client identifier, issue time, software,
     /// organisation and secret; the new software statement and metadata; a new concurrency stamp.
     /// </summary>
     /// <param name="softwareStatement">The verified software statement of the update.</param>
     /// <param name="metadata">The validated metadata to register.</param>
     /// <param name="now">The time of the update.</param>
+    /// <param name="certificate">The transport certificate of the update; <see langword="null"/> keeps this registration's.</param>
     /// <returns>The replacement, ready to be written with this registration's <see cref="ConcurrencyStamp"/> as the expected one.</returns>
-    public ClientRegistration ReplacedBy(SoftwareStatement softwareStatement, ClientMetadata metadata, DateTimeOffset now)
+    public ClientRegistration ReplacedBy(SoftwareStatement softwareStatement, ClientMetadata metadata, DateTimeOffset now, TransportCertificateInfo? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(softwareStatement);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -68,6 +75,7 @@ public sealed class ClientRegistration
             ClientSecretExpiresAt = ClientSecretExpiresAt,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+            TransportCertificate = certificate ?? TransportCertificate,
         };
     }
 }

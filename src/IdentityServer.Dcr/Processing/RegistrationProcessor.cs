@@ -87,6 +87,7 @@ public class RegistrationProcessor : IRegistrationProcessor
             ClientSecretExpiresAt = secretExpiresAt,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+            TransportCertificate = TransportCertificateInfo.From(context.Request.ClientCertificate),
         };
 
         var result = await Store.CreateAsync(registration, context.UsedRequestToken!, unique, ct).ConfigureAwait(false);
@@ -114,7 +115,7 @@ public class RegistrationProcessor : IRegistrationProcessor
         var existing = context.ExistingRegistration ?? throw new InvalidOperationException("UpdateAsync needs DcrRequestContext.ExistingRegistration.");
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var updated = existing.ReplacedBy(ssa, context.Metadata!, TimeProvider.GetUtcNow());
+            var updated = existing.ReplacedBy(ssa, context.Metadata!, TimeProvider.GetUtcNow(), TransportCertificateInfo.From(context.Request.ClientCertificate));
 
             var result = await Store.UpdateAsync(updated, existing.ConcurrencyStamp, context.UsedRequestToken!, ct).ConfigureAwait(false);
             switch (result)

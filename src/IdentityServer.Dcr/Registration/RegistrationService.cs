@@ -3,8 +3,10 @@
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
+using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
@@ -22,14 +24,20 @@ public class RegistrationService : IRegistrationService
     /// <param name="store">The registration store.</param>
     /// <param name="events">The events.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="audit">The audit trail, for refused attempts (the store records successful changes itself); none when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of audit entries.</param>
     public RegistrationService(
         IRegistrationValidator validator,
         IRegistrationProcessor processor,
         IRegistrationResponseGenerator responseGenerator,
         IClientRegistrationStore store,
         DcrEvents events,
-        ILogger<RegistrationService> logger)
+        ILogger<RegistrationService> logger,
+        IDcrAuditStore? audit = null,
+        TimeProvider? timeProvider = null)
     {
+        Audit = audit;
+        TimeProvider = timeProvider ?? TimeProvider.System;
         Store = store;
         Validator = validator;
         Processor = processor;
@@ -52,6 +60,12 @@ public class RegistrationService : IRegistrationService
 
     /// <summary>The events.</summary>
     protected DcrEvents Events { get; }
+
+    /// <summary>The audit trail of refused attempts, if any.</summary>
+    protected IDcrAuditStore? Audit { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
@@ -238,7 +252,46 @@ public class RegistrationService : IRegistrationService
         }
 
         Logger.RequestRejected(error.Error, error.ErrorDescription);
+        await RecordRefusalAsync(context, context.Error!).ConfigureAwait(false);
         await Events.RequestRejectedAsync(context).ConfigureAwait(false);
         return DcrResult.Failure<JsonObject>(context.Error!);
+    }
+
+    /// <summary>
+    /// Records a refused attempt that reached the engine over mutual TLS (a transport certificate was presented), with
+    /// what was read of it before the refusal. A store outage here is logged and does not change the answer: the
+    /// request was refused either way.
+    /// </summary>
+    private async Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
+    {
+        if (Audit is null || context.Request.ClientCertificate is not { } certificate)
+        {
+            return;
+        }
+
+        var ssa = context.SoftwareStatement;
+        var info = TransportCertificateInfo.From(certificate)!;
+        var record = new DcrAuditRecord
+        {
+            OccurredAt = TimeProvider.GetUtcNow(),
+            Operation = context.Operation == DcrOperation.Update ? DcrAuditOperations.Update : DcrAuditOperations.Create,
+            Outcome = DcrAuditOutcomes.Rejected,
+            ErrorCode = error.Error,
+            ClientId = context.ExistingRegistration?.ClientId,
+            SoftwareId = ssa?.SoftwareId,
+            OrganisationId = ssa?.OrganisationId,
+            SoftwareStatementIssuer = ssa?.Issuer,
+            CertificateThumbprint = info.Thumbprint,
+            CertificateSubject = info.Subject,
+            RequestJti = context.UsedRequestToken?.Jti,
+        };
+        try
+        {
+            await Audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            Logger.AuditRecordFailed(exception);
+        }
     }
 }

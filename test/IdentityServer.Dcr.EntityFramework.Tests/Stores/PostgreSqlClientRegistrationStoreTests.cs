@@ -51,6 +51,7 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
         {
             "dcr_custom.DcrClientRegistrations",
             "dcr_custom.DcrUsedRequestTokens",
+            "dcr_custom.DcrAuditRecords",
             "dcr_custom.__EFMigrationsHistory",
         }));
     }
@@ -78,7 +79,9 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
             "public.DcrClientRegistrations.ClientIdIssuedAt:timestamp with time zone",
             "public.DcrClientRegistrations.ClientSecretExpiresAt:timestamp with time zone",
             "public.DcrClientRegistrations.UpdatedAt:timestamp with time zone",
+            "public.DcrClientRegistrations.TransportCertificateNotAfter:timestamp with time zone",
             "public.DcrUsedRequestTokens.ExpiresAt:timestamp with time zone",
+            "public.DcrAuditRecords.OccurredAt:timestamp with time zone",
         }));
     }
 

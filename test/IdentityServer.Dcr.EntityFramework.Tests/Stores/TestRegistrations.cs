@@ -40,6 +40,7 @@ internal static class TestRegistrations
         ClientSecretExpiresAt = IssuedAt.AddDays(90).AddTicks(3),
         UpdatedAt = IssuedAt.AddMinutes(1),
         ConcurrencyStamp = stamp ?? Guid.NewGuid().ToString("N"),
+        TransportCertificate = new TransportCertificateInfo(new string('A', 64), "CN=software-1, OU=0015800001041REAAY, O=OpenBanking, C=GB", IssuedAt.AddYears(1)),
     };
 
     public static UsedRequestToken Token(string? jti = null, string issuer = "software-1", DateTimeOffset? expiresAt = null)
@@ -67,5 +68,6 @@ internal static class TestRegistrations
         ClientSecretExpiresAt = null,
         UpdatedAt = original.UpdatedAt.AddHours(1),
         ConcurrencyStamp = newStamp,
+        TransportCertificate = original.TransportCertificate,
     };
 }

@@ -22,6 +22,70 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.PostgreSql
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("IdentityServer.Dcr.EntityFramework.Entities.AuditRecordEntity", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CertificateSubject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("CertificateThumbprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Operation")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("OrganisationId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("RequestJti")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SoftwareId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("SoftwareStatementIssuer")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OccurredAt");
+
+                    b.HasIndex("ClientId", "OccurredAt");
+
+                    b.HasIndex("OrganisationId", "OccurredAt");
+
+                    b.HasIndex("SoftwareId", "OccurredAt");
+
+                    b.ToTable("DcrAuditRecords", (string)null);
+                });
+
             modelBuilder.Entity("IdentityServer.Dcr.EntityFramework.Entities.ClientRegistrationEntity", b =>
                 {
                     b.Property<string>("ClientId")
@@ -81,6 +145,17 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.PostgreSql
 
                     b.Property<string>("TokenEndpointAuthMethod")
                         .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("TransportCertificateNotAfter")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("TransportCertificateSubject")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("TransportCertificateThumbprint")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
