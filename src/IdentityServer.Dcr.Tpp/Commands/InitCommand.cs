@@ -39,6 +39,10 @@ internal sealed partial class InitCommand(TppContext context)
             : $"Imported the {key.Algorithm} software signing key from {options.KeyFile}, kid {key.KeyId}");
         var keyPath = store.WritePrivateFile(StateStore.SigningKeyFileName, key.ExportPrivateKeyPem());
         context.Console.Detail($"private key: {keyPath} (mode 0600)");
+        if (GitWorkTree.Warning(store.Directory) is { } warning)
+        {
+            context.Console.Warn(warning);
+        }
 
         var state = new TppState
         {
