@@ -1,13 +1,18 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography.X509Certificates;
+using Duende.IdentityServer;
 using Duende.IdentityServer.EntityFramework.DbContexts;
 using Duende.IdentityServer.EntityFramework.Mappers;
 using Duende.IdentityServer.Models;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Infrastructure;
 using IdentityServer.Dcr.Host.Development;
+using IdentityServer.Dcr.Host.Duende.Authorization;
+using IdentityServer.Dcr.Host.Shared;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
 
 namespace IdentityServer.Dcr.Host.Duende;
 
@@ -37,8 +42,47 @@ internal static class HostingExtensions
 
         var connectionString = builder.Configuration.GetConnectionString("IdentityServer")
             ?? throw new InvalidOperationException("ConnectionStrings:IdentityServer (PostgreSQL) is required.");
-        builder.Services.AddIdentityServer(options => options.KeyManagement.Enabled = false)
-            .AddDeveloperSigningCredential(persistKey: false)
+        // The issuer Duende publishes is the configured one (Dcr:Issuer), whatever host name or port the request used,
+        // and registration requests may name it as their aud (with or without a trailing slash), as TPP tools read it
+        // from discovery.
+        var configuredIssuer = Uri.TryCreate(builder.Configuration["Dcr:Issuer"], UriKind.Absolute, out var issuerUri) ? issuerUri.AbsoluteUri.TrimEnd('/') : null;
+        var identityServer = builder.Services.AddIdentityServer(options =>
+        {
+            options.KeyManagement.Enabled = false;
+            options.IssuerUri = configuredIssuer;
+
+            // Only what registered clients use: no CIBA, device flow, session management or introspection endpoint (and
+            // so none in discovery). The authorization journey: Duende sends the customer to the sandbox consent page.
+            options.Endpoints.EnableBackchannelAuthenticationEndpoint = false;
+            options.Endpoints.EnableDeviceAuthorizationEndpoint = false;
+            options.Endpoints.EnableCheckSessionEndpoint = false;
+            options.Endpoints.EnableEndSessionEndpoint = false;
+            options.Endpoints.EnableIntrospectionEndpoint = false;
+            options.Endpoints.EnableJwtRequestUri = false;
+            options.UserInteraction.LoginUrl = ConsentEndpoints.Path;
+            options.UserInteraction.ConsentUrl = ConsentEndpoints.Path;
+            options.UserInteraction.LoginReturnUrlParameter = ConsentEndpoints.ReturnUrlParameter;
+            options.UserInteraction.ConsentReturnUrlParameter = ConsentEndpoints.ReturnUrlParameter;
+        });
+        AddSigningCredentials(identityServer, builder);
+        if (configuredIssuer is not null)
+        {
+            builder.Services.PostConfigure<DcrOptions>(options =>
+            {
+                foreach (var audience in new[] { configuredIssuer, configuredIssuer + "/" })
+                {
+                    if (!options.RequestObject.AcceptedAudiences.Contains(audience))
+                    {
+                        options.RequestObject.AcceptedAudiences.Add(audience);
+                    }
+                }
+            });
+        }
+
+        // /health/live and /health/ready (store reachable and migrated, every trust anchor with keys), and telemetry.
+        builder.Services.AddHealthChecks().AddDcrStoreCheck().AddDcrTrustAnchorsCheck();
+        builder.AddHostTelemetry("IdentityServer.Dcr.Host.Duende");
+        identityServer
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddObieDynamicClientRegistration(builder.Configuration.GetSection("Dcr"));
@@ -47,6 +91,7 @@ internal static class HostingExtensions
         {
             var issuer = builder.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory";
             builder.Services.AddSingleton(sandbox);
+            builder.Services.AddAntiforgery(options => options.Cookie.Name = "dcr-sandbox-consent");
 
             // The sandbox's account-access consents (App_Data/sandbox/intents.db), the bank's IIntentStore.
             builder.Services.AddSandboxIntents(builder.Configuration, Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"));
@@ -63,10 +108,33 @@ internal static class HostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The ID token signing credentials a registered client may ask for (<c>id_token_signed_response_alg</c>): PS256 (the
+    /// default, also for access tokens) and ES256, from <see cref="ServerCredentials"/> (the bank's PKCS#12 files, or in
+    /// Development certificates kept under <c>App_Data/server</c>). Outside Development without configured files, a
+    /// developer RS256 key as before (no registered client can use it for ID tokens).
+    /// </summary>
+    private static void AddSigningCredentials(IIdentityServerBuilder identityServer, WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Server:SigningCertificate:Path"]))
+        {
+            identityServer.AddDeveloperSigningCredential(persistKey: false);
+            return;
+        }
+
+        var credentials = ServerCredentials.Load(builder.Configuration, builder.Environment, Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
+        identityServer.AddSigningCredential(credentials.Signing, SecurityAlgorithms.RsaSsaPssSha256);
+        if (credentials.EcSigning?.GetECDsaPrivateKey() is { } ec)
+        {
+            identityServer.AddSigningCredential(new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint }, IdentityServerConstants.ECDsaSigningAlgorithm.ES256);
+        }
+    }
+
     /// <summary>Validates the options, applies the migrations (DCR, Duende configuration and operational stores) and seeds the API scopes.</summary>
     public static async Task InitialiseAsync(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DcrOptions>>().Value;
+        await EnsureDatabaseAsync(app.Configuration.GetConnectionString("IdentityServer")!, app.Logger);
         await app.Services.MigrateObieDynamicClientRegistrationDatabaseAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ConfigurationDbContext>();
@@ -86,6 +154,46 @@ internal static class HostingExtensions
         await context.SaveChangesAsync();
     }
 
+    /// <summary>
+    /// Creates the database when it does not exist yet, through the server's maintenance database, so that the first start
+    /// does not log EF Core's "database does not exist" connection error before the migrations create it. Without the
+    /// right to do so (a managed server), the migrations try as before.
+    /// </summary>
+    private static async Task EnsureDatabaseAsync(string connectionString, ILogger logger)
+    {
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(target.Database))
+        {
+            return;
+        }
+
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync();
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+            exists.Parameters.AddWithValue("name", target.Database);
+            if (await exists.ExecuteScalarAsync() is null)
+            {
+                var quoted = "\"" + target.Database.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                await using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE " + quoted, connection);
+                await create.ExecuteNonQueryAsync();
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("Created the database {Database}.", target.Database);
+                }
+            }
+        }
+        catch (Npgsql.NpgsqlException exception)
+        {
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("Could not check for the database {Database} through the maintenance database ({Reason}); the migrations will create it.", target.Database, exception.Message);
+            }
+        }
+    }
+
     public static WebApplication ConfigurePipeline(this WebApplication app)
     {
         if (app.Services.GetService<SandboxPki>() is not null)
@@ -94,6 +202,8 @@ internal static class HostingExtensions
         }
 
         app.UseIdentityServer();
+        app.MapDcrHealthChecks();
+        app.MapHostTelemetry();
         app.MapObieDynamicClientRegistration("/register");
         var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
@@ -109,6 +219,7 @@ internal static class HostingExtensions
         {
             app.MapSandbox(sandbox, app.Configuration["Sandbox:Issuer"] ?? "IdentityServer.Dcr Sandbox Directory");
             app.MapSandboxIntents();
+            app.MapConsent();
         }
 
         return app;

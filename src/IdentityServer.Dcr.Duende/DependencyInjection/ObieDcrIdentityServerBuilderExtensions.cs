@@ -7,12 +7,16 @@ using Duende.IdentityServer.Configuration.EntityFramework;
 using Duende.IdentityServer.Configuration.RequestProcessing;
 using Duende.IdentityServer.Configuration.ResponseGeneration;
 using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
+using Duende.IdentityServer.Endpoints.Results;
 using Duende.IdentityServer.EntityFramework.Options;
+using Duende.IdentityServer.Hosting;
 using Duende.IdentityServer.ResponseHandling;
+using Duende.IdentityServer.Services;
 using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Duende.Authorization;
 using IdentityServer.Dcr.Duende.ClientAuthentication;
 using IdentityServer.Dcr.Duende.Discovery;
 using IdentityServer.Dcr.Duende.Management;
@@ -108,7 +112,38 @@ public static class ObieDcrIdentityServerBuilderExtensions
 
         ReplaceDuendeDefault<IJwtRequestValidator, JwtRequestValidator, ObieJwtRequestValidator>(services);
         ReplaceDuendeDefault<IDiscoveryResponseGenerator, DiscoveryResponseGenerator, ObieDiscoveryResponseGenerator>(services);
+        AddAuthorizationJourney(services);
     }
+
+    /// <summary>
+    /// The OBIE authorization journey of registered clients: the engine's rules in front of Duende's authorize and
+    /// pushed authorization validation, their errors sent as the journey needs, <c>openbanking_intent_id</c> in the
+    /// tokens, and <c>s_hash</c> in the ID token (<see cref="IdentityServerOptions.EmitStateHash"/>).
+    /// </summary>
+    private static void AddAuthorizationJourney(IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        Decorate<IAuthorizeRequestValidator>(services, (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeRequestValidator>(sp, inner));
+        Decorate<IHttpResponseWriter<AuthorizeResult>>(services, (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeHttpWriter>(sp, inner));
+        ReplaceDuendeDefault<IAuthorizeResponseGenerator, AuthorizeResponseGenerator, ObieAuthorizeResponseGenerator>(services);
+        ReplaceDuendeDefault<IClaimsService, DefaultClaimsService, ObieClaimsService>(services);
+        services.PostConfigure<IdentityServerOptions>(options => options.EmitStateHash = true);
+    }
+
+    /// <summary>Wraps the current registration of <typeparamref name="TService"/> (Duende's, or the bank's) in a decorator.</summary>
+    private static void Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)
+        where TService : class
+    {
+        var current = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService)
+            ?? throw new InvalidOperationException($"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
+        services.Remove(current);
+        services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), current.Lifetime));
+    }
+
+    private static object Create(IServiceProvider services, ServiceDescriptor descriptor)
+        => descriptor.ImplementationInstance
+            ?? descriptor.ImplementationFactory?.Invoke(services)
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
 
     private static void RemoveSecretValidator<T>(IServiceCollection services)
     {

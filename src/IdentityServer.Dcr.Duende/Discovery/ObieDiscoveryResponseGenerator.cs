@@ -7,6 +7,7 @@ using Duende.IdentityServer.Services;
 using Duende.IdentityServer.Stores;
 using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr.Discovery;
+using IdentityServer.Dcr.Duende.Authorization;
 using IdentityServer.Dcr.Duende.Endpoints;
 using IdentityServer.Dcr.Duende.Logging;
 using Microsoft.AspNetCore.Routing;
@@ -78,7 +79,41 @@ public class ObieDiscoveryResponseGenerator : DiscoveryResponseGenerator
         ArgumentNullException.ThrowIfNull(baseUrl);
         var entries = await base.CreateDiscoveryDocumentAsync(baseUrl, issuerUri).ConfigureAwait(false);
         await AddRegistrationMetadataAsync(entries, baseUrl).ConfigureAwait(false);
+        AddAuthorizationMetadata(entries);
         return entries;
+    }
+
+    /// <summary>
+    /// What the authorization journey of registered clients serves and enforces (<c>ObieAuthorizeRequestValidator</c>
+    /// and the engine's <c>IAuthorizationRequestValidator</c>), over Duende's values: request objects by value (and
+    /// pushed), never by reference to a client URL; the hybrid response in the fragment, <c>code</c> in the query (no
+    /// <c>form_post</c>); PKCE with <c>S256</c> only; the <c>claims</c> parameter for <c>openbanking_intent_id</c>,
+    /// which the ID token carries. Nothing is written when the authorize endpoint is disabled.
+    /// </summary>
+    /// <param name="entries">Duende's discovery entries.</param>
+    protected virtual void AddAuthorizationMetadata(Dictionary<string, object> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (!entries.ContainsKey("authorization_endpoint"))
+        {
+            return;
+        }
+
+        entries["response_modes_supported"] = new[] { "fragment", "query" };
+        entries["code_challenge_methods_supported"] = new[] { "S256" };
+        entries["request_parameter_supported"] = true;
+        entries["request_uri_parameter_supported"] = false;
+        entries["claims_parameter_supported"] = true;
+        var claims = entries.TryGetValue("claims_supported", out var existing) && existing is IEnumerable<string> names ? names.ToList() : [];
+        foreach (var claim in new[] { "sub", "iss", "aud", "exp", "iat", "nonce", "auth_time", "c_hash", "s_hash", ObieAuthorizeRequests.IntentIdClaimType })
+        {
+            if (!claims.Contains(claim, StringComparer.Ordinal))
+            {
+                claims.Add(claim);
+            }
+        }
+
+        entries["claims_supported"] = claims.ToArray();
     }
 
     /// <summary>Writes the engine's metadata over Duende's entries, when the registration endpoint is mapped.</summary>

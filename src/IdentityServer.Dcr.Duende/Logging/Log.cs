@@ -63,4 +63,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1723, EventName = nameof(AssertionReplayed), Level = LogLevel.Warning,
         Message = "Client assertion of client {ClientId} was already used (on this or another instance): refused.")]
     public static partial void AssertionReplayed(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1740, EventName = nameof(AuthorizationDependencyUnavailable), Level = LogLevel.Error,
+        Message = "The keys or the intents needed to validate an authorization request of client {ClientId} could not be read.")]
+    public static partial void AuthorizationDependencyUnavailable(this ILogger logger, string clientId, Exception exception);
 }

@@ -84,12 +84,19 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         return new SuccessfulStep();
     }
 
-    /// <summary>Allowed grant types: the registered <c>grant_types</c>; <c>refresh_token</c> becomes <see cref="Client.AllowOfflineAccess"/>.</summary>
+    /// <summary>
+    /// Allowed grant types: the registered <c>grant_types</c>, with <c>authorization_code</c> as Duende's <c>hybrid</c>
+    /// when the client registered <c>code id_token</c> (Duende keys the authorize endpoint's response types on the
+    /// grant type and cannot hold both on one client; a hybrid client redeems its codes at the token endpoint too);
+    /// <c>refresh_token</c> becomes <see cref="Client.AllowOfflineAccess"/>. The authorization journey's settings follow
+    /// (<see cref="SetAuthorizationProperties"/>).
+    /// </summary>
     /// <param name="context">The registration context.</param>
     /// <returns>Success.</returns>
     protected override Task<IStepResult> SetGrantTypesAsync(DynamicClientRegistrationContext context)
     {
         var metadata = GetMetadata(context);
+        var hybrid = metadata.ResponseTypes.Any(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).SequenceEqual(["code", "id_token"]));
         foreach (var grantType in metadata.GrantTypes)
         {
             if (string.Equals(grantType, "refresh_token", StringComparison.Ordinal))
@@ -98,11 +105,32 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
             }
             else
             {
-                context.Client.AllowedGrantTypes.Add(grantType);
+                context.Client.AllowedGrantTypes.Add(hybrid && grantType == "authorization_code" ? "hybrid" : grantType);
             }
         }
 
+        SetAuthorizationProperties(context.Client);
         return StepResult.Success();
+    }
+
+    /// <summary>
+    /// The authorization journey's settings, for the engine's rules (<c>ObieAuthorizeRequestValidator</c>) to decide:
+    /// a signed request object is required; PKCE is not required by Duende (the engine requires <c>S256</c> for
+    /// <c>code</c> and every pushed request, and lets the hybrid flow by value go without, as FAPI 1 Advanced does) and
+    /// <c>plain</c> is refused; consent is always asked and never remembered (the customer decides on the intent each
+    /// time); pushed authorization is allowed, not required.
+    /// </summary>
+    /// <param name="client">The Duende client being registered.</param>
+    protected virtual void SetAuthorizationProperties(Client client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.RequireRequestObject = true;
+        client.RequirePkce = false;
+        client.AllowPlainTextPkce = false;
+        client.RequireConsent = true;
+        client.AllowRememberConsent = false;
+        client.RequirePushedAuthorization = false;
+        client.AllowAccessTokensViaBrowser = false;
     }
 
     /// <summary>Redirect URIs: the registered <c>redirect_uris</c> (already checked against the software statement).</summary>

@@ -1,9 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
-using System.Net.Sockets;
 using IdentityServer.Dcr.Host;
+using IdentityServer.Dcr.Testing.Journey;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -51,8 +50,8 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
     public static async Task<InProcessDemoHost> StartAsync(TempDirectory? sharedContentRoot = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var contentRoot = sharedContentRoot ?? new TempDirectory();
-        var url = $"https://127.0.0.1:{FreePort()}";
-        var crlListener = $"http://127.0.0.1:{FreePort()}";
+        var url = $"https://127.0.0.1:{LoopbackPort.Free()}";
+        var crlListener = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             EnvironmentName = Environments.Development,
@@ -81,15 +80,6 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
         app.ConfigurePipeline();
         await app.StartAsync();
         return new InProcessDemoHost(app, sharedContentRoot is null ? contentRoot : null, url);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,498 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using System.Buffers.Text;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IdentityServer.Dcr.Authorization;
+using IdentityServer.Dcr.Testing.Browser;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IdentityServer.Dcr.Testing.Journey;
+
+/// <summary>
+/// The OBIE authorization journey on a demo bank in-process, over real mutual TLS for the TPP and plain TLS for the
+/// customer's browser (an HTTP client that follows the bank's own redirects and its server-rendered forms, and a real
+/// headless Chromium): intent, signed request object by value or pushed, the sandbox consent page, the redirect back
+/// with a detached ID token, and the code exchanged with the registered client authentication. Each bank's test
+/// project derives one fixture and supplies the bank and a registered TPP (<see cref="StartAsync"/>).
+/// </summary>
+[Category("Integration")]
+public abstract partial class AuthorizationJourneySuite
+{
+    /// <summary>The sandbox's account-access-consent endpoint (OB Read/Write 3.1).</summary>
+    private const string Consents = "/open-banking/v3.1/aisp/account-access-consents";
+
+    private IJourneyBank _bank = null!;
+    private IJourneyTpp _tpp = null!;
+    private JsonObject _discovery = null!;
+
+    /// <summary>Starts the bank and registers a TPP there.</summary>
+    /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
+    protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
+
+    [OneTimeSetUp]
+    public async Task StartJourneyAsync()
+    {
+        (_bank, _tpp) = await StartAsync();
+        using var browser = Browser();
+        _discovery = JsonNode.Parse(await browser.GetStringAsync(new Uri(_bank.Url + "/.well-known/openid-configuration")))!.AsObject();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopJourneyAsync()
+    {
+        _tpp?.Dispose();
+        if (_bank is not null)
+        {
+            await _bank.DisposeAsync();
+        }
+    }
+
+    private string ClientId => _tpp.ClientId;
+
+    private string RedirectUri => _tpp.RedirectUri;
+
+    [Test]
+    public void Discovery_PublishesTheJourneyUnderTheIssuer()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(_discovery["issuer"]!.GetValue<string>().TrimEnd('/'), Is.EqualTo(_bank.Url));
+            Assert.That(_discovery["authorization_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/authorize"));
+            Assert.That(_discovery["pushed_authorization_request_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/par"));
+            Assert.That(_discovery["token_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/token"));
+            Assert.That(_discovery["request_parameter_supported"]!.GetValue<bool>(), Is.True);
+            Assert.That(Strings(_discovery["code_challenge_methods_supported"]), Is.EquivalentTo(new[] { "S256" }));
+            Assert.That(Strings(_discovery["response_modes_supported"]), Does.Not.Contain("form_post"));
+            Assert.That(Strings(_discovery["claims_supported"]), Does.Contain("openbanking_intent_id"));
+            Assert.That(Strings(_discovery["response_types_supported"]), Does.Contain("code id_token"));
+            Assert.That(Strings(_discovery["id_token_signing_alg_values_supported"]), Does.Contain(_tpp.IdTokenSignedResponseAlg));
+            Assert.That(_discovery.ContainsKey("backchannel_authentication_endpoint"), Is.False, "no CIBA for registered clients");
+            Assert.That(_discovery.ContainsKey("device_authorization_endpoint"), Is.False, "no device flow for registered clients");
+        });
+    }
+
+    [Test]
+    public async Task Hybrid_ByValue_Approved_CodeAndDetachedIdTokenThenTokens()
+    {
+        // Arrange
+        var intent = await CreateIntentAsync();
+        var state = "state-" + Guid.NewGuid().ToString("N");
+        var nonce = "nonce-" + Guid.NewGuid().ToString("N");
+        var request = SignRequestObject(intent, "code id_token", state, nonce);
+
+        // Act: the browser goes to the bank, the customer approves.
+        var redirect = await ConsentAsync(Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request)), "approve");
+
+        // Assert: code, id_token and state in the fragment; the ID token is a detached signature of code and state.
+        var response = Fragment(redirect);
+        Assert.That(response.ContainsKey("error"), Is.False, redirect.AbsoluteUri);
+        var (header, idToken) = ReadJwt(response["id_token"]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(redirect.GetLeftPart(UriPartial.Path), Is.EqualTo(RedirectUri));
+            Assert.That(response["state"], Is.EqualTo(state));
+            Assert.That(header["alg"]?.GetValue<string>(), Is.EqualTo(_tpp.IdTokenSignedResponseAlg), "signed with the registered algorithm");
+            Assert.That(Claim(idToken, "openbanking_intent_id"), Is.EqualTo(intent));
+            Assert.That(Claim(idToken, "nonce"), Is.EqualTo(nonce));
+            Assert.That(Claim(idToken, "c_hash"), Is.EqualTo(HalfHash(response["code"])));
+            Assert.That(Claim(idToken, "s_hash"), Is.EqualTo(HalfHash(state)));
+            Assert.That(Audiences(idToken), Does.Contain(ClientId));
+        });
+        Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.Authorised));
+
+        // Act: the TPP exchanges the code with its registered client authentication.
+        using var exchange = await ExchangeAsync(response["code"], codeVerifier: null);
+        var tokens = JsonNode.Parse(await exchange.Content.ReadAsStringAsync())!;
+
+        // Assert
+        Assert.That(exchange.StatusCode, Is.EqualTo(HttpStatusCode.OK), tokens.ToJsonString());
+        var (_, backChannel) = ReadJwt(tokens["id_token"]!.GetValue<string>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens["access_token"], Is.Not.Null);
+            Assert.That(Claim(backChannel, "openbanking_intent_id"), Is.EqualTo(intent));
+            Assert.That(Claim(backChannel, "sub"), Is.EqualTo(Claim(idToken, "sub")));
+        });
+
+        // The code is single use.
+        using var again = await ExchangeAsync(response["code"], codeVerifier: null);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [TestCase("Approve", null)]
+    [TestCase("Reject", "access_denied")]
+    public async Task Browser_Hybrid_ByValue_CustomerDecidesOnTheBanksPage(string button, string? error)
+    {
+        // Arrange: Debian's headless Chromium as the customer's browser; the TPP's redirect URI host is caught on loopback.
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "state-b", "nonce-b");
+        var options = new BrowserSessionOptions();
+        options.TrustedCertificates.Add(_bank.ServerCertificate);
+        options.InterceptedHosts.Add(new Uri(RedirectUri).Host);
+        await using var browser = await BrowserSession.StartAsync(options);
+
+        // Act
+        await browser.RunAsync(async session =>
+        {
+            await session.NavigateAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request))));
+            await session.WaitForTextAsync("ReadAccountsBasic");
+            await session.FillAsync("Customer id", "customer-1");
+            await session.FillAsync("Password", "sandbox");
+            await session.ClickAsync(button);
+            await session.WaitForRedirectAsync(u => u.AbsolutePath == new Uri(RedirectUri).AbsolutePath);
+            await session.WaitForUrlAsync(u => u.Fragment.Length > 1, "the redirect's fragment in the address bar");
+        });
+
+        // Assert: the fragment never reaches a server; the browser's address keeps it.
+        var response = Fragment(browser.Url);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.GetValueOrDefault("state"), Is.EqualTo("state-b"));
+            Assert.That(response.GetValueOrDefault("error"), Is.EqualTo(error));
+            Assert.That(response.ContainsKey("code"), Is.EqualTo(error is null));
+            Assert.That(await IntentStatusAsync(intent), Is.EqualTo(error is null ? IntentStatus.Authorised : IntentStatus.Rejected));
+        });
+    }
+
+    [Test]
+    public async Task Hybrid_ByValue_Rejected_AccessDeniedWithStateAndIntentRejected()
+    {
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "state-r", "nonce-r");
+
+        var redirect = await ConsentAsync(Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request)), "reject");
+
+        var response = Fragment(redirect);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.GetValueOrDefault("error"), Is.EqualTo("access_denied"), redirect.AbsoluteUri);
+            Assert.That(response.GetValueOrDefault("state"), Is.EqualTo("state-r"));
+            Assert.That(response.ContainsKey("code"), Is.False);
+            Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.Rejected));
+        });
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task Pushed_HybridWithPkce_Approved_CodeExchangedOnlyWithItsVerifier(bool rightVerifier)
+    {
+        // Arrange: the request object is pushed with client authentication; the browser carries only its reference.
+        var intent = await CreateIntentAsync();
+        var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var request = SignRequestObject(intent, "code id_token", "state-p", "nonce-p", c =>
+        {
+            c["code_challenge"] = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+            c["code_challenge_method"] = "S256";
+        });
+        var parEndpoint = _discovery["pushed_authorization_request_endpoint"]!.GetValue<string>();
+        using var push = await TppPostAsync(parEndpoint, new Dictionary<string, string>
+        {
+            ["client_id"] = ClientId,
+            ["request"] = request,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = _tpp.ClientAssertion(parEndpoint),
+        });
+        var pushed = JsonNode.Parse(await push.Content.ReadAsStringAsync())!;
+        Assert.That(push.StatusCode, Is.EqualTo(HttpStatusCode.Created), pushed.ToJsonString());
+
+        // Act
+        var redirect = await ConsentAsync(Query(("client_id", ClientId), ("request_uri", pushed["request_uri"]!.GetValue<string>())), "approve");
+        var response = Fragment(redirect);
+        Assert.That(response.GetValueOrDefault("state"), Is.EqualTo("state-p"), redirect.AbsoluteUri);
+        using var exchange = await ExchangeAsync(response["code"], rightVerifier ? verifier : Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32)));
+
+        // Assert
+        Assert.That(exchange.StatusCode, Is.EqualTo(rightVerifier ? HttpStatusCode.OK : HttpStatusCode.BadRequest), await exchange.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Pushed_WithoutClientAuthentication_IsInvalidClient()
+    {
+        var intent = await CreateIntentAsync();
+        using var push = await TppPostAsync(_discovery["pushed_authorization_request_endpoint"]!.GetValue<string>(), new Dictionary<string, string>
+        {
+            ["client_id"] = ClientId,
+            ["request"] = SignRequestObject(intent, "code id_token", "s", "n", c => { c["code_challenge"] = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; c["code_challenge_method"] = "S256"; }),
+        });
+
+        Assert.That(push.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest).Or.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(JsonNode.Parse(await push.Content.ReadAsStringAsync())!["error"]!.GetValue<string>(), Is.EqualTo("invalid_client"));
+    }
+
+    [Test]
+    public async Task UnregisteredRedirectUri_ErrorShownNeverRedirected()
+    {
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "s", "n", c => c["redirect_uri"] = "https://attacker.example.com/callback");
+
+        using var browser = Browser();
+        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(response.Headers.Location, Is.Null, "never sent to an unregistered redirect URI");
+            Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("invalid_request"));
+        });
+    }
+
+    [Test]
+    public async Task NoRequestObject_ErrorShown()
+    {
+        using var browser = Browser();
+        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(
+            ("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("redirect_uri", RedirectUri), ("nonce", "n"), ("state", "s"))));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(response.Headers.Location, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task IntentAlreadyAuthorised_AccessDeniedSentToTheRedirectUriWithInnerState()
+    {
+        // Arrange: an intent that was already decided cannot be authorised again.
+        var intent = await CreateIntentAsync();
+        var store = _bank.Services.GetRequiredService<IIntentStore>();
+        Assert.That(await store.TrySettleAsync(intent, ClientId, authorised: false, "customer-1", CancellationToken.None), Is.True);
+        var request = SignRequestObject(intent, "code id_token", "inner-state", "n");
+
+        // Act
+        using var browser = Browser();
+        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("state", "outer-state"), ("request", request))));
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var fragment = Fragment(response.Headers.Location!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Headers.Location!.GetLeftPart(UriPartial.Path), Is.EqualTo(RedirectUri));
+            Assert.That(fragment.GetValueOrDefault("error"), Is.EqualTo("access_denied"));
+            Assert.That(fragment.GetValueOrDefault("state"), Is.EqualTo("inner-state"), "only the signed state is returned");
+        });
+    }
+
+    [Test]
+    public async Task WrongCustomerPassword_PageAgainNoDecision()
+    {
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "s", "n");
+        using var browser = Browser();
+        var (page, html) = await OpenPageAsync(browser, Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request)));
+        var fields = HiddenFields(html);
+        fields["customer"] = "customer-1";
+        fields["password"] = "wrong";
+        fields["decision"] = "approve";
+
+        using var answer = await browser.PostAsync(FormAction(page, html), new FormUrlEncodedContent(fields));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("wrong password"));
+            Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
+        });
+    }
+
+    private async Task<string> CreateIntentAsync()
+    {
+        var token = await _tpp.AccessTokenAsync();
+        using var client = TppClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_bank.Url + Consents))
+        {
+            Content = new StringContent("""{"Data":{"Permissions":["ReadAccountsBasic","ReadBalances"]},"Risk":{}}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await client.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
+        return body["Data"]!["ConsentId"]!.GetValue<string>();
+    }
+
+    private async Task<IntentStatus?> IntentStatusAsync(string intentId)
+        => (await _bank.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
+
+    private string SignRequestObject(string intent, string responseType, string state, string nonce, Action<JsonObject>? modify = null)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = new JsonObject
+        {
+            ["iss"] = ClientId,
+            ["aud"] = _discovery["issuer"]!.GetValue<string>(),
+            ["nbf"] = now,
+            ["exp"] = now + 300,
+            ["client_id"] = ClientId,
+            ["response_type"] = responseType,
+            ["redirect_uri"] = RedirectUri,
+            ["scope"] = "openid accounts",
+            ["state"] = state,
+            ["nonce"] = nonce,
+            ["claims"] = new JsonObject
+            {
+                ["id_token"] = new JsonObject { ["openbanking_intent_id"] = new JsonObject { ["value"] = intent, ["essential"] = true } },
+            },
+        };
+        modify?.Invoke(claims);
+        return _tpp.Sign(claims);
+    }
+
+    /// <summary>The customer's side: open the bank's page, sign in as the sandbox customer, decide; returns where the bank redirects.</summary>
+    private async Task<Uri> ConsentAsync(string query, string decision)
+    {
+        using var browser = Browser();
+        var (page, html) = await OpenPageAsync(browser, query);
+        Assert.That(html, Does.Contain("ReadAccountsBasic"), "the page lists the intent's permissions");
+        var fields = HiddenFields(html);
+        fields["customer"] = "customer-1";
+        fields["password"] = "sandbox";
+        fields["decision"] = decision;
+        using var answer = await browser.PostAsync(FormAction(page, html), new FormUrlEncodedContent(fields));
+        var location = await FollowBankRedirectsAsync(browser, answer);
+        Assert.That(location, Is.Not.Null, "the bank redirects to the TPP");
+        return location!;
+    }
+
+    /// <summary>The bank's page for an authorization request, following the bank's own redirects (to its sign-in page).</summary>
+    private async Task<(Uri Page, string Html)> OpenPageAsync(HttpClient browser, string query)
+    {
+        var uri = new Uri(_bank.Url + "/connect/authorize" + query);
+        for (var hops = 0; hops < 5; hops++)
+        {
+            using var response = await browser.GetAsync(uri);
+            if (response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location is { } location && IsBank(new Uri(uri, location)))
+            {
+                uri = new Uri(uri, location);
+                continue;
+            }
+
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
+            return (uri, html);
+        }
+
+        throw new AssertionException("Too many redirects inside the bank.");
+    }
+
+    /// <summary>Follows the bank's redirects to itself; returns the first one that leaves the bank (to the TPP), if any.</summary>
+    private async Task<Uri?> FollowBankRedirectsAsync(HttpClient browser, HttpResponseMessage response)
+    {
+        var current = response.RequestMessage!.RequestUri!;
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect).Or.EqualTo(HttpStatusCode.Found), await response.Content.ReadAsStringAsync());
+        var location = new Uri(current, response.Headers.Location!);
+        for (var hops = 0; hops < 5 && IsBank(location); hops++)
+        {
+            using var next = await browser.GetAsync(location);
+            if (next.Headers.Location is null)
+            {
+                return null;
+            }
+
+            location = new Uri(location, next.Headers.Location);
+        }
+
+        return location;
+    }
+
+    private bool IsBank(Uri uri) => uri.GetLeftPart(UriPartial.Authority).Equals(_bank.Url, StringComparison.OrdinalIgnoreCase);
+
+    private async Task<HttpResponseMessage> ExchangeAsync(string code, string? codeVerifier)
+    {
+        var tokenEndpoint = _discovery["token_endpoint"]!.GetValue<string>();
+        var form = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["code"] = code,
+            ["redirect_uri"] = RedirectUri,
+            ["client_id"] = ClientId,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = _tpp.ClientAssertion(tokenEndpoint),
+        };
+        if (codeVerifier is not null)
+        {
+            form["code_verifier"] = codeVerifier;
+        }
+
+        return await TppPostAsync(tokenEndpoint, form);
+    }
+
+    private async Task<HttpResponseMessage> TppPostAsync(string uri, Dictionary<string, string> form)
+    {
+        using var client = TppClient();
+        return await client.PostAsync(new Uri(uri), new FormUrlEncodedContent(form));
+    }
+
+    private HttpClient TppClient()
+        => new(new HttpClientHandler
+        {
+            ClientCertificates = { _tpp.TransportCertificate },
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        });
+
+    /// <summary>The customer's browser: no client certificate, cookies kept, redirects not followed (the TPP's redirect URI is not a server here).</summary>
+    private static HttpClient Browser()
+        => new(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        });
+
+    private static string Query(params (string Name, string Value)[] parameters)
+        => "?" + string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
+
+    private static Dictionary<string, string> Fragment(Uri uri)
+    {
+        var part = uri.Fragment.Length > 1 ? uri.Fragment[1..] : uri.Query.TrimStart('?');
+        return part.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : string.Empty);
+    }
+
+    private static Dictionary<string, string> HiddenFields(string html)
+        => HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+    private static Uri FormAction(Uri page, string html)
+    {
+        var match = PostForm().Match(html);
+        Assert.That(match.Success, Is.True, "the page has a form");
+        return new Uri(page, WebUtility.HtmlDecode(match.Groups[1].Value));
+    }
+
+    private static string HalfHash(string value)
+    {
+        var digest = SHA256.HashData(Encoding.ASCII.GetBytes(value));
+        return Base64Url.EncodeToString(digest.AsSpan(0, digest.Length / 2));
+    }
+
+    /// <summary>The header and claims of a compact JWS (the signature is the TPP's to verify; here the claims matter).</summary>
+    private static (JsonObject Header, JsonObject Claims) ReadJwt(string jwt)
+    {
+        var parts = jwt.Split('.');
+        Assert.That(parts, Has.Length.EqualTo(3), "a compact JWS");
+        return (JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject(), JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject());
+    }
+
+    private static string? Claim(JsonObject claims, string name) => claims[name]?.GetValue<string>();
+
+    private static IEnumerable<string> Audiences(JsonObject claims)
+        => claims["aud"] is JsonArray array ? array.Select(a => a!.GetValue<string>()) : [claims["aud"]!.GetValue<string>()];
+
+    private static IEnumerable<string> Strings(JsonNode? node)
+        => node?.AsArray().Select(v => v!.GetValue<string>()) ?? [];
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\">")]
+    private static partial Regex HiddenInput();
+
+    [GeneratedRegex("<form method=\"post\" action=\"([^\"]*)\">")]
+    private static partial Regex PostForm();
+}
