@@ -61,6 +61,7 @@ internal static class HostingExtensions
             options.Endpoints.EnableJwtRequestUri = false;
             options.UserInteraction.LoginUrl = ConsentEndpoints.Path;
             options.UserInteraction.ConsentUrl = ConsentEndpoints.Path;
+            options.UserInteraction.ErrorUrl = ConsentEndpoints.ErrorPath;
             options.UserInteraction.LoginReturnUrlParameter = ConsentEndpoints.ReturnUrlParameter;
             options.UserInteraction.ConsentReturnUrlParameter = ConsentEndpoints.ReturnUrlParameter;
         });

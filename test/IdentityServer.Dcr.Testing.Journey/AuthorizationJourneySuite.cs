@@ -35,6 +35,10 @@ public abstract partial class AuthorizationJourneySuite
     /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
     protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
 
+    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete their client).</summary>
+    /// <returns>The TPP; the test disposes it.</returns>
+    protected abstract Task<IJourneyTpp> RegisterTppAsync();
+
     [OneTimeSetUp]
     public async Task StartJourneyAsync()
     {
@@ -302,10 +306,64 @@ public abstract partial class AuthorizationJourneySuite
         });
     }
 
-    private async Task<string> CreateIntentAsync()
+    [Test]
+    public async Task DeletedClient_NothingOfTheJourneyWorksAnyMore()
     {
-        var token = await _tpp.AccessTokenAsync();
-        using var client = TppClient();
+        // Arrange: a client with a code in hand and an intent awaiting authorisation, then DELETE.
+        using var tpp = await RegisterTppAsync();
+        var approved = await CreateIntentAsync(tpp);
+        var redirect = await ConsentAsync(Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(approved, "code id_token", "s-d", "n-d", tpp: tpp))), "approve");
+        var code = Fragment(redirect)["code"];
+        var pending = await CreateIntentAsync(tpp);
+        var token = await tpp.AccessTokenAsync();
+        using (var client = TppClient(tpp))
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri(_bank.Url + "/register/" + tpp.ClientId)))
+        {
+            delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var deleted = await client.SendAsync(delete);
+            Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await deleted.Content.ReadAsStringAsync());
+        }
+
+        // Act
+        using var exchange = await ExchangeAsync(code, codeVerifier: null, tpp);
+        using var browser = Browser();
+        var authorize = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(pending, "code id_token", "s-d2", "n-d2", tpp: tpp)))));
+        if (authorize.Headers.Location is { } location && IsBank(new Uri(authorize.RequestMessage!.RequestUri!, location)))
+        {
+            // The bank's own error page (Duende's ErrorUrl): still the bank, not the client.
+            var errorPage = new Uri(authorize.RequestMessage!.RequestUri!, location);
+            authorize.Dispose();
+            authorize = await browser.GetAsync(errorPage);
+        }
+
+        using var _ = authorize;
+        var parEndpoint = _discovery["pushed_authorization_request_endpoint"]!.GetValue<string>();
+        using var push = await TppPostAsync(parEndpoint, new Dictionary<string, string>
+        {
+            ["client_id"] = tpp.ClientId,
+            ["request"] = SignRequestObject(pending, "code id_token", "s-d3", "n-d3", c => { c["code_challenge"] = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; c["code_challenge_method"] = "S256"; }, tpp),
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = tpp.ClientAssertion(parEndpoint),
+        }, tpp);
+
+        // Assert: the code, the authorization endpoint and PAR all refuse the deleted client; nothing is redirected.
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)exchange.StatusCode, Is.AnyOf(400, 401), await exchange.Content.ReadAsStringAsync());
+            Assert.That(authorize.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(authorize.Headers.Location, Is.Null, "never redirected for an unknown client");
+            Assert.That((int)push.StatusCode, Is.AnyOf(400, 401));
+            Assert.That(await push.Content.ReadAsStringAsync(), Does.Not.Contain("request_uri"), "no pushed request for a deleted client");
+            Assert.That(await IntentStatusAsync(pending), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
+        });
+    }
+
+    private async Task<string> CreateIntentAsync(IJourneyTpp? tpp = null)
+    {
+        var token = await (tpp ?? _tpp).AccessTokenAsync();
+        using var client = TppClient(tpp);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_bank.Url + Consents))
         {
             Content = new StringContent("""{"Data":{"Permissions":["ReadAccountsBasic","ReadBalances"]},"Risk":{}}""", Encoding.UTF8, "application/json"),
@@ -320,18 +378,19 @@ public abstract partial class AuthorizationJourneySuite
     private async Task<IntentStatus?> IntentStatusAsync(string intentId)
         => (await _bank.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
 
-    private string SignRequestObject(string intent, string responseType, string state, string nonce, Action<JsonObject>? modify = null)
+    private string SignRequestObject(string intent, string responseType, string state, string nonce, Action<JsonObject>? modify = null, IJourneyTpp? tpp = null)
     {
+        tpp ??= _tpp;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new JsonObject
         {
-            ["iss"] = ClientId,
+            ["iss"] = tpp.ClientId,
             ["aud"] = _discovery["issuer"]!.GetValue<string>(),
             ["nbf"] = now,
             ["exp"] = now + 300,
-            ["client_id"] = ClientId,
+            ["client_id"] = tpp.ClientId,
             ["response_type"] = responseType,
-            ["redirect_uri"] = RedirectUri,
+            ["redirect_uri"] = tpp.RedirectUri,
             ["scope"] = "openid accounts",
             ["state"] = state,
             ["nonce"] = nonce,
@@ -341,7 +400,7 @@ public abstract partial class AuthorizationJourneySuite
             },
         };
         modify?.Invoke(claims);
-        return _tpp.Sign(claims);
+        return tpp.Sign(claims);
     }
 
     /// <summary>The customer's side: open the bank's page, sign in as the sandbox customer, decide; returns where the bank redirects.</summary>
@@ -403,36 +462,37 @@ public abstract partial class AuthorizationJourneySuite
 
     private bool IsBank(Uri uri) => uri.GetLeftPart(UriPartial.Authority).Equals(_bank.Url, StringComparison.OrdinalIgnoreCase);
 
-    private async Task<HttpResponseMessage> ExchangeAsync(string code, string? codeVerifier)
+    private async Task<HttpResponseMessage> ExchangeAsync(string code, string? codeVerifier, IJourneyTpp? tpp = null)
     {
+        tpp ??= _tpp;
         var tokenEndpoint = _discovery["token_endpoint"]!.GetValue<string>();
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,
-            ["redirect_uri"] = RedirectUri,
-            ["client_id"] = ClientId,
+            ["redirect_uri"] = tpp.RedirectUri,
+            ["client_id"] = tpp.ClientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = _tpp.ClientAssertion(tokenEndpoint),
+            ["client_assertion"] = tpp.ClientAssertion(tokenEndpoint),
         };
         if (codeVerifier is not null)
         {
             form["code_verifier"] = codeVerifier;
         }
 
-        return await TppPostAsync(tokenEndpoint, form);
+        return await TppPostAsync(tokenEndpoint, form, tpp);
     }
 
-    private async Task<HttpResponseMessage> TppPostAsync(string uri, Dictionary<string, string> form)
+    private async Task<HttpResponseMessage> TppPostAsync(string uri, Dictionary<string, string> form, IJourneyTpp? tpp = null)
     {
-        using var client = TppClient();
+        using var client = TppClient(tpp);
         return await client.PostAsync(new Uri(uri), new FormUrlEncodedContent(form));
     }
 
-    private HttpClient TppClient()
+    private HttpClient TppClient(IJourneyTpp? tpp = null)
         => new(new HttpClientHandler
         {
-            ClientCertificates = { _tpp.TransportCertificate },
+            ClientCertificates = { (tpp ?? _tpp).TransportCertificate },
             ClientCertificateOptions = ClientCertificateOption.Manual,
             ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
         });

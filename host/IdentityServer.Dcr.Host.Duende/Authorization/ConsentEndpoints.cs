@@ -31,12 +31,16 @@ internal static class ConsentEndpoints
     /// <summary>The page's path (Duende's <c>UserInteraction.LoginUrl</c> and <c>ConsentUrl</c>).</summary>
     public const string Path = "/connect/consent";
 
+    /// <summary>Duende's error page (<c>UserInteraction.ErrorUrl</c>): errors that must not go back to a client (an unknown client, an untrusted redirect URI).</summary>
+    public const string ErrorPath = "/connect/error";
+
     /// <summary>The query and form field holding Duende's authorize callback URL.</summary>
     public const string ReturnUrlParameter = "returnUrl";
 
     public static WebApplication MapConsent(this WebApplication app)
     {
         app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], HandleAsync).DisableAntiforgery();
+        app.MapGet(ErrorPath, ErrorAsync);
         return app;
     }
 
@@ -117,5 +121,21 @@ internal static class ConsentEndpoints
     private sealed class EndpointResultAdapter(IEndpointResult result) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext) => result.ExecuteAsync(httpContext);
+    }
+
+    /// <summary>The bank's error page: Duende's error message for the request, plain HTML, 400; never a redirect to the client.</summary>
+    private static async Task<IResult> ErrorAsync(HttpContext context, global::Duende.IdentityServer.Services.IIdentityServerInteractionService interaction, string? errorId)
+    {
+        var error = errorId is null ? null : await interaction.GetErrorContextAsync(errorId);
+        var code = System.Net.WebUtility.HtmlEncode(error?.Error ?? "invalid_request");
+        var description = System.Net.WebUtility.HtmlEncode(error?.ErrorDescription ?? "The authorization request cannot be processed.");
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers["X-Frame-Options"] = "DENY";
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+        return Results.Content(
+            $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorization error - IdentityServer.Dcr sandbox bank</title></head><body><main><h1>The request cannot be processed</h1><p id=\"error\">{code}</p><p>{description}</p></main></body></html>",
+            "text/html; charset=utf-8",
+            System.Text.Encoding.UTF8,
+            StatusCodes.Status400BadRequest);
     }
 }

@@ -21,25 +21,33 @@ public sealed class DuendeAuthorizationJourneyTests : AuthorizationJourneySuite
 {
     private LifecycleEnvironment? _environment;
 
+    private InProcessDuendeDemoHost? _bank;
+
     protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
     {
         _environment = await LifecycleEnvironment.StartAsync();
-        var bank = await InProcessDuendeDemoHost.StartAsync(_environment);
+        _bank = await InProcessDuendeDemoHost.StartAsync(_environment);
         try
         {
-            var tpp = _environment.NewTpp();
-            using var client = Client(tpp.TransportCertificate!);
-            using var content = new StringContent(_environment.SignedRequest(tpp), Encoding.UTF8, "application/jose");
-            using var response = await client.PostAsync(new Uri(bank.Url + "/register"), content);
-            var registration = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), registration.ToJsonString());
-            return (bank, new RegisteredTpp(tpp, registration, new Uri(bank.Url + "/connect/token")));
+            return (_bank, await RegisterTppAsync());
         }
         catch
         {
-            await bank.DisposeAsync();
+            await _bank.DisposeAsync();
             throw;
         }
+    }
+
+    protected override async Task<IJourneyTpp> RegisterTppAsync()
+    {
+        var bank = _bank ?? throw new InvalidOperationException("The bank is not started.");
+        var tpp = _environment!.NewTpp();
+        using var client = Client(tpp.TransportCertificate!);
+        using var content = new StringContent(_environment.SignedRequest(tpp), Encoding.UTF8, "application/jose");
+        using var response = await client.PostAsync(new Uri(bank.Url + "/register"), content);
+        var registration = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), registration.ToJsonString());
+        return new RegisteredTpp(tpp, registration, new Uri(bank.Url + "/connect/token"));
     }
 
     [OneTimeTearDown]

@@ -21,9 +21,25 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 [TestFixture]
 public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
 {
+    private InProcessDemoHost? _host;
+
     protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
     {
-        var host = await InProcessDemoHost.StartAsync();
+        _host = await InProcessDemoHost.StartAsync();
+        try
+        {
+            return (new Bank(_host), await RegisterTppAsync());
+        }
+        catch
+        {
+            await _host.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override async Task<IJourneyTpp> RegisterTppAsync()
+    {
+        var host = _host ?? throw new InvalidOperationException("The bank is not started.");
         var directory = new TempDirectory();
         try
         {
@@ -31,12 +47,11 @@ public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
             await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
             await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = host.Url }, CancellationToken.None);
             await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = host.Url }, CancellationToken.None);
-            return (new Bank(host), new ObieTpp(context, directory));
+            return new ObieTpp(context, directory);
         }
         catch
         {
             directory.Dispose();
-            await host.DisposeAsync();
             throw;
         }
     }
