@@ -307,6 +307,44 @@ public abstract partial class AuthorizationJourneySuite
     }
 
     [Test]
+    public async Task Refresh_RegisteredRefreshGrant_RefreshTokenIssuedAndRedeemedOnlyByItsClient()
+    {
+        // Arrange: the TPP registered the refresh_token grant (obie-tpp and the lifecycle TPP both do) and asks for no
+        // offline_access scope, as OBIE TPPs do not.
+        var intent = await CreateIntentAsync();
+        var redirect = await ConsentAsync(Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(intent, "code id_token", "s-r", "n-r"))), "approve");
+        using var exchange = await ExchangeAsync(Fragment(redirect)["code"], codeVerifier: null);
+        var tokens = JsonNode.Parse(await exchange.Content.ReadAsStringAsync())!;
+        Assert.That(exchange.StatusCode, Is.EqualTo(HttpStatusCode.OK), tokens.ToJsonString());
+        var refreshToken = tokens["refresh_token"]?.GetValue<string>();
+        Assert.That(refreshToken, Is.Not.Null.And.Not.Empty, "a refresh token for a client that registered the grant: " + tokens.ToJsonString());
+
+        // Act: the client refreshes with its registered authentication; another client tries the same refresh token.
+        var tokenEndpoint = _discovery["token_endpoint"]!.GetValue<string>();
+        Dictionary<string, string> RefreshForm(IJourneyTpp client) => new()
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = refreshToken!,
+            ["client_id"] = client.ClientId,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = client.ClientAssertion(tokenEndpoint),
+        };
+        using var other = await RegisterTppAsync();
+        using var stolen = await TppPostAsync(tokenEndpoint, RefreshForm(other), other);
+        using var refreshed = await TppPostAsync(tokenEndpoint, RefreshForm(_tpp));
+        var refreshedBody = JsonNode.Parse(await refreshed.Content.ReadAsStringAsync())!;
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)stolen.StatusCode, Is.AnyOf(400, 401), "another client's refresh token is refused");
+            Assert.That(refreshed.StatusCode, Is.EqualTo(HttpStatusCode.OK), refreshedBody.ToJsonString());
+            Assert.That(refreshedBody["access_token"]?.GetValue<string>(), Is.Not.Null.And.Not.EqualTo(tokens["access_token"]!.GetValue<string>()));
+        });
+    }
+
+    [Test]
     public async Task DeletedClient_NothingOfTheJourneyWorksAnyMore()
     {
         // Arrange: a client with a code in hand and an intent awaiting authorisation, then DELETE.

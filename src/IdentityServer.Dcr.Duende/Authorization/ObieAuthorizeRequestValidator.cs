@@ -164,9 +164,32 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
         if (!validated.IsError)
         {
             validated.ValidatedRequest.SetObieIntentId(result.IntentId);
+            GrantRefreshToken(validated.ValidatedRequest);
         }
 
         return validated;
+    }
+
+    /// <summary>
+    /// A client that registered the <c>refresh_token</c> grant (<see cref="global::Duende.IdentityServer.Models.Client.AllowOfflineAccess"/>)
+    /// gets a refresh token at the code exchange: Duende issues one only for the <c>offline_access</c> scope, which OBIE
+    /// TPPs do not ask for, so it is added to the validated (and stored) scopes here.
+    /// </summary>
+    private static void GrantRefreshToken(ValidatedAuthorizeRequest request)
+    {
+        var resources = request.ValidatedResources;
+        if (!request.Client.AllowOfflineAccess || resources is null || resources.Resources.OfflineAccess)
+        {
+            return;
+        }
+
+        request.ValidatedResources = new ResourceValidationResult(
+            new global::Duende.IdentityServer.Models.Resources(resources.Resources) { OfflineAccess = true },
+            [.. resources.ParsedScopes, new ParsedScopeValue(global::Duende.IdentityServer.IdentityServerConstants.StandardScopes.OfflineAccess)]);
+        if (!request.RequestedScopes.Contains(global::Duende.IdentityServer.IdentityServerConstants.StandardScopes.OfflineAccess))
+        {
+            request.RequestedScopes.Add(global::Duende.IdentityServer.IdentityServerConstants.StandardScopes.OfflineAccess);
+        }
     }
 
     private async Task<AuthorizationRequestResult> ApplyRulesAsync(IdentityServer.Dcr.Models.ClientRegistration registration, string? requestObject, IReadOnlyDictionary<string, string?> outer, bool pushed, CancellationToken ct)

@@ -40,6 +40,7 @@ public static partial class DcrOpenIddictBuilderExtensions
                 server.AddEventHandler(AttachDcrIntentClaim.Descriptor);
                 server.AddEventHandler(AttachDcrStateHash.Descriptor);
                 server.AddEventHandler(SelectDcrIdentityTokenCredentials.Descriptor);
+                server.AddEventHandler(AttachDcrRefreshToken.Descriptor);
             })
             .AddValidation(validation =>
             {
