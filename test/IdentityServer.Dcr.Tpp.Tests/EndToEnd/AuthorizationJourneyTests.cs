@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Host.Development;
 using IdentityServer.Dcr.Testing.Journey;
+using IdentityServer.Dcr.Testing.PostgreSql;
 using IdentityServer.Dcr.Tpp.Commands;
 using IdentityServer.Dcr.Tpp.Keys;
 using IdentityServer.Dcr.Tpp.Registration;
@@ -25,7 +26,12 @@ public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
 
     protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
     {
-        _host = await InProcessDemoHost.StartAsync();
+        // On PostgreSQL, as a bank runs it (the demo's default is SQLite).
+        _host = await InProcessDemoHost.StartAsync(overrides: new Dictionary<string, string?>
+        {
+            ["Store:Provider"] = "PostgreSql",
+            ["ConnectionStrings:Dcr"] = await PostgreSqlTestServer.CreateDatabaseAsync(),
+        });
         try
         {
             return (new Bank(_host), await RegisterTppAsync());
