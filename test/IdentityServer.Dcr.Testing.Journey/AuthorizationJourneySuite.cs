@@ -35,9 +35,10 @@ public abstract partial class AuthorizationJourneySuite
     /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
     protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
 
-    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete their client).</summary>
+    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete their client, or need other response types).</summary>
+    /// <param name="responseTypes">The <c>response_types</c> to register; the TPP's default (<c>code id_token</c>) when <see langword="null"/>.</param>
     /// <returns>The TPP; the test disposes it.</returns>
-    protected abstract Task<IJourneyTpp> RegisterTppAsync();
+    protected abstract Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null);
 
     [OneTimeSetUp]
     public async Task StartJourneyAsync()
@@ -303,6 +304,71 @@ public abstract partial class AuthorizationJourneySuite
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("wrong password"));
             Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
+        });
+    }
+
+    [TestCase("code id_token", true)]
+    [TestCase("code", false)]
+    [TestCase("code", true)]
+    public async Task Browser_PkceByValueOrPushed_ApprovedInChromiumThenExchangedWithTheVerifier(string responseType, bool pushed)
+    {
+        // Arrange: code alone needs a client that registered only code (Duende cannot hold hybrid and code on one client).
+        using var codeTpp = responseType == "code" ? await RegisterTppAsync(["code"]) : null;
+        var tpp = codeTpp ?? _tpp;
+        var intent = await CreateIntentAsync(tpp);
+        var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var request = SignRequestObject(intent, responseType, "state-pk", "nonce-pk", c =>
+        {
+            c["code_challenge"] = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+            c["code_challenge_method"] = "S256";
+        }, tpp);
+        string query;
+        if (pushed)
+        {
+            var parEndpoint = _discovery["pushed_authorization_request_endpoint"]!.GetValue<string>();
+            using var push = await TppPostAsync(parEndpoint, new Dictionary<string, string>
+            {
+                ["client_id"] = tpp.ClientId,
+                ["request"] = request,
+                ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ["client_assertion"] = tpp.ClientAssertion(parEndpoint),
+            }, tpp);
+            var pushedBody = JsonNode.Parse(await push.Content.ReadAsStringAsync())!;
+            Assert.That(push.StatusCode, Is.EqualTo(HttpStatusCode.Created), pushedBody.ToJsonString());
+            query = Query(("client_id", tpp.ClientId), ("request_uri", pushedBody["request_uri"]!.GetValue<string>()));
+        }
+        else
+        {
+            query = Query(("client_id", tpp.ClientId), ("response_type", responseType), ("scope", "openid accounts"), ("request", request));
+        }
+
+        var options = new BrowserSessionOptions();
+        options.TrustedCertificates.Add(_bank.ServerCertificate);
+        options.InterceptedHosts.Add(new Uri(tpp.RedirectUri).Host);
+        await using var browser = await BrowserSession.StartAsync(options);
+
+        // Act
+        await browser.RunAsync(async session =>
+        {
+            await session.NavigateAsync(new Uri(_bank.Url + "/connect/authorize" + query));
+            await session.WaitForTextAsync("ReadAccountsBasic");
+            await session.FillAsync("Customer id", "customer-1");
+            await session.FillAsync("Password", "sandbox");
+            await session.ClickAsync("Approve");
+            await session.WaitForRedirectAsync(u => u.AbsolutePath == new Uri(tpp.RedirectUri).AbsolutePath);
+            await session.WaitForUrlAsync(u => u.Fragment.Length > 1 || u.Query.Contains("code=", StringComparison.Ordinal), "the redirect's parameters in the address bar");
+        });
+        var response = Fragment(browser.Url);
+        using var exchange = await ExchangeAsync(response["code"], verifier, tpp);
+        var tokens = JsonNode.Parse(await exchange.Content.ReadAsStringAsync())!;
+
+        // Assert: hybrid in the fragment, code in the query; the code needs its verifier; the ID token names the intent.
+        Assert.Multiple(() =>
+        {
+            Assert.That(responseType == "code" ? browser.Url.Query : browser.Url.Fragment, Does.Contain("code="));
+            Assert.That(response.GetValueOrDefault("state"), Is.EqualTo("state-pk"));
+            Assert.That(exchange.StatusCode, Is.EqualTo(HttpStatusCode.OK), tokens.ToJsonString());
+            Assert.That(Claim(ReadJwt(tokens["id_token"]!.GetValue<string>()).Claims, "openbanking_intent_id"), Is.EqualTo(intent));
         });
     }
 

@@ -38,12 +38,18 @@ public sealed class DuendeAuthorizationJourneyTests : AuthorizationJourneySuite
         }
     }
 
-    protected override async Task<IJourneyTpp> RegisterTppAsync()
+    protected override async Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
     {
         var bank = _bank ?? throw new InvalidOperationException("The bank is not started.");
         var tpp = _environment!.NewTpp();
         using var client = Client(tpp.TransportCertificate!);
-        using var content = new StringContent(_environment.SignedRequest(tpp), Encoding.UTF8, "application/jose");
+        using var content = new StringContent(_environment.SignedRequest(tpp, c =>
+        {
+            if (responseTypes is not null)
+            {
+                c["response_types"] = new JsonArray([.. responseTypes.Select(t => JsonValue.Create(t))]);
+            }
+        }), Encoding.UTF8, "application/jose");
         using var response = await client.PostAsync(new Uri(bank.Url + "/register"), content);
         var registration = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), registration.ToJsonString());

@@ -43,7 +43,7 @@ public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
         }
     }
 
-    protected override async Task<IJourneyTpp> RegisterTppAsync()
+    protected override async Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
     {
         var host = _host ?? throw new InvalidOperationException("The bank is not started.");
         var directory = new TempDirectory();
@@ -52,7 +52,7 @@ public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
             var context = new TppContext(new CapturedConsole().Console, new StateStore(directory.Path), insecure: true);
             await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
             await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = host.Url }, CancellationToken.None);
-            await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = host.Url }, CancellationToken.None);
+            await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = host.Url, ResponseTypes = responseTypes ?? [] }, CancellationToken.None);
             return new ObieTpp(context, directory);
         }
         catch
