@@ -66,8 +66,73 @@ public static class LoadDriver
     }
 }
 
-/// <summary>What one phase measured.</summary>
-public sealed record PhaseResult(string Name, int Count, int Concurrency, TimeSpan Wall, double[] Latencies, LoadDriver.Outcome[] Outcomes, IReadOnlyDictionary<string, int> Errors, IReadOnlyList<string> ErrorSamples)
+/// <summary>The open-loop driver (<c>--rate</c>).</summary>
+public static class OpenLoopDriver
+{
+    /// <summary>
+    /// Sends request <c>i</c> at <c>start + i / rate</c> whatever the earlier answers, so a slow server builds a queue
+    /// instead of slowing the sender (no coordinated omission). Latency runs from each request's scheduled time, so time
+    /// spent waiting for a free slot (at most <paramref name="maxInFlight"/>) counts. <see cref="PhaseResult.Wall"/>
+    /// ends with the last answer: achieved rate = successes / wall, to compare with the offered one.
+    /// </summary>
+    public static async Task<PhaseResult> RunAsync(string name, int count, double rate, int maxInFlight, HttpStatusCode expected, Func<int, CancellationToken, Task<HttpResponseMessage>> send, bool keepBodies, CancellationToken ct)
+    {
+        var latencies = new double[count];
+        var outcomes = new LoadDriver.Outcome[count];
+        var errors = new ConcurrentDictionary<string, int>();
+        var samples = new ConcurrentQueue<string>();
+        using var slots = new SemaphoreSlim(maxInFlight);
+        var started = Stopwatch.GetTimestamp();
+        var tasks = new Task[count];
+        for (var i = 0; i < count; i++)
+        {
+            var scheduled = started + (long)(i / rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            var index = i;
+            tasks[i] = Task.Run(async () =>
+            {
+                await slots.WaitAsync(ct);
+                try
+                {
+                    using var response = await send(index, ct);
+                    var body = await response.Content.ReadAsStringAsync(ct);
+                    latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                    var ok = response.StatusCode == expected;
+                    outcomes[index] = new LoadDriver.Outcome((int)response.StatusCode, ok && keepBodies ? body : null);
+                    if (!ok)
+                    {
+                        errors.AddOrUpdate(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
+                        if (samples.Count < 5)
+                        {
+                            samples.Enqueue($"{(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                {
+                    latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+                    outcomes[index] = new LoadDriver.Outcome(0, null);
+                    errors.AddOrUpdate(ex.GetType().Name, 1, (_, n) => n + 1);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, ct);
+        }
+
+        await Task.WhenAll(tasks);
+        return new PhaseResult(name, count, maxInFlight, Stopwatch.GetElapsedTime(started), latencies, outcomes, new Dictionary<string, int>(errors), [.. samples], rate);
+    }
+}
+
+/// <summary>What one phase measured; <paramref name="OfferedRate"/> is set for an open-loop phase.</summary>
+public sealed record PhaseResult(string Name, int Count, int Concurrency, TimeSpan Wall, double[] Latencies, LoadDriver.Outcome[] Outcomes, IReadOnlyDictionary<string, int> Errors, IReadOnlyList<string> ErrorSamples, double? OfferedRate = null)
 {
     public int ErrorCount => Errors.Values.Sum();
 

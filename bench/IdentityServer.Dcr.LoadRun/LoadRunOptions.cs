@@ -12,6 +12,8 @@ public sealed class LoadRunOptions
         Usage: dotnet run -c Release --project bench/IdentityServer.Dcr.LoadRun -- [options]
           --registrations N      registrations per server in the timed part (default 2000)
           --concurrency C        requests in flight (default 16)
+          --rate R               open loop: offer R operations per second in the measured phases, whatever the answers
+                                 (latency counted from each request's scheduled time; achieved vs offered rate reported)
           --warmup W             untimed registrations (and tokens) per server before the timed part (default 3000: tiered JIT settles)
           --tokens-per-client K  token requests per registered client (default 1)
           --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
@@ -29,6 +31,9 @@ public sealed class LoadRunOptions
     public int Registrations { get; private set; } = 2000;
 
     public int Concurrency { get; private set; } = 16;
+
+    /// <summary>The offered rate of the open-loop mode (operations per second); <see langword="null"/>: closed loop at <see cref="Concurrency"/>.</summary>
+    public double? Rate { get; private set; }
 
     public int Warmup { get; private set; } = 3000;
 
@@ -65,6 +70,9 @@ public sealed class LoadRunOptions
             {
                 case "--registrations": options.Registrations = NextInt(1); break;
                 case "--concurrency": options.Concurrency = NextInt(1); break;
+                case "--rate":
+                    options.Rate = double.Parse(Next(), CultureInfo.InvariantCulture) is var rate && rate > 0 ? rate : throw new ArgumentException("--rate must be positive.");
+                    break;
                 case "--warmup": options.Warmup = NextInt(0); break;
                 case "--tokens-per-client": options.TokensPerClient = NextInt(0); break;
                 case "--preload": options.Preload = NextInt(0); break;

@@ -57,6 +57,11 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         string Ratio(Func<ServerRun, double?> value) => Peer is not null && value(Ours) is { } a && value(Peer) is { } b && b > 0 ? F(a / b, "0.00") + "x" : "n/a";
         static string Tok(ServerRun r, Func<PhaseMetrics, string> f) => r.Tokens is null ? "not available" : f(r.Tokens);
 
+        if (options.Rate is { } offered)
+        {
+            Row("offered rate/s (open loop)", _ => F(offered), string.Empty, "achieved = successes / wall, below");
+        }
+
         var reg = Ratio(r => r.Registrations.PerSecond);
         Row("registrations/s", r => F(r.Registrations.PerSecond), reg, $">= 1.5x peer ({Verdict(Peer is null ? null : Ours.Registrations.PerSecond >= 1.5 * Peer.Registrations.PerSecond)})");
         Row("  p50 ms", r => F(r.Registrations.P50Ms), Ratio(r => r.Registrations.P50Ms), string.Empty);
@@ -79,7 +84,8 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         Row("others' CPU (cores)", r => F(r.Registrations.OtherProcessesCpuCores, "0.00") + (r.Tokens is null ? string.Empty : " / " + F(r.Tokens.OtherProcessesCpuCores, "0.00")), string.Empty, "(reg / tokens; other users)");
 
         output.WriteLine();
-        output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, concurrency {options.Concurrency}, {options.TokensPerClient} token(s) per client"
+        output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, "
+            + (options.Rate is { } r ? $"open loop at {r.ToString(CultureInfo.InvariantCulture)}/s (latency from the scheduled time)" : $"concurrency {options.Concurrency}") + $", {options.TokensPerClient} token(s) per client"
             + (options.ConnectionClose ? ", connections closed after each registration" : ", each TPP's connection kept open for its token requests"));
         output.WriteLine($"machine: {machine.Summary}");
         if (options.HostEnvironment.Count > 0)

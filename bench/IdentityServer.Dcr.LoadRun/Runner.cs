@@ -18,6 +18,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private const string PeerLabel = "peer";
     private const string ScaleLabel = "ours @preload";
 
+    /// <summary>The open loop's cap on requests in flight: far above any healthy queue, so that only a collapsing server hits it.</summary>
+    private const int MaxInFlight = 1024;
+
     private readonly string _repository = HostSetup.FindRepository();
     private readonly string _runDirectory = Directory.CreateTempSubdirectory("dcr-loadrun-").FullName;
     private readonly List<IDisposable> _owned = [];
@@ -181,20 +184,24 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             quiet += "; peak RSS includes the warm-up (clear_refs not writable)";
         }
 
-        var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () =>
-            LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
+        var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () => options.Rate is { } rate
+            ? OpenLoopDriver.RunAsync("registrations", options.Registrations, rate, MaxInFlight, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct)
+            : LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
 
         PhaseMetrics? tokens = null;
         if (tokenEndpoint is not null && options.TokensPerClient > 0)
         {
             var clients = Registered(registrations.Result, options.Warmup);
             var assertions = _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint, options.TokensPerClient);
-            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, () =>
-                LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) =>
-                {
-                    var (tpp, clientId) = clients[i % clients.Count];
-                    return Token(tpp + firstTpp, clientId, assertions[i], tokenEndpoint, token);
-                }, keepBodies: false, ct))).Metrics;
+            Task<HttpResponseMessage> SendToken(int i, CancellationToken token)
+            {
+                var (tpp, clientId) = clients[i % clients.Count];
+                return Token(tpp + firstTpp, clientId, assertions[i], tokenEndpoint, token);
+            }
+
+            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, () => options.Rate is { } rate
+                ? OpenLoopDriver.RunAsync("tokens", assertions.Length, rate, MaxInFlight, HttpStatusCode.OK, SendToken, keepBodies: false, ct)
+                : LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, SendToken, keepBodies: false, ct))).Metrics;
         }
 
         var peak = ProcStats.PeakRss(server.ProcessId);
@@ -236,7 +243,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             result.Count, result.ErrorCount, result.Errors, result.ErrorSamples, result.Wall.TotalSeconds, result.PerSecond,
             result.Percentile(50), result.Percentile(95), result.Percentile(99), result.Percentile(100),
             server.TotalMilliseconds / ops, databasePid is null ? null : database.TotalMilliseconds / ops, self.TotalMilliseconds / ops,
-            others, load, ProcStats.LoadAverage());
+            others, load, ProcStats.LoadAverage(), result.OfferedRate);
         Log($"[{label}] {what}: {metrics.PerSecond:0.0}/s, p50 {metrics.P50Ms:0.0} ms, p99 {metrics.P99Ms:0.0} ms, errors {metrics.Errors}, server CPU {metrics.ServerCpuMsPerOp:0.00} ms/op"
             + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}{Samples(result)}");
         return (result, metrics);

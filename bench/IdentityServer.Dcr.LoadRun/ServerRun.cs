@@ -20,7 +20,8 @@ public sealed record PhaseMetrics(
     double LoadRunCpuMsPerOp,
     double OtherProcessesCpuCores,
     string LoadAverageBefore,
-    string LoadAverageAfter);
+    string LoadAverageAfter,
+    double? OfferedRate = null);
 
 /// <summary>Everything measured against one server.</summary>
 public sealed record ServerRun(
