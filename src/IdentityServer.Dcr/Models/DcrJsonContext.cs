@@ -9,4 +9,4 @@ namespace IdentityServer.Dcr.Models;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ClientMetadata))]
 [JsonSerializable(typeof(DcrError))]
-public sealed partial class DcrJsonContext : JsonSerializerContext;
+internal sealed partial class DcrJsonContext : JsonSerializerContext;
