@@ -180,6 +180,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
             ClientSecretExpiresAt = secret?.Expiration is { } expiration ? new DateTimeOffset(DateTime.SpecifyKind(expiration, DateTimeKind.Utc)) : null,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+            TransportCertificate = TransportCertificateInfo.From(dcr.Request.ClientCertificate),
         };
 
         var unique = DcrOptions.CurrentValue.Registration.DuplicateRegistrations == DuplicateRegistrationPolicy.Reject;
@@ -206,7 +207,7 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
         var ct = context.CancellationToken;
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var updated = existing.ReplacedBy(ssa, dcr.Metadata!, TimeProvider.GetUtcNow());
+            var updated = existing.ReplacedBy(ssa, dcr.Metadata!, TimeProvider.GetUtcNow(), TransportCertificateInfo.From(dcr.Request.ClientCertificate));
 
             var result = await Clients.UpdateAsync(updated, existing.ConcurrencyStamp, dcr.UsedRequestToken!, context.Client, ct).ConfigureAwait(false);
             switch (result)

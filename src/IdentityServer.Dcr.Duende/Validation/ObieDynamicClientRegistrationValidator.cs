@@ -6,6 +6,7 @@ using Duende.IdentityServer.Configuration.Models;
 using Duende.IdentityServer.Configuration.Models.DynamicClientRegistration;
 using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
 using Duende.IdentityServer.Models;
+using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Models;
@@ -39,11 +40,21 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
     /// <summary>Creates the validator.</summary>
     /// <param name="validator">The engine's validation (every OBIE rule, in order).</param>
     /// <param name="logger">The logger.</param>
-    public ObieDynamicClientRegistrationValidator(IRegistrationValidator validator, ILogger<DynamicClientRegistrationValidator> logger)
+    /// <param name="audit">The audit trail, for refused attempts; none when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of audit entries.</param>
+    public ObieDynamicClientRegistrationValidator(IRegistrationValidator validator, ILogger<DynamicClientRegistrationValidator> logger, IDcrAuditStore? audit = null, TimeProvider? timeProvider = null)
         : base(logger)
     {
         Validator = validator;
+        Audit = audit;
+        TimeProvider = timeProvider ?? TimeProvider.System;
     }
+
+    /// <summary>The audit trail of refused attempts, if any.</summary>
+    protected IDcrAuditStore? Audit { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider TimeProvider { get; }
 
     /// <summary>The engine's validation.</summary>
     protected IRegistrationValidator Validator { get; }
@@ -69,6 +80,7 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         var result = await Validator.ValidateAsync(dcr, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
+            await RecordRefusalAsync(dcr, result.Error).ConfigureAwait(false);
             return ToStepResult(result.Error);
         }
 
@@ -82,6 +94,24 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         }
 
         return new SuccessfulStep();
+    }
+
+    /// <summary>Records a refused attempt that passed TLS; a store outage here is logged and the refusal stands.</summary>
+    private async Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
+    {
+        if (Audit is null || DcrAuditRefusals.For(context, error, TimeProvider.GetUtcNow()) is not { } record)
+        {
+            return;
+        }
+
+        try
+        {
+            await Audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            IdentityServer.Dcr.Logging.Log.AuditRecordFailed(Logger, exception);
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Registration;
 
 namespace IdentityServer.Dcr.Auditing;
 
@@ -70,6 +71,44 @@ public sealed record DcrAuditRecord
             CertificateThumbprint = used?.Thumbprint,
             CertificateSubject = used?.Subject,
             RequestJti = requestJti,
+        };
+    }
+}
+
+/// <summary>Builds the entries of refused attempts, for every plug-in that refuses registrations.</summary>
+public static class DcrAuditRefusals
+{
+    /// <summary>
+    /// The entry of a refused registration or update that reached the engine over mutual TLS, with what was read of it
+    /// before the refusal; <see langword="null"/> when no transport certificate was presented (nothing passed TLS).
+    /// </summary>
+    /// <param name="context">The request context, as far as validation got.</param>
+    /// <param name="error">The refusal.</param>
+    /// <param name="occurredAt">When.</param>
+    /// <returns>The entry, or <see langword="null"/>.</returns>
+    public static DcrAuditRecord? For(DcrRequestContext context, DcrError error, DateTimeOffset occurredAt)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        if (TransportCertificateInfo.From(context.Request.ClientCertificate) is not { } certificate)
+        {
+            return null;
+        }
+
+        var ssa = context.SoftwareStatement;
+        return new DcrAuditRecord
+        {
+            OccurredAt = occurredAt,
+            Operation = context.Operation == DcrOperation.Update ? DcrAuditOperations.Update : DcrAuditOperations.Create,
+            Outcome = DcrAuditOutcomes.Rejected,
+            ErrorCode = error.Error,
+            ClientId = context.ExistingRegistration?.ClientId,
+            SoftwareId = ssa?.SoftwareId,
+            OrganisationId = ssa?.OrganisationId,
+            SoftwareStatementIssuer = ssa?.Issuer,
+            CertificateThumbprint = certificate.Thumbprint,
+            CertificateSubject = certificate.Subject,
+            RequestJti = context.UsedRequestToken?.Jti,
         };
     }
 }

@@ -6,7 +6,6 @@ using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
-using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
@@ -264,27 +263,11 @@ public class RegistrationService : IRegistrationService
     /// </summary>
     private async Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
     {
-        if (Audit is null || context.Request.ClientCertificate is not { } certificate)
+        if (Audit is null || DcrAuditRefusals.For(context, error, TimeProvider.GetUtcNow()) is not { } record)
         {
             return;
         }
 
-        var ssa = context.SoftwareStatement;
-        var info = TransportCertificateInfo.From(certificate)!;
-        var record = new DcrAuditRecord
-        {
-            OccurredAt = TimeProvider.GetUtcNow(),
-            Operation = context.Operation == DcrOperation.Update ? DcrAuditOperations.Update : DcrAuditOperations.Create,
-            Outcome = DcrAuditOutcomes.Rejected,
-            ErrorCode = error.Error,
-            ClientId = context.ExistingRegistration?.ClientId,
-            SoftwareId = ssa?.SoftwareId,
-            OrganisationId = ssa?.OrganisationId,
-            SoftwareStatementIssuer = ssa?.Issuer,
-            CertificateThumbprint = info.Thumbprint,
-            CertificateSubject = info.Subject,
-            RequestJti = context.UsedRequestToken?.Jti,
-        };
         try
         {
             await Audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);

@@ -2,9 +2,12 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Testing.Lifecycle;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 
@@ -55,6 +58,35 @@ public sealed class DuendeDemoHostOperationsTests
             Assert.That(issuer, Is.EqualTo(ConfiguredIssuer));
             Assert.That(_host.Url, Does.Not.Contain(":5444"));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        });
+    }
+
+    [Test]
+    public async Task Register_RefusedThenCreated_BothInTheAuditTrailWithTheCertificate()
+    {
+        // Arrange
+        var tpp = _environment.NewTpp();
+        using var client = Client(tpp);
+
+        // Act: a request the software did not sign (another iss), then a valid one.
+        using (var refused = await client.PostAsync(new Uri(_host.Url + "/register"), new StringContent(_environment.SignedRequest(tpp, c => c["iss"] = "another-software"), Encoding.UTF8, "application/jose")))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+
+        using (var created = await client.PostAsync(new Uri(_host.Url + "/register"), new StringContent(_environment.SignedRequest(tpp), Encoding.UTF8, "application/jose")))
+        {
+            Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        }
+
+        // Assert
+        var entries = await _host.Services.GetRequiredService<IDcrAuditStore>().FindAsync(new DcrAuditQuery { SoftwareId = tpp.SoftwareId }, CancellationToken.None);
+        var thumbprint = tpp.TransportCertificate!.GetCertHashString(HashAlgorithmName.SHA256);
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries.Select(e => (e.Operation, e.Outcome)), Is.EqualTo(new[] { ("create", "success"), ("create", "rejected") }));
+            Assert.That(entries[1].ErrorCode, Is.Not.Null.And.Not.Empty);
+            Assert.That(entries.Select(e => e.CertificateThumbprint), Is.All.EqualTo(thumbprint));
         });
     }
 
