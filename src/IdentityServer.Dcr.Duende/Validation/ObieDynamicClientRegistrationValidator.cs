@@ -97,22 +97,8 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
     }
 
     /// <summary>Records a refused attempt that passed TLS; a store outage here is logged and the refusal stands.</summary>
-    private async Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
-    {
-        if (Audit is null || DcrAuditRefusals.For(context, error, TimeProvider.GetUtcNow()) is not { } record)
-        {
-            return;
-        }
-
-        try
-        {
-            await Audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (DcrInfrastructureException exception)
-        {
-            IdentityServer.Dcr.Logging.Log.AuditRecordFailed(Logger, exception);
-        }
-    }
+    private Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
+        => DcrAuditRefusals.RecordAsync(Audit, context, error, TimeProvider.GetUtcNow(), Logger);
 
     /// <summary>
     /// Allowed grant types: the registered <c>grant_types</c>, with <c>authorization_code</c> as Duende's <c>hybrid</c>

@@ -537,22 +537,8 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
     private static Task<bool> ClientExistsAsync(DcrDbContext context, string clientId, CancellationToken ct)
         => context.ClientRegistrations.AsNoTracking().AnyAsync(e => e.ClientId == clientId, ct);
 
-    private async Task<T> ExecuteAsync<T>(string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
-    {
-        try
-        {
-            var context = await ContextFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-            {
-                return await action(context).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (DcrDbExceptionClassifier.IsUnavailable(ex))
-        {
-            Logger.StoreUnavailable(operation, ex);
-            throw new DcrStoreUnavailableException($"The DCR registration store is unavailable ({operation}).", ex);
-        }
-    }
+    private Task<T> ExecuteAsync<T>(string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
+        => DcrStoreExecution.RunAsync(ContextFactory, Logger, operation, action, ct);
 
     private void LogOutcome(StoreWriteResult result, ClientRegistration registration, UsedRequestToken token)
     {

@@ -4,6 +4,7 @@
 using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.EntityFramework.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Stores;
 
@@ -16,7 +17,15 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
 {
     /// <summary>Creates the store.</summary>
     /// <param name="contextFactory">Creates one context per call.</param>
-    public EntityFrameworkDcrAuditStore(IDbContextFactory<DcrDbContext> contextFactory) => ContextFactory = contextFactory;
+    /// <param name="logger">The logger (store outages).</param>
+    public EntityFrameworkDcrAuditStore(IDbContextFactory<DcrDbContext> contextFactory, ILogger<EntityFrameworkDcrAuditStore> logger)
+    {
+        ContextFactory = contextFactory;
+        Logger = logger;
+    }
+
+    /// <summary>The logger.</summary>
+    protected ILogger Logger { get; }
 
     /// <summary>Creates one context per call.</summary>
     protected IDbContextFactory<DcrDbContext> ContextFactory { get; }
@@ -25,7 +34,7 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
     public virtual async Task RecordAsync(DcrAuditRecord record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await RunAsync(async context =>
+        await DcrStoreExecution.RunAsync(ContextFactory, Logger, nameof(RecordAsync), async context =>
         {
             context.AuditRecords.Add(EntityFrameworkClientRegistrationStore.ToAuditEntity(record));
             await context.SaveChangesAsync(ct).ConfigureAwait(false);
@@ -42,7 +51,7 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
             throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "The limit must be between 1 and 1000.");
         }
 
-        return RunAsync<IReadOnlyList<DcrAuditRecord>>(async context =>
+        return DcrStoreExecution.RunAsync<IReadOnlyList<DcrAuditRecord>>(ContextFactory, Logger, nameof(FindAsync), async context =>
         {
             var rows = context.AuditRecords.AsNoTracking();
             if (query.SoftwareId is { } software)
@@ -75,7 +84,7 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
     public virtual Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
     {
         var cutoff = EntityFrameworkClientRegistrationStore.ToStoredPrecision(before);
-        return RunAsync(context => context.AuditRecords.Where(r => r.OccurredAt < cutoff).ExecuteDeleteAsync(ct), ct);
+        return DcrStoreExecution.RunAsync(ContextFactory, Logger, nameof(PurgeAsync), context => context.AuditRecords.Where(r => r.OccurredAt < cutoff).ExecuteDeleteAsync(ct), ct);
     }
 
     private static DcrAuditRecord ToRecord(AuditRecordEntity row) => new()
@@ -93,21 +102,4 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
         CertificateSubject = row.CertificateSubject,
         RequestJti = row.RequestJti,
     };
-
-    /// <summary>Runs <paramref name="work"/> on a fresh context; a database fault becomes <see cref="DcrStoreUnavailableException"/> (a 503, never a 500).</summary>
-    private async Task<T> RunAsync<T>(Func<DcrDbContext, Task<T>> work, CancellationToken ct)
-    {
-        try
-        {
-            var context = await ContextFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
-            await using (context.ConfigureAwait(false))
-            {
-                return await work(context).ConfigureAwait(false);
-            }
-        }
-        catch (Exception exception) when (DcrDbExceptionClassifier.IsUnavailable(exception) && !ct.IsCancellationRequested)
-        {
-            throw new DcrStoreUnavailableException("The DCR audit trail is unavailable.", exception);
-        }
-    }
 }

@@ -65,20 +65,19 @@ internal sealed class ExchangeCommand(TppContext context)
 
         var jwks = await FetchJwksAsync(client, discovery, ct);
         var algorithm = JsonFields.Text(state.Registration, "id_token_signed_response_alg");
+        var expected = new IdTokenExpectations
+        {
+            Issuer = issuer,
+            ClientId = clientId,
+            Nonce = pending.Nonce,
+            ConsentId = pending.ConsentId,
+            Now = context.Time.GetUtcNow(),
+            Algorithm = algorithm,
+        };
         VerifiedIdToken? front = null;
         if (response.IdToken is { } frontToken)
         {
-            front = IdTokenVerifier.Verify(frontToken, jwks, new IdTokenExpectations
-            {
-                Issuer = issuer,
-                ClientId = clientId,
-                Nonce = pending.Nonce,
-                ConsentId = pending.ConsentId,
-                Now = context.Time.GetUtcNow(),
-                Algorithm = algorithm,
-                Code = code,
-                State = response.State,
-            }, "the front-channel ID token");
+            front = IdTokenVerifier.Verify(frontToken, jwks, expected with { Code = code, State = response.State }, "the front-channel ID token");
             context.Console.Step($"Front-channel ID token verified ({front.Algorithm}{(front.KeyId is null ? "" : ", kid " + front.KeyId)}): iss, aud, nonce, exp, c_hash, s_hash");
             context.Console.Detail($"sub: {front.Subject}");
             context.Console.Detail($"openbanking_intent_id: {front.IntentId}");
@@ -115,17 +114,7 @@ internal sealed class ExchangeCommand(TppContext context)
         VerifiedIdToken? back = null;
         if (JsonFields.Text(tokens, "id_token") is { } backToken)
         {
-            back = IdTokenVerifier.Verify(backToken, jwks, new IdTokenExpectations
-            {
-                Issuer = issuer,
-                ClientId = clientId,
-                Nonce = pending.Nonce,
-                ConsentId = pending.ConsentId,
-                Now = context.Time.GetUtcNow(),
-                Algorithm = algorithm,
-                AccessToken = accessToken,
-                Subject = front?.Subject,
-            }, "the token endpoint's ID token");
+            back = IdTokenVerifier.Verify(backToken, jwks, expected with { Now = context.Time.GetUtcNow(), AccessToken = accessToken, Subject = front?.Subject }, "the token endpoint's ID token");
             context.Console.Step($"Token endpoint's ID token verified ({back.Algorithm}): iss, aud, nonce, exp, sub{(front is null ? "" : " (the front channel's)")}, openbanking_intent_id {back.IntentId}");
         }
         else if ((pending.Scope ?? "").Split(' ').Contains("openid", StringComparer.Ordinal))

@@ -75,9 +75,36 @@ public sealed record DcrAuditRecord
     }
 }
 
-/// <summary>Builds the entries of refused attempts, for every plug-in that refuses registrations.</summary>
+/// <summary>Builds and records the entries of refused attempts, for every plug-in that refuses registrations.</summary>
 public static class DcrAuditRefusals
 {
+    /// <summary>
+    /// Records the refusal of <paramref name="context"/> when it passed TLS (<see cref="For"/>) and an audit trail is
+    /// registered. A store outage here is logged and swallowed: the request was refused either way.
+    /// </summary>
+    /// <param name="audit">The audit trail, if any.</param>
+    /// <param name="context">The request context, as far as validation got.</param>
+    /// <param name="error">The refusal.</param>
+    /// <param name="occurredAt">When.</param>
+    /// <param name="logger">Where a store outage is logged (event 1505).</param>
+    /// <returns>A task that completes when the entry is stored, or was not.</returns>
+    public static async Task RecordAsync(IDcrAuditStore? audit, DcrRequestContext context, DcrError error, DateTimeOffset occurredAt, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (audit is null || For(context, error, occurredAt) is not { } record)
+        {
+            return;
+        }
+
+        try
+        {
+            await audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DcrInfrastructureException exception)
+        {
+            Logging.Log.AuditRecordFailed(logger, exception);
+        }
+    }
+
     /// <summary>
     /// The entry of a refused registration or update that reached the engine over mutual TLS, with what was read of it
     /// before the refusal; <see langword="null"/> when no transport certificate was presented (nothing passed TLS).

@@ -261,20 +261,6 @@ public class RegistrationService : IRegistrationService
     /// what was read of it before the refusal. A store outage here is logged and does not change the answer: the
     /// request was refused either way.
     /// </summary>
-    private async Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
-    {
-        if (Audit is null || DcrAuditRefusals.For(context, error, TimeProvider.GetUtcNow()) is not { } record)
-        {
-            return;
-        }
-
-        try
-        {
-            await Audit.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (DcrInfrastructureException exception)
-        {
-            Logger.AuditRecordFailed(exception);
-        }
-    }
+    private Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
+        => DcrAuditRefusals.RecordAsync(Audit, context, error, TimeProvider.GetUtcNow(), Logger);
 }

@@ -2,9 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Testing.Journey;
 using Jose;
 
 namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
@@ -48,7 +48,7 @@ public sealed class HealthEndpointTests
         // Arrange: the directory's JWKS URL answers nothing (a closed loopback port; loopback is allowed in Development).
         await using var host = await InProcessDemoHost.StartAsync(overrides: new Dictionary<string, string?>
         {
-            ["Dcr:SoftwareStatement:TrustAnchors:0:JwksUri"] = $"https://127.0.0.1:{ClosedPort()}/openbanking.jwks",
+            ["Dcr:SoftwareStatement:TrustAnchors:0:JwksUri"] = $"https://127.0.0.1:{LoopbackPort.Free()}/openbanking.jwks",
         });
 
         // Act
@@ -74,12 +74,5 @@ public sealed class HealthEndpointTests
         using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
         using var response = await client.GetAsync(new Uri(host.Url + path));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
