@@ -111,6 +111,8 @@ public sealed class PipelineFixture : IDisposable
         public Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
             => Task.FromResult(StoreWriteResult.Success);
 
+        public Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct) => Task.FromResult(StoreWriteResult.NotFound);
+
         public Task<bool> DeleteAsync(string clientId, CancellationToken ct) => Task.FromResult(false);
     }
 }

@@ -96,6 +96,7 @@ public abstract class DcrDbContext : DbContext
             b.Property(e => e.CertificateThumbprint).HasMaxLength(64);
             b.Property(e => e.CertificateSubject).HasMaxLength(1024);
             b.Property(e => e.RequestJti).HasMaxLength(256);
+            b.Property(e => e.Actor).HasMaxLength(256);
             b.HasIndex(e => new { e.SoftwareId, e.OccurredAt });
             b.HasIndex(e => new { e.OrganisationId, e.OccurredAt });
             b.HasIndex(e => new { e.ClientId, e.OccurredAt });

@@ -27,6 +27,9 @@ public static class DcrOpenIddictConstants
     /// <summary>Application setting: the registered <c>id_token_signed_response_alg</c>.</summary>
     public const string IdTokenSignedResponseAlgSetting = "dcr:id_token_signed_response_alg";
 
+    /// <summary>Application setting: when an operator disabled the client (ISO 8601); absent while it is enabled.</summary>
+    public const string DisabledAtSetting = "dcr:disabled_at";
+
     /// <summary>
     /// The request parameter (set by the plug-in from the verified request object, never taken from the client) and the
     /// ID token claim naming the OBIE intent being authorised.

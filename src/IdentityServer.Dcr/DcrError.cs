@@ -34,4 +34,13 @@ public sealed record DcrError(
     /// <param name="description">The error description.</param>
     /// <returns>The error.</returns>
     public static DcrError UnapprovedSoftwareStatement(string description) => new(DcrErrors.UnapprovedSoftwareStatement, description);
+
+    /// <summary>
+    /// The refusal of a client an operator disabled, with the code the endpoint uses for it: <c>invalid_client</c> at
+    /// the token and pushed authorization endpoints, <c>unauthorized_client</c> at the authorization endpoint,
+    /// <c>invalid_token</c> at the management endpoints.
+    /// </summary>
+    /// <param name="error">The error code.</param>
+    /// <returns>The error.</returns>
+    public static DcrError ClientDisabled(string error) => new(error, DcrErrorDescriptions.ClientDisabled);
 }

@@ -29,6 +29,8 @@ internal static class DcrErrorDescriptions
     /// <summary>The most characters of a JWKS lookup's reason written into an error description (reasons come from a pluggable resolver and may quote the kid).</summary>
     internal const int MaxReasonLength = 200;
 
+    public const string ClientDisabled = "The client is disabled by the bank.";
+
     public const string JtiReplayed = "The request's jti has already been used; sign a new request with a fresh jti.";
 
     public static string BodyTooLarge(int limit) => $"The request body is larger than {limit} bytes.";

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Authorization;
 using IdentityServer.Dcr.Testing.Browser;
 using Microsoft.Extensions.DependencyInjection;
@@ -431,18 +432,8 @@ public abstract partial class AuthorizationJourneySuite
 
         // Act
         using var exchange = await ExchangeAsync(code, codeVerifier: null, tpp);
-        using var browser = Browser();
-        var authorize = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
-            ("request", SignRequestObject(pending, "code id_token", "s-d2", "n-d2", tpp: tpp)))));
-        if (authorize.Headers.Location is { } location && IsBank(new Uri(authorize.RequestMessage!.RequestUri!, location)))
-        {
-            // The bank's own error page (Duende's ErrorUrl): still the bank, not the client.
-            var errorPage = new Uri(authorize.RequestMessage!.RequestUri!, location);
-            authorize.Dispose();
-            authorize = await browser.GetAsync(errorPage);
-        }
-
-        using var _ = authorize;
+        using var authorize = await AuthorizeOnTheBankAsync(Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(pending, "code id_token", "s-d2", "n-d2", tpp: tpp))));
         var parEndpoint = _discovery["pushed_authorization_request_endpoint"]!.GetValue<string>();
         using var push = await TppPostAsync(parEndpoint, new Dictionary<string, string>
         {
@@ -462,6 +453,77 @@ public abstract partial class AuthorizationJourneySuite
             Assert.That(await push.Content.ReadAsStringAsync(), Does.Not.Contain("request_uri"), "no pushed request for a deleted client");
             Assert.That(await IntentStatusAsync(pending), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
         });
+    }
+
+    [Test]
+    public async Task DisabledClient_RefusedEverywhereUntilEnabledAgain()
+    {
+        // Arrange: a client with a code in hand, a pushed request, an intent awaiting authorisation and a management
+        // token, all obtained before an operator disables it.
+        using var tpp = await RegisterTppAsync();
+        var approved = await CreateIntentAsync(tpp);
+        var redirect = await ConsentAsync(Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(approved, "code id_token", "s-x", "n-x", tpp: tpp))), "approve");
+        var code = Fragment(redirect)["code"];
+        var pending = await CreateIntentAsync(tpp);
+        var parEndpoint = _discovery["pushed_authorization_request_endpoint"]!.GetValue<string>();
+        Dictionary<string, string> PushForm(string state) => new()
+        {
+            ["client_id"] = tpp.ClientId,
+            ["request"] = SignRequestObject(pending, "code id_token", state, "n-" + state, c => { c["code_challenge"] = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; c["code_challenge_method"] = "S256"; }, tpp),
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = tpp.ClientAssertion(parEndpoint),
+        };
+        string pushedBefore;
+        using (var push = await TppPostAsync(parEndpoint, PushForm("s-x1"), tpp))
+        {
+            var body = JsonNode.Parse(await push.Content.ReadAsStringAsync())!;
+            Assert.That(push.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
+            pushedBefore = body["request_uri"]!.GetValue<string>();
+        }
+
+        var managementToken = await tpp.AccessTokenAsync();
+        await using (var scope = _bank.Services.CreateAsyncScope())
+        {
+            Assert.That(await scope.ServiceProvider.GetRequiredService<RegistrationAdministration>().DisableAsync(tpp.ClientId, "operator:journey-test", CancellationToken.None), Is.True);
+        }
+
+        // Act
+        using var exchange = await ExchangeAsync(code, codeVerifier: null, tpp);
+        using var credentials = await ClientCredentialsAsync(tpp);
+        using var byValue = await AuthorizeOnTheBankAsync(Query(("client_id", tpp.ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"),
+            ("request", SignRequestObject(pending, "code id_token", "s-x2", "n-x2", tpp: tpp))));
+        using var byReference = await AuthorizeOnTheBankAsync(Query(("client_id", tpp.ClientId), ("request_uri", pushedBefore)));
+        using var pushAfter = await TppPostAsync(parEndpoint, PushForm("s-x3"), tpp);
+        using var read = await ReadRegistrationAsync(tpp, managementToken);
+
+        // Assert: no token, no code, no pushed request, no management; nothing is sent to the client's redirect URI.
+        Assert.Multiple(async () =>
+        {
+            Assert.That((int)exchange.StatusCode, Is.AnyOf(400, 401), await exchange.Content.ReadAsStringAsync());
+            Assert.That((int)credentials.StatusCode, Is.AnyOf(400, 401));
+            Assert.That(JsonNode.Parse(await credentials.Content.ReadAsStringAsync())!["error"]!.GetValue<string>(), Is.EqualTo("invalid_client"));
+            foreach (var authorize in new[] { byValue, byReference })
+            {
+                Assert.That(authorize.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), authorize.RequestMessage!.RequestUri!.AbsoluteUri);
+                Assert.That(authorize.Headers.Location, Is.Null, "never redirected for a disabled client");
+            }
+
+            Assert.That(await byValue.Content.ReadAsStringAsync(), Does.Contain("unauthorized_client"));
+            Assert.That((int)pushAfter.StatusCode, Is.AnyOf(400, 401));
+            Assert.That(await pushAfter.Content.ReadAsStringAsync(), Does.Not.Contain("request_uri"), "no pushed request for a disabled client");
+            Assert.That(read.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the management token it held is refused");
+            Assert.That(await IntentStatusAsync(pending), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
+        });
+
+        // Enabled again: a new token, and management, work; the registration was kept.
+        await using (var scope = _bank.Services.CreateAsyncScope())
+        {
+            Assert.That(await scope.ServiceProvider.GetRequiredService<RegistrationAdministration>().EnableAsync(tpp.ClientId, "operator:journey-test", CancellationToken.None), Is.True);
+        }
+
+        using var readAgain = await ReadRegistrationAsync(tpp, await tpp.AccessTokenAsync());
+        Assert.That(readAgain.StatusCode, Is.EqualTo(HttpStatusCode.OK), await readAgain.Content.ReadAsStringAsync());
     }
 
     private async Task<string> CreateIntentAsync(IJourneyTpp? tpp = null)
@@ -585,6 +647,42 @@ public abstract partial class AuthorizationJourneySuite
         }
 
         return await TppPostAsync(tokenEndpoint, form, tpp);
+    }
+
+    /// <summary>The customer's browser opens the authorization endpoint; a redirect to the bank's own error page (Duende's ErrorUrl) is followed.</summary>
+    private async Task<HttpResponseMessage> AuthorizeOnTheBankAsync(string query)
+    {
+        using var browser = Browser();
+        var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + query));
+        if (response.Headers.Location is { } location && IsBank(new Uri(response.RequestMessage!.RequestUri!, location)))
+        {
+            var errorPage = new Uri(response.RequestMessage!.RequestUri!, location);
+            response.Dispose();
+            response = await browser.GetAsync(errorPage);
+        }
+
+        return response;
+    }
+
+    private Task<HttpResponseMessage> ClientCredentialsAsync(IJourneyTpp tpp)
+    {
+        var tokenEndpoint = _discovery["token_endpoint"]!.GetValue<string>();
+        return TppPostAsync(tokenEndpoint, new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["scope"] = "accounts",
+            ["client_id"] = tpp.ClientId,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = tpp.ClientAssertion(tokenEndpoint),
+        }, tpp);
+    }
+
+    private async Task<HttpResponseMessage> ReadRegistrationAsync(IJourneyTpp tpp, string accessToken)
+    {
+        using var client = TppClient(tpp);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_bank.Url + "/register/" + tpp.ClientId));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return await client.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> TppPostAsync(string uri, Dictionary<string, string> form, IJourneyTpp? tpp = null)

@@ -3,6 +3,7 @@
 
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Faults;
+using IdentityServer.Dcr.AspNetCore.Management;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ public static class DcrPipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IClientCertificateAccessor, ClientCertificateAccessor>();
+        services.TryAddScoped<RegistrationAdministration>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DcrPipelineStartupFilter>());
         return services;
     }

@@ -131,6 +131,15 @@ internal static class ManagementEndpoints
                 return;
             }
 
+            // A disabled client's tokens are revoked when it is disabled; one that slipped through (a self-contained token
+            // a server cannot revoke) still manages nothing.
+            if (registration.IsDisabled)
+            {
+                logger.ManagementClientDisabled(clientId);
+                await ChallengeAsync(context, "invalid_token", DcrError.ClientDisabled("invalid_token").ErrorDescription).ConfigureAwait(false);
+                return;
+            }
+
             // Whatever the token binding: the certificate must be the client's own, so a leaked token cannot be used
             // with another TPP's certificate.
             var binding = certificate is null
@@ -193,11 +202,8 @@ internal static class ManagementEndpoints
                 return;
 
             case Operation.Delete:
-                await registrations.DeleteAsync(clientId, ct).ConfigureAwait(false);
-                if (services.GetService<IClientTokenRevoker>() is { } revoker)
-                {
-                    await revoker.RevokeClientTokensAsync(clientId, ct).ConfigureAwait(false);
-                }
+                var administration = services.GetService<RegistrationAdministration>() ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
+                await administration.DeleteAsync(clientId, actor: null, ct).ConfigureAwait(false);
 
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 context.Response.Headers.CacheControl = "no-store";

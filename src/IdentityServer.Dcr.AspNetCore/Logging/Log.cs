@@ -36,6 +36,18 @@ internal static partial class Log
         Message = "Management request for client {ClientId} with a transport certificate that is not the client's")]
     public static partial void ManagementCertificateNotOfClient(this ILogger logger, string clientId);
 
+    [LoggerMessage(EventId = 1059, EventName = nameof(ManagementClientDisabled), Level = LogLevel.Information,
+        Message = "Management request for client {ClientId} refused: the client is disabled")]
+    public static partial void ManagementClientDisabled(this ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 1060, EventName = nameof(ClientDisabledByOperator), Level = LogLevel.Information,
+        Message = "Client {ClientId} disabled by {Actor}")]
+    public static partial void ClientDisabledByOperator(this ILogger logger, string clientId, string actor);
+
+    [LoggerMessage(EventId = 1061, EventName = nameof(ClientEnabledByOperator), Level = LogLevel.Information,
+        Message = "Client {ClientId} enabled again by {Actor}")]
+    public static partial void ClientEnabledByOperator(this ILogger logger, string clientId, string actor);
+
     [LoggerMessage(EventId = 1052, EventName = nameof(ForwardedCertificateRefused), Level = LogLevel.Warning,
         Message = "The client certificate forwarded by a trusted proxy was refused: {Problem}")]
     public static partial void ForwardedCertificateRefused(this ILogger logger, string problem);

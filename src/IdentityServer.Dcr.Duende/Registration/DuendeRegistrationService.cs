@@ -132,6 +132,13 @@ public class DuendeRegistrationService : IRegistrationService
     }
 
     /// <inheritdoc />
+    public virtual async Task<bool> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        return await Clients.SetDisabledAsync(clientId, disabled, ct).ConfigureAwait(false) == StoreWriteResult.Success;
+    }
+
+    /// <inheritdoc />
     public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);

@@ -209,6 +209,8 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
         {
             var updated = existing.ReplacedBy(ssa, dcr.Metadata!, TimeProvider.GetUtcNow(), TransportCertificateInfo.From(dcr.Request.ClientCertificate));
 
+            // An operator may have disabled the client since the request was authorised: the update keeps that.
+            context.Client.Enabled = !updated.IsDisabled;
             var result = await Clients.UpdateAsync(updated, existing.ConcurrencyStamp, dcr.UsedRequestToken!, context.Client, ct).ConfigureAwait(false);
             switch (result)
             {

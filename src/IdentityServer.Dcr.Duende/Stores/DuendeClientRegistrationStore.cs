@@ -86,6 +86,26 @@ public class DuendeClientRegistrationStore
         return result;
     }
 
+    /// <summary>
+    /// Disables a registration and its Duende client (<see cref="Client.Enabled"/>), or enables both again, atomically;
+    /// the client is then evicted from Duende's cache. Duende refuses a disabled client everywhere: authorize, PAR,
+    /// token endpoint and the validation of the access tokens it already holds.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="disabled"><see langword="true"/> to disable, <see langword="false"/> to enable.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see cref="StoreWriteResult.Success"/>, or <see cref="StoreWriteResult.NotFound"/>.</returns>
+    public virtual async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
+    {
+        var result = await Registrations.SetDisabledAsync(clientId, disabled, (context, token) => SetClientEnabledAsync(context, clientId, !disabled, token), ct).ConfigureAwait(false);
+        if (result == StoreWriteResult.Success)
+        {
+            await EvictAsync(clientId, disabled ? "disabled" : "enabled").ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
     /// <summary>Deletes a registration and its Duende client, atomically.</summary>
     /// <param name="clientId">The client identifier.</param>
     /// <param name="ct">Cancels the operation.</param>
@@ -213,6 +233,23 @@ public class DuendeClientRegistrationStore
             var configuration = await JoinAsync(scope.ServiceProvider, registrations, ct).ConfigureAwait(false);
             var count = await configuration.Clients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false);
             Logger.DuendeClientRemoved(clientId, count);
+        }
+    }
+
+    /// <summary>Sets the Duende client's <see cref="Client.Enabled"/> on the registration store's connection and transaction.</summary>
+    /// <param name="registrations">The registration store's context, inside its transaction.</param>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="enabled">Whether the client is enabled.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    protected virtual async Task SetClientEnabledAsync(DcrDbContext registrations, string clientId, bool enabled, CancellationToken ct)
+    {
+        var scope = Scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var configuration = await JoinAsync(scope.ServiceProvider, registrations, ct).ConfigureAwait(false);
+            await configuration.Clients.Where(c => c.ClientId == clientId)
+                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.Enabled, enabled).SetProperty(c => c.Updated, DateTime.UtcNow), ct).ConfigureAwait(false);
         }
     }
 

@@ -41,4 +41,7 @@ public class AuditRecordEntity
 
     /// <summary>The request's <c>jti</c>.</summary>
     public string? RequestJti { get; set; }
+
+    /// <summary>The operator who made the change, when it was not the TPP.</summary>
+    public string? Actor { get; set; }
 }

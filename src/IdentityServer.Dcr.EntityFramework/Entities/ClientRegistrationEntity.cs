@@ -63,4 +63,7 @@ public class ClientRegistrationEntity
 
     /// <summary>When it expires.</summary>
     public DateTimeOffset? TransportCertificateNotAfter { get; set; }
+
+    /// <summary>When an operator disabled the client; <see langword="null"/> while it is enabled.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
 }

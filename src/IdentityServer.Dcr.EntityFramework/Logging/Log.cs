@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using IdentityServer.Dcr.Stores;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Logging;
@@ -46,6 +47,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1568, EventName = nameof(RegistrationDeleted), Level = LogLevel.Debug,
         Message = "Deleted registration {ClientId}: {Deleted}.")]
     public static partial void RegistrationDeleted(this ILogger logger, string clientId, bool deleted);
+
+    [LoggerMessage(EventId = 1572, EventName = nameof(RegistrationDisabledChanged), Level = LogLevel.Debug,
+        Message = "Set registration {ClientId} disabled: {Disabled}: {Result}.")]
+    public static partial void RegistrationDisabledChanged(this ILogger logger, string clientId, bool disabled, StoreWriteResult result);
 
     [LoggerMessage(EventId = 1569, EventName = nameof(RequestTokensPurged), Level = LogLevel.Debug,
         Message = "Purged {Count} used request tokens that expired before {Now}.")]

@@ -255,6 +255,66 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         return result;
     }
 
+    /// <summary>How often a disable or enable that lost a race with another write is tried again on the new state.</summary>
+    private const int MaxStateChangeAttempts = 5;
+
+    /// <inheritdoc />
+    public virtual Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
+        => SetDisabledAsync(clientId, disabled, enlist: null, ct);
+
+    /// <summary>
+    /// Disables or enables a client (see <see cref="IClientRegistrationStore.SetDisabledAsync"/>) and runs
+    /// <paramref name="enlist"/> in the same transaction before the commit; <see cref="OnWritingAsync"/> sees an
+    /// <see cref="RegistrationWriteKind.Update"/> with the new state, so a plug-in's client record follows it.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="disabled"><see langword="true"/> to disable, <see langword="false"/> to enable.</param>
+    /// <param name="enlist">Writes further rows in the same transaction; <see langword="null"/> for none.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see cref="StoreWriteResult.Success"/>, or <see cref="StoreWriteResult.NotFound"/>.</returns>
+    public virtual async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var result = await ExecuteAsync(nameof(SetDisabledAsync), async context =>
+        {
+            // Conditional on the stamp read in the same attempt: a concurrent update (or disable) makes the write fail,
+            // and the next attempt starts again from the new state.
+            for (var attempt = 1; ; attempt++)
+            {
+                var row = await context.ClientRegistrations.AsNoTracking().Where(e => e.ClientId == clientId).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+                if (row is null)
+                {
+                    return StoreWriteResult.NotFound;
+                }
+
+                var registration = ToModel(row).WithDisabled(disabled, TimeProvider.GetUtcNow());
+                var entry = context.ClientRegistrations.Attach(ToEntity(registration));
+                entry.State = EntityState.Modified;
+                entry.Property(e => e.ConcurrencyStamp).OriginalValue = row.ConcurrencyStamp;
+                var operation = disabled ? DcrAuditOperations.Disable : DcrAuditOperations.Enable;
+                context.AuditRecords.Add(ToAuditEntity(DcrAuditRecord.ForWrite(operation, registration, requestJti: null, registration.UpdatedAt)));
+                try
+                {
+                    var transaction = await BeginWriteTransactionAsync(context, IsolationLevel.Unspecified, ct).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        await context.SaveChangesAsync(ct).ConfigureAwait(false);
+                        await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, clientId, registration), enlist, ct).ConfigureAwait(false);
+                        await transaction.CommitAsync(ct).ConfigureAwait(false);
+                    }
+
+                    return StoreWriteResult.Success;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < MaxStateChangeAttempts)
+                {
+                    context.ChangeTracker.Clear();
+                }
+            }
+        }, ct).ConfigureAwait(false);
+        Logger.RegistrationDisabledChanged(clientId, disabled, result);
+        return result;
+    }
+
     /// <inheritdoc />
     public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct) => DeleteAsync(clientId, enlist: null, ct);
 
@@ -373,6 +433,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             TransportCertificateThumbprint = registration.TransportCertificate?.Thumbprint,
             TransportCertificateSubject = registration.TransportCertificate?.Subject,
             TransportCertificateNotAfter = registration.TransportCertificate is { } certificate ? ToStoredPrecision(certificate.NotAfter) : null,
+            DisabledAt = registration.DisabledAt is { } disabledAt ? ToStoredPrecision(disabledAt) : null,
         };
     }
 
@@ -401,6 +462,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
             TransportCertificate = entity.TransportCertificateThumbprint is { } thumbprint
                 ? new TransportCertificateInfo(thumbprint, entity.TransportCertificateSubject ?? string.Empty, entity.TransportCertificateNotAfter ?? default)
                 : null,
+            DisabledAt = entity.DisabledAt,
         };
     }
 
@@ -421,6 +483,7 @@ public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
         CertificateThumbprint = Bounded(record.CertificateThumbprint, 64),
         CertificateSubject = Bounded(record.CertificateSubject, 1024),
         RequestJti = Bounded(record.RequestJti, 256),
+        Actor = Bounded(record.Actor, 256),
     };
 
     private static string? Bounded(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;

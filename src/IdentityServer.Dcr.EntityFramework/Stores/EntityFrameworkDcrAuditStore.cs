@@ -89,6 +89,7 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
 
     private static DcrAuditRecord ToRecord(AuditRecordEntity row) => new()
     {
+        Actor = row.Actor,
         Id = row.Id,
         OccurredAt = row.OccurredAt,
         Operation = row.Operation,

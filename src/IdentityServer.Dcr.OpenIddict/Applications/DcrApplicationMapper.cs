@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Collections.Immutable;
+using System.Globalization;
 using IdentityServer.Dcr.Models;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -60,7 +61,7 @@ public class DcrApplicationMapper
         return permissions.Distinct(StringComparer.Ordinal).ToImmutableArray();
     }
 
-    /// <summary>The settings: the registered authentication method and the TPP identifiers.</summary>
+    /// <summary>The settings: the registered authentication method, the TPP identifiers and whether the client is disabled.</summary>
     /// <param name="registration">The registration.</param>
     /// <returns>The settings.</returns>
     public virtual ImmutableDictionary<string, string> GetSettings(ClientRegistration registration)
@@ -74,6 +75,7 @@ public class DcrApplicationMapper
         AddIfSet(settings, DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting, registration.Metadata.TlsClientAuthSubjectDn);
         AddIfSet(settings, DcrOpenIddictConstants.JwksUriSetting, registration.Metadata.JwksUri);
         AddIfSet(settings, DcrOpenIddictConstants.IdTokenSignedResponseAlgSetting, registration.Metadata.IdTokenSignedResponseAlg);
+        AddIfSet(settings, DcrOpenIddictConstants.DisabledAtSetting, registration.DisabledAt?.ToString("O", CultureInfo.InvariantCulture));
         return settings.ToImmutable();
     }
 

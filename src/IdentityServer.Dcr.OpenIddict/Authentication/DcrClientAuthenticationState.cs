@@ -19,7 +19,8 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// <param name="TlsClientAuthSubjectDn">The registered <c>tls_client_auth_subject_dn</c>, if any.</param>
 /// <param name="JwksUri">The registered <c>jwks_uri</c> (the SSA's <c>software_jwks_endpoint</c>), if any.</param>
 /// <param name="Scopes">The registered scopes.</param>
-internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod, string? TokenEndpointAuthSigningAlg, string? TlsClientAuthSubjectDn, string? JwksUri, IReadOnlyList<string> Scopes)
+/// <param name="Disabled">Whether an operator disabled the client.</param>
+internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod, string? TokenEndpointAuthSigningAlg, string? TlsClientAuthSubjectDn, string? JwksUri, IReadOnlyList<string> Scopes, bool Disabled)
 {
     public static DcrClient From(ClientRegistration registration) => new(
         registration.ClientId,
@@ -27,10 +28,11 @@ internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod
         registration.Metadata.TokenEndpointAuthSigningAlg,
         registration.Metadata.TlsClientAuthSubjectDn,
         registration.Metadata.JwksUri,
-        [.. registration.Metadata.GetScopes()]);
+        [.. registration.Metadata.GetScopes()],
+        registration.IsDisabled);
 
     /// <summary>The client as the engine's <see cref="IClientAuthenticator"/> reads it.</summary>
-    public RegisteredClient Registered => new(ClientId, TokenEndpointAuthMethod, TokenEndpointAuthSigningAlg, TlsClientAuthSubjectDn, JwksUri);
+    public RegisteredClient Registered => new(ClientId, TokenEndpointAuthMethod, TokenEndpointAuthSigningAlg, TlsClientAuthSubjectDn, JwksUri, Disabled);
 }
 
 /// <summary>

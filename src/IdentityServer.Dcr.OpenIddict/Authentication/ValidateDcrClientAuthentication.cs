@@ -182,7 +182,8 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
                     settings.GetValueOrDefault(DcrOpenIddictConstants.TokenEndpointAuthSigningAlgSetting),
                     settings.GetValueOrDefault(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting),
                     settings.GetValueOrDefault(DcrOpenIddictConstants.JwksUriSetting),
-                    [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..])]);
+                    [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..])],
+                    settings.ContainsKey(DcrOpenIddictConstants.DisabledAtSetting));
             }
         }
 

@@ -66,9 +66,22 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // A pushed request comes back by reference; OpenIddict restores what was verified when it was pushed.
-        if (context.Request is not { } request || (string.IsNullOrEmpty(request.Request) && !string.IsNullOrEmpty(request.RequestUri)))
+        if (context.Request is not { } request)
         {
+            return;
+        }
+
+        // A pushed request comes back by reference; OpenIddict restores what was verified when it was pushed. The client
+        // may have been disabled since: that is the one thing to check again.
+        if (string.IsNullOrEmpty(request.Request) && !string.IsNullOrEmpty(request.RequestUri))
+        {
+            if (!string.IsNullOrEmpty(request.ClientId)
+                && await _store.FindByClientIdAsync(request.ClientId, context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None).ConfigureAwait(false) is { IsDisabled: true })
+            {
+                var refusal = DcrError.ClientDisabled(Errors.UnauthorizedClient);
+                context.Reject(refusal.Error, refusal.ErrorDescription);
+            }
+
             return;
         }
 

@@ -48,6 +48,12 @@ public sealed record DcrAuditRecord
     /// <summary>The request JWS's <c>jti</c>, when it was read.</summary>
     public string? RequestJti { get; init; }
 
+    /// <summary>
+    /// Who made the change when it was not the TPP itself: the operator named by <see cref="DcrAuditActor.Begin"/>
+    /// around an operator action. <see langword="null"/> for TPP requests.
+    /// </summary>
+    public string? Actor { get; init; }
+
     /// <summary>The entry of a successful write of <paramref name="registration"/>.</summary>
     /// <param name="operation">The operation.</param>
     /// <param name="registration">The registration written (for a delete, the one deleted).</param>
@@ -71,6 +77,7 @@ public sealed record DcrAuditRecord
             CertificateThumbprint = used?.Thumbprint,
             CertificateSubject = used?.Subject,
             RequestJti = requestJti,
+            Actor = DcrAuditActor.Current,
         };
     }
 }
@@ -149,8 +156,14 @@ public static class DcrAuditOperations
     /// <summary><c>update</c>: <c>PUT /register/{ClientId}</c>.</summary>
     public const string Update = "update";
 
-    /// <summary><c>delete</c>: <c>DELETE /register/{ClientId}</c>.</summary>
+    /// <summary><c>delete</c>: <c>DELETE /register/{ClientId}</c>, or an operator's delete.</summary>
     public const string Delete = "delete";
+
+    /// <summary><c>disable</c>: an operator disabled the client.</summary>
+    public const string Disable = "disable";
+
+    /// <summary><c>enable</c>: an operator enabled the client again.</summary>
+    public const string Enable = "enable";
 }
 
 /// <summary>The outcomes of <see cref="DcrAuditRecord.Outcome"/>.</summary>

@@ -94,6 +94,12 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         var options = Options.CurrentValue.Authorization;
         var metadata = registration.Metadata;
 
+        // 0. A disabled client gets nothing; not redirected (RFC 6749 §4.1.2.1: as for a client that is not valid).
+        if (registration.IsDisabled)
+        {
+            return AuthorizationRequestResult.Failure(DcrError.ClientDisabled(AuthorizationErrors.UnauthorizedClient));
+        }
+
         // 1. A signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
         if (string.IsNullOrEmpty(request.RequestObject))
         {

@@ -66,6 +66,13 @@ public class ClientAuthenticator : IClientAuthenticator
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(presentedMethod);
         var registered = client.TokenEndpointAuthMethod;
+        if (client.Disabled)
+        {
+            DcrTelemetry.RecordClientAuthentication(presentedMethod, DcrTelemetry.Outcomes.Failure);
+            Logger.ClientAuthenticationClientDisabled(client.ClientId);
+            return DcrError.ClientDisabled(DcrErrors.InvalidClient);
+        }
+
         if (!string.Equals(presentedMethod, registered, StringComparison.Ordinal))
         {
             DcrTelemetry.RecordClientAuthentication(presentedMethod, DcrTelemetry.Outcomes.Failure);

@@ -13,7 +13,7 @@ namespace IdentityServer.Dcr.ClientAuthentication;
 /// </summary>
 public interface IClientAuthenticator
 {
-    /// <summary>The presented method must be the registered one, and one the bank enables.</summary>
+    /// <summary>The client must not be disabled; the presented method must be the registered one, and one the bank enables.</summary>
     /// <param name="client">The registered client.</param>
     /// <param name="presentedMethod">The method the request used (<c>private_key_jwt</c>, <c>tls_client_auth</c>, <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c>).</param>
     /// <returns><see langword="null"/> when it may go on; otherwise the error.</returns>

@@ -140,6 +140,10 @@ internal static partial class Log
         }
     }
 
+    [LoggerMessage(EventId = 1506, EventName = nameof(ClientDisabledChanged), Level = LogLevel.Information,
+        Message = "Client {ClientId} disabled: {Disabled}")]
+    public static partial void ClientDisabledChanged(this ILogger logger, string clientId, bool disabled);
+
     [LoggerMessage(EventId = 1505, EventName = nameof(AuditRecordFailed), Level = LogLevel.Warning,
         Message = "A refused registration attempt could not be written to the audit trail (the store is unavailable); the refusal stands.")]
     public static partial void AuditRecordFailed(this ILogger logger, Exception exception);
@@ -155,6 +159,10 @@ internal static partial class Log
             logger.AuthorizationRequestRefusedCore(DcrErrorDescriptions.Truncate(clientId), error, redirected ? "sent to the redirect URI" : "shown to the user", DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
         }
     }
+
+    [LoggerMessage(EventId = 1584, EventName = nameof(ClientAuthenticationClientDisabled), Level = LogLevel.Information,
+        Message = "Client {ClientId} refused at the token endpoint: it is disabled")]
+    public static partial void ClientAuthenticationClientDisabled(this ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 1583, EventName = nameof(ClientCertificateRefused), Level = LogLevel.Information,
         Message = "Transport certificate {Thumbprint} of client {ClientId} refused at the token endpoint: {Reason}")]

@@ -49,8 +49,17 @@ public sealed class ClientRegistration
     public TransportCertificateInfo? TransportCertificate { get; init; }
 
     /// <summary>
+    /// When an operator disabled the client; <see langword="null"/> while it is enabled. A disabled client keeps its
+    /// registration but cannot authenticate, be authorized or manage its registration until it is enabled again.
+    /// </summary>
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    /// <summary>Whether an operator disabled the client (<see cref="DisabledAt"/> is set).</summary>
+    public bool IsDisabled => DisabledAt is not null;
+
+    /// <summary>
     /// The registration that replaces this one on an update: the same client identifier, issue time, software,
-    /// organisation and secret; the new software statement and metadata; a new concurrency stamp.
+    /// organisation, secret and disabled state; the new software statement and metadata; a new concurrency stamp.
     /// </summary>
     /// <param name="softwareStatement">The verified software statement of the update.</param>
     /// <param name="metadata">The validated metadata to register.</param>
@@ -76,6 +85,32 @@ public sealed class ClientRegistration
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
             TransportCertificate = certificate ?? TransportCertificate,
+            DisabledAt = DisabledAt,
         };
     }
+
+    /// <summary>
+    /// This registration disabled (from <paramref name="now"/>, or from when it was first disabled) or enabled again,
+    /// with a new concurrency stamp; everything else is kept.
+    /// </summary>
+    /// <param name="disabled">Whether the client is to be disabled.</param>
+    /// <param name="now">The time of the change.</param>
+    /// <returns>The registration to write.</returns>
+    public ClientRegistration WithDisabled(bool disabled, DateTimeOffset now) => new()
+    {
+        ClientId = ClientId,
+        ClientIdIssuedAt = ClientIdIssuedAt,
+        SoftwareId = SoftwareId,
+        OrganisationId = OrganisationId,
+        SoftwareStatementIssuer = SoftwareStatementIssuer,
+        Metadata = Metadata,
+        SoftwareStatement = SoftwareStatement,
+        SoftwareStatementClaims = SoftwareStatementClaims,
+        ClientSecretHash = ClientSecretHash,
+        ClientSecretExpiresAt = ClientSecretExpiresAt,
+        UpdatedAt = now,
+        ConcurrencyStamp = Guid.NewGuid().ToString("N"),
+        TransportCertificate = TransportCertificate,
+        DisabledAt = disabled ? DisabledAt ?? now : null,
+    };
 }

@@ -46,6 +46,18 @@ public interface IRegistrationService
     /// <returns>The body, or <see langword="null"/> when there is no such client.</returns>
     Task<JsonObject?> GetAsync(string clientId, CancellationToken ct);
 
+    /// <summary>
+    /// Disables a client, or enables it again (an operator's action; no OBIE endpoint does this). A disabled client keeps
+    /// its registration, but its client authentication, authorization requests and registration management are refused
+    /// until it is enabled; the caller revokes the tokens it already holds.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="disabled"><see langword="true"/> to disable, <see langword="false"/> to enable.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the registration exists (and is now in that state).</returns>
+    /// <exception cref="DcrInfrastructureException">The store failed.</exception>
+    Task<bool> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct);
+
     /// <summary>Deletes a registration (<c>DELETE /register/{ClientId}</c>).</summary>
     /// <param name="clientId">The client identifier.</param>
     /// <param name="ct">Cancels the operation.</param>

@@ -167,6 +167,19 @@ public class RegistrationService : IRegistrationService
     }
 
     /// <inheritdoc />
+    public virtual async Task<bool> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(clientId);
+        var found = await Store.SetDisabledAsync(clientId, disabled, ct).ConfigureAwait(false) == StoreWriteResult.Success;
+        if (found)
+        {
+            Logger.ClientDisabledChanged(clientId, disabled);
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
     public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);

@@ -52,6 +52,18 @@ public interface IClientRegistrationStore
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
     Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct);
 
+    /// <summary>
+    /// Disables a client (sets <see cref="ClientRegistration.DisabledAt"/> to now) or enables it again, with a new
+    /// concurrency stamp (so an update read before it fails and reads again) and, where the store keeps one, an audit
+    /// entry (<see cref="Auditing.DcrAuditOperations.Disable"/> or <see cref="Auditing.DcrAuditOperations.Enable"/>).
+    /// Disabling a disabled client keeps its first <see cref="ClientRegistration.DisabledAt"/>.
+    /// </summary>
+    /// <param name="clientId">The client identifier.</param>
+    /// <param name="disabled"><see langword="true"/> to disable, <see langword="false"/> to enable.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns><see cref="StoreWriteResult.Success"/>, or <see cref="StoreWriteResult.NotFound"/> when there is no such registration.</returns>
+    Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct);
+
     /// <summary>Deletes a registration.</summary>
     /// <param name="clientId">The client identifier.</param>
     /// <param name="ct">Cancels the operation.</param>

@@ -14,6 +14,14 @@ public sealed class InMemoryClientRegistrationStore : IClientRegistrationStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ClientRegistration> _registrations = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Issuer, string Jti), DateTimeOffset> _usedTokens = [];
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="timeProvider">The clock (when a client is disabled); the system clock when <see langword="null"/>.</param>
+    public InMemoryClientRegistrationStore(TimeProvider? timeProvider = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
 
     /// <summary>The registrations currently stored (a snapshot).</summary>
     public IReadOnlyList<ClientRegistration> Registrations
@@ -105,6 +113,21 @@ public sealed class InMemoryClientRegistrationStore : IClientRegistrationStore
 
             _registrations[registration.ClientId] = registration;
             _usedTokens[(requestToken.Issuer, requestToken.Jti)] = requestToken.ExpiresAt;
+            return Task.FromResult(StoreWriteResult.Success);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_registrations.TryGetValue(clientId, out var existing))
+            {
+                return Task.FromResult(StoreWriteResult.NotFound);
+            }
+
+            _registrations[clientId] = existing.WithDisabled(disabled, _timeProvider.GetUtcNow());
             return Task.FromResult(StoreWriteResult.Success);
         }
     }

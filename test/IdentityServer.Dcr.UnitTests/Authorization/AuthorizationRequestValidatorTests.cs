@@ -128,6 +128,24 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
     }
 
     [Test]
+    public async Task ValidateAsync_DisabledClient_UnauthorizedClientShownNeverRedirected()
+    {
+        // Arrange: a request that is valid in every other way.
+        var disabled = Registration().WithDisabled(disabled: true, DateTimeOffset.UtcNow);
+
+        // Act
+        var result = await ValidateAsync(Sign(Claims()), registration: disabled);
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo("unauthorized_client"));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo("The client is disabled by the bank."));
+            Assert.That(result.RedirectUri, Is.Null, "not sent to the client");
+        });
+    }
+
+    [Test]
     public async Task ValidateAsync_CodeWithPkceS256_IsValid()
     {
         var result = await ValidateAsync(Sign(Claims(c =>

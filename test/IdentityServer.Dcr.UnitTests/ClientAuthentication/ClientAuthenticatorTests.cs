@@ -259,6 +259,20 @@ public sealed class ClientAuthenticatorTests : IDisposable
     }
 
     [Test]
+    public void CheckMethod_DisabledClient_IsInvalidClientWhateverItPresents()
+    {
+        // Act: the registered method, presented as registered.
+        var error = Authenticator.CheckMethod(new RegisteredClient(ClientId, "tls_client_auth", null, SubjectDn, null, Disabled: true), "tls_client_auth");
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(error?.Error, Is.EqualTo(DcrErrors.InvalidClient));
+            Assert.That(error?.ErrorDescription, Is.EqualTo("The client is disabled by the bank."));
+        });
+    }
+
+    [Test]
     public void CheckMethod_RegisteredMethodNoLongerEnabled_IsInvalidClient()
     {
         // Act

@@ -28,6 +28,10 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.PostgreSql
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.Property<string>("CertificateSubject")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)");
@@ -107,6 +111,9 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.PostgreSql
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("JwksUri")
                         .HasMaxLength(2048)

@@ -23,6 +23,10 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Actor")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CertificateSubject")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT");
@@ -102,6 +106,9 @@ namespace IdentityServer.Dcr.EntityFramework.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("JwksUri")
                         .HasMaxLength(2048)
