@@ -91,6 +91,7 @@ public static class ObieDcrIdentityServerBuilderExtensions
 
         AddRegistrationStore(services);
         services.TryAddSingleton<DuendeClientRegistrationStore>();
+        services.TryAddTransient<DuendeRegistrationWriter>();
         services.TryAddTransient<DuendeRegistrationService>();
         services.Replace(ServiceDescriptor.Transient<IRegistrationService>(sp => sp.GetRequiredService<DuendeRegistrationService>()));
 

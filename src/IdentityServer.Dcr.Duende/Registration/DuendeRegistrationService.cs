@@ -34,7 +34,7 @@ public class DuendeRegistrationService : IRegistrationService
     /// <param name="registrations">The engine's registration store.</param>
     /// <param name="clients">Writes both stores atomically.</param>
     /// <param name="responses">Builds the OBIE response body.</param>
-    /// <param name="events">The engine's events.</param>
+    /// <param name="refusals">Logs, audits and raises the event of a refusal, as the engine's service does.</param>
     /// <param name="logger">The logger.</param>
     public DuendeRegistrationService(
         IDynamicClientRegistrationValidator validator,
@@ -42,7 +42,7 @@ public class DuendeRegistrationService : IRegistrationService
         IClientRegistrationStore registrations,
         DuendeClientRegistrationStore clients,
         IRegistrationResponseGenerator responses,
-        DcrEvents events,
+        RegistrationRefusals refusals,
         ILogger<DuendeRegistrationService> logger)
     {
         Validator = validator;
@@ -50,7 +50,7 @@ public class DuendeRegistrationService : IRegistrationService
         Registrations = registrations;
         Clients = clients;
         Responses = responses;
-        Events = events;
+        Refusals = refusals;
         Logger = logger;
     }
 
@@ -69,13 +69,16 @@ public class DuendeRegistrationService : IRegistrationService
     /// <summary>Builds the OBIE response body.</summary>
     protected IRegistrationResponseGenerator Responses { get; }
 
-    /// <summary>The engine's events.</summary>
-    protected DcrEvents Events { get; }
+    /// <summary>Logs, audits and raises the event of a refusal.</summary>
+    protected RegistrationRefusals Refusals { get; }
 
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
 
-    /// <summary>Runs Duende's validator, then (on success) its processor; raises the engine's rejection event on failure.</summary>
+    /// <summary>
+    /// Runs Duende's validator, then (on success) its processor; a refusal from either is logged, audited and raised as
+    /// the engine's rejection event (<see cref="RegistrationRefusals"/>), exactly as on the engine's own path.
+    /// </summary>
     /// <param name="context">The registration context.</param>
     /// <returns>A <see cref="DynamicClientRegistrationError"/> or a <see cref="DynamicClientRegistrationResponse"/>.</returns>
     /// <exception cref="DcrInfrastructureException">A dependency failed (answer 503); nothing was stored.</exception>
@@ -88,12 +91,7 @@ public class DuendeRegistrationService : IRegistrationService
             : await Processor.ProcessAsync(context).ConfigureAwait(false);
         if (response is DynamicClientRegistrationError error)
         {
-            if (context.Dcr.Error is null)
-            {
-                context.Dcr.Reject(new DcrError(error.Error, error.ErrorDescription));
-            }
-
-            await Events.RequestRejectedAsync(context.Dcr).ConfigureAwait(false);
+            await Refusals.RefuseAsync(context.Dcr, new DcrError(error.Error, error.ErrorDescription)).ConfigureAwait(false);
         }
 
         return response;

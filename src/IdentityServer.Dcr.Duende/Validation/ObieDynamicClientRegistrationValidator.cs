@@ -6,7 +6,6 @@ using Duende.IdentityServer.Configuration.Models;
 using Duende.IdentityServer.Configuration.Models.DynamicClientRegistration;
 using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
 using Duende.IdentityServer.Models;
-using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Models;
@@ -40,21 +39,11 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
     /// <summary>Creates the validator.</summary>
     /// <param name="validator">The engine's validation (every OBIE rule, in order).</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="audit">The audit trail, for refused attempts; none when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock of audit entries.</param>
-    public ObieDynamicClientRegistrationValidator(IRegistrationValidator validator, ILogger<DynamicClientRegistrationValidator> logger, IDcrAuditStore? audit = null, TimeProvider? timeProvider = null)
+    public ObieDynamicClientRegistrationValidator(IRegistrationValidator validator, ILogger<DynamicClientRegistrationValidator> logger)
         : base(logger)
     {
         Validator = validator;
-        Audit = audit;
-        TimeProvider = timeProvider ?? TimeProvider.System;
     }
-
-    /// <summary>The audit trail of refused attempts, if any.</summary>
-    protected IDcrAuditStore? Audit { get; }
-
-    /// <summary>The clock.</summary>
-    protected TimeProvider TimeProvider { get; }
 
     /// <summary>The engine's validation.</summary>
     protected IRegistrationValidator Validator { get; }
@@ -80,7 +69,7 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         var result = await Validator.ValidateAsync(dcr, ct).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            await RecordRefusalAsync(dcr, result.Error).ConfigureAwait(false);
+            // Logged, audited and raised as an event by the caller (RegistrationRefusals), as every other refusal.
             return ToStepResult(result.Error);
         }
 
@@ -95,10 +84,6 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
 
         return new SuccessfulStep();
     }
-
-    /// <summary>Records a refused attempt that passed TLS; a store outage here is logged and the refusal stands.</summary>
-    private Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
-        => DcrAuditRefusals.RecordAsync(Audit, context, error, TimeProvider.GetUtcNow(), Logger);
 
     /// <summary>
     /// Allowed grant types: the registered <c>grant_types</c>, with <c>authorization_code</c> as Duende's <c>hybrid</c>

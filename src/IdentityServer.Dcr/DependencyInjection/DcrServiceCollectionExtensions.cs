@@ -83,6 +83,7 @@ public static class DcrServiceCollectionExtensions
         services.TryAddTransient<IRegistrationResponseGenerator, RegistrationResponseGenerator>();
         services.TryAddTransient<IRegistrationValidator, RegistrationValidator>();
         services.TryAddTransient<IRegistrationService, RegistrationService>();
+        services.TryAddTransient<RegistrationRefusals>();
         services.TryAddSingleton<IDcrDiscoveryMetadataProvider, DcrDiscoveryMetadataProvider>();
         return new DcrBuilder(services);
     }

@@ -65,14 +65,7 @@ public class RegistrationProcessor : IRegistrationProcessor
         }
 
         var now = TimeProvider.GetUtcNow();
-        string? secret = null;
-        DateTimeOffset? secretExpiresAt = null;
-        if (SecretMethods.Contains(metadata.TokenEndpointAuthMethod))
-        {
-            secret = CreateClientSecret();
-            secretExpiresAt = options.ClientSecretLifetime is { } lifetime ? now + lifetime : null;
-        }
-
+        var secret = IssueClientSecret(context, now);
         var registration = new ClientRegistration
         {
             ClientId = CreateClientId(context),
@@ -83,19 +76,19 @@ public class RegistrationProcessor : IRegistrationProcessor
             Metadata = metadata,
             SoftwareStatement = ssa.Jwt,
             SoftwareStatementClaims = ssa.Claims.GetRawText(),
-            ClientSecretHash = secret is null ? null : SecretHasher.Hash(secret),
-            ClientSecretExpiresAt = secretExpiresAt,
+            ClientSecretHash = secret?.Hash,
+            ClientSecretExpiresAt = secret?.ExpiresAt,
             UpdatedAt = now,
             ConcurrencyStamp = Guid.NewGuid().ToString("N"),
             TransportCertificate = TransportCertificateInfo.From(context.Request.ClientCertificate),
         };
 
-        var result = await Store.CreateAsync(registration, context.UsedRequestToken!, unique, ct).ConfigureAwait(false);
+        var result = await WriteNewAsync(context, registration, unique, ct).ConfigureAwait(false);
         switch (result)
         {
             case StoreWriteResult.Success:
                 Logger.ClientRegistered(registration.ClientId, registration.SoftwareId, registration.OrganisationId);
-                return DcrResult.Success(new RegistrationOutcome(registration, secret));
+                return DcrResult.Success(new RegistrationOutcome(registration, secret?.PlainText));
             case StoreWriteResult.RequestTokenReplayed:
                 Logger.RequestReplayed(ssa.SoftwareId, DcrErrorDescriptions.Truncate(context.UsedRequestToken!.Jti));
                 return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
@@ -117,7 +110,7 @@ public class RegistrationProcessor : IRegistrationProcessor
         {
             var updated = existing.ReplacedBy(ssa, context.Metadata!, TimeProvider.GetUtcNow(), TransportCertificateInfo.From(context.Request.ClientCertificate));
 
-            var result = await Store.UpdateAsync(updated, existing.ConcurrencyStamp, context.UsedRequestToken!, ct).ConfigureAwait(false);
+            var result = await WriteUpdateAsync(context, updated, existing.ConcurrencyStamp, ct).ConfigureAwait(false);
             switch (result)
             {
                 case StoreWriteResult.Success:
@@ -142,6 +135,52 @@ public class RegistrationProcessor : IRegistrationProcessor
     }
 
     private const int MaxUpdateAttempts = 5;
+
+    /// <summary>Writes a new registration and the request token that created it, atomically: by default to the store.</summary>
+    /// <param name="context">The validated request context.</param>
+    /// <param name="registration">The registration to store.</param>
+    /// <param name="requireUniqueSoftware">Whether to refuse when the <c>software_id</c> is already registered.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The store's outcome.</returns>
+    /// <remarks>A plug-in overrides it to write its server's client record in the same transaction (Duende).</remarks>
+    protected virtual Task<StoreWriteResult> WriteNewAsync(DcrRequestContext context, ClientRegistration registration, bool requireUniqueSoftware, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Store.CreateAsync(registration, context.UsedRequestToken!, requireUniqueSoftware, ct);
+    }
+
+    /// <summary>Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request token: by default in the store.</summary>
+    /// <param name="context">The validated request context.</param>
+    /// <param name="registration">The new state.</param>
+    /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The store's outcome; on <see cref="StoreWriteResult.ConcurrencyConflict"/> the update is tried again on the latest version.</returns>
+    protected virtual Task<StoreWriteResult> WriteUpdateAsync(DcrRequestContext context, ClientRegistration registration, string expectedConcurrencyStamp, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return Store.UpdateAsync(registration, expectedConcurrencyStamp, context.UsedRequestToken!, ct);
+    }
+
+    /// <summary>
+    /// The client secret of a new registration: by default, for the <c>client_secret_*</c> methods only, a new secret
+    /// (<see cref="CreateClientSecret"/>) hashed with the engine's <see cref="IClientSecretHasher"/>, expiring after
+    /// <see cref="RegistrationOptions.ClientSecretLifetime"/>; <see langword="null"/> for every other method.
+    /// </summary>
+    /// <param name="context">The validated request context.</param>
+    /// <param name="now">The time of the registration.</param>
+    /// <returns>The secret, or <see langword="null"/>.</returns>
+    protected virtual IssuedClientSecret? IssueClientSecret(DcrRequestContext context, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!SecretMethods.Contains(context.Metadata!.TokenEndpointAuthMethod))
+        {
+            return null;
+        }
+
+        var secret = CreateClientSecret();
+        var lifetime = Options.CurrentValue.Registration.ClientSecretLifetime;
+        return new IssuedClientSecret(secret, SecretHasher.Hash(secret), lifetime is { } l ? now + l : null);
+    }
 
     /// <summary>Creates a client identifier: by default a random UUID (36 characters, the specification's limit).</summary>
     /// <param name="context">The request context.</param>

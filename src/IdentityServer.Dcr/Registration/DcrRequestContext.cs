@@ -9,7 +9,8 @@ namespace IdentityServer.Dcr.Registration;
 
 /// <summary>
 /// The state of one registration request as it passes through the pipeline. Each stage reads what earlier
-/// stages set and adds its own; typed properties, never a bag of strings.
+/// stages set and adds its own; typed properties, never a bag of strings. <see cref="Items"/> is for what a host or
+/// plug-in keeps around the engine, never read by the engine's stages.
 /// </summary>
 public sealed class DcrRequestContext
 {
@@ -55,6 +56,12 @@ public sealed class DcrRequestContext
 
     /// <summary>The stored registration, once the processor has written it.</summary>
     public ClientRegistration? Registration { get; set; }
+
+    /// <summary>
+    /// State a host or plug-in keeps with the request, keyed by objects it owns (as <c>HttpContext.Items</c>): the Duende
+    /// plug-in keeps the Duende client being built here for its processor's overrides. The engine's stages never read it.
+    /// </summary>
+    public IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
 
     /// <summary>Set by an event handler to reject the request; the pipeline stops and returns it.</summary>
     public DcrError? Error { get; private set; }

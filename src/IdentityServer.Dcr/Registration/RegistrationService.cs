@@ -3,7 +3,6 @@
 
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
@@ -22,21 +21,18 @@ public class RegistrationService : IRegistrationService
     /// <param name="responseGenerator">Builds the response.</param>
     /// <param name="store">The registration store.</param>
     /// <param name="events">The events.</param>
+    /// <param name="refusals">Logs, audits and raises the event of a refusal (the store records successful changes itself).</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="audit">The audit trail, for refused attempts (the store records successful changes itself); none when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock of audit entries.</param>
     public RegistrationService(
         IRegistrationValidator validator,
         IRegistrationProcessor processor,
         IRegistrationResponseGenerator responseGenerator,
         IClientRegistrationStore store,
         DcrEvents events,
-        ILogger<RegistrationService> logger,
-        IDcrAuditStore? audit = null,
-        TimeProvider? timeProvider = null)
+        RegistrationRefusals refusals,
+        ILogger<RegistrationService> logger)
     {
-        Audit = audit;
-        TimeProvider = timeProvider ?? TimeProvider.System;
+        Refusals = refusals;
         Store = store;
         Validator = validator;
         Processor = processor;
@@ -60,11 +56,8 @@ public class RegistrationService : IRegistrationService
     /// <summary>The events.</summary>
     protected DcrEvents Events { get; }
 
-    /// <summary>The audit trail of refused attempts, if any.</summary>
-    protected IDcrAuditStore? Audit { get; }
-
-    /// <summary>The clock.</summary>
-    protected TimeProvider TimeProvider { get; }
+    /// <summary>Logs, audits and raises the event of a refusal.</summary>
+    protected RegistrationRefusals Refusals { get; }
 
     /// <summary>The logger.</summary>
     protected ILogger Logger { get; }
@@ -257,23 +250,5 @@ public class RegistrationService : IRegistrationService
         => Validator.ValidateAsync(context, ct);
 
     private async Task<DcrResult<JsonObject>> RejectAsync(DcrRequestContext context, DcrError error)
-    {
-        if (context.Error is null)
-        {
-            context.Reject(error);
-        }
-
-        Logger.RequestRejected(error.Error, error.ErrorDescription);
-        await RecordRefusalAsync(context, context.Error!).ConfigureAwait(false);
-        await Events.RequestRejectedAsync(context).ConfigureAwait(false);
-        return DcrResult.Failure<JsonObject>(context.Error!);
-    }
-
-    /// <summary>
-    /// Records a refused attempt that reached the engine over mutual TLS (a transport certificate was presented), with
-    /// what was read of it before the refusal. A store outage here is logged and does not change the answer: the
-    /// request was refused either way.
-    /// </summary>
-    private Task RecordRefusalAsync(DcrRequestContext context, DcrError error)
-        => DcrAuditRefusals.RecordAsync(Audit, context, error, TimeProvider.GetUtcNow(), Logger);
+        => DcrResult.Failure<JsonObject>(await Refusals.RefuseAsync(context, error).ConfigureAwait(false));
 }
