@@ -105,7 +105,7 @@ public static class HostSetup
         }
     }
 
-    /// <summary>Creates a database and returns its connection string with the pool settings README recommends ("Performance").</summary>
+    /// <summary>Creates a database and returns its connection string with the pool settings docs/benchmarks.md recommends ("Performance").</summary>
     public static async Task<string> CreateDatabaseAsync(string admin, string name, CancellationToken ct)
     {
         // Unpooled: the fault run restarts the server, which leaves pooled connections broken.

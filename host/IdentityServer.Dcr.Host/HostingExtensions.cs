@@ -72,7 +72,7 @@ internal static class HostingExtensions
 
             // OpenIddict stores an entry per token by default (revocation, introspection, and management tokens of a
             // deleted client refused by their entry). Server:DisableTokenStorage=true issues self-contained JWTs only:
-            // one database write fewer per token, at the price of revocation (see README, "Performance").
+            // one database write fewer per token, at the price of revocation (see docs/benchmarks.md, "Performance").
             if (builder.Configuration.GetValue<bool>("Server:DisableTokenStorage"))
             {
                 server.DisableTokenStorage();
