@@ -35,4 +35,10 @@ public static class DcrOpenIddictConstants
     /// ID token claim naming the OBIE intent being authorised.
     /// </summary>
     public const string IntentIdParameter = "openbanking_intent_id";
+
+    /// <summary>
+    /// The request parameter carrying the <c>acr</c> the engine chose for the request object's <c>claims</c> request
+    /// (set by the plug-in from the verified request object, never taken from the client), put in the ID tokens.
+    /// </summary>
+    public const string AcrParameter = "dcr_acr";
 }

@@ -131,6 +131,63 @@ public abstract partial class AuthorizationJourneySuite
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
+    [Test]
+    public async Task EssentialAcr_TheStrongestAcceptedValueInBothIdTokens()
+    {
+        // Arrange: the conformance suite's request (OIDC Core 5.5.1: essential, values sca and ca).
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "s-acr", "n-acr", c => c["claims"]!["id_token"]!["acr"] = new JsonObject
+        {
+            ["essential"] = true,
+            ["values"] = new JsonArray("urn:openbanking:psd2:sca", "urn:openbanking:psd2:ca"),
+        });
+
+        // Act
+        var redirect = await ConsentAsync(Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request)), "approve");
+        var response = Fragment(redirect);
+        using var exchange = await ExchangeAsync(response["code"], codeVerifier: null);
+        var tokens = JsonNode.Parse(await exchange.Content.ReadAsStringAsync())!;
+
+        // Assert
+        Assert.That(exchange.StatusCode, Is.EqualTo(HttpStatusCode.OK), tokens.ToJsonString());
+        Assert.Multiple(() =>
+        {
+            Assert.That(Claim(ReadJwt(response["id_token"]).Claims, "acr"), Is.EqualTo("urn:openbanking:psd2:sca"), "front channel");
+            Assert.That(Claim(ReadJwt(tokens["id_token"]!.GetValue<string>()).Claims, "acr"), Is.EqualTo("urn:openbanking:psd2:sca"), "token endpoint");
+            Assert.That(_discovery["acr_values_supported"]!.AsArray().Select(v => v!.GetValue<string>()), Is.EqualTo(new[] { "urn:openbanking:psd2:sca", "urn:openbanking:psd2:ca" }));
+            Assert.That(_discovery["claims_supported"]!.AsArray().Select(v => v!.GetValue<string>()), Does.Contain("acr"));
+        });
+    }
+
+    [Test]
+    public async Task EssentialAcrTheBankCannotDeliver_AccessDeniedToTheRedirectUriAndNoPage()
+    {
+        // Arrange
+        var intent = await CreateIntentAsync();
+        var request = SignRequestObject(intent, "code id_token", "s-acr2", "n-acr2", c => c["claims"]!["id_token"]!["acr"] = new JsonObject
+        {
+            ["essential"] = true,
+            ["value"] = "urn:example:loa-9",
+        });
+
+        // Act
+        using var browser = Browser();
+        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
+
+        // Assert
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var fragment = Fragment(response.Headers.Location!);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.Headers.Location!.GetLeftPart(UriPartial.Path), Is.EqualTo(RedirectUri));
+            Assert.That(fragment.GetValueOrDefault("error"), Is.EqualTo("access_denied"));
+            Assert.That(fragment.GetValueOrDefault("error_description"), Does.StartWith("None of the requested acr values (urn:example:loa-9)"));
+            Assert.That(fragment.GetValueOrDefault("state"), Is.EqualTo("s-acr2"));
+            Assert.That(fragment.ContainsKey("code"), Is.False);
+            Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.AwaitingAuthorisation));
+        });
+    }
+
     [TestCase("Approve", null)]
     [TestCase("Reject", "access_denied")]
     public async Task Browser_Hybrid_ByValue_CustomerDecidesOnTheBanksPage(string button, string? error)

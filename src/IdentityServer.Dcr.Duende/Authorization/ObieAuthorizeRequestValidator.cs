@@ -109,7 +109,7 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
                 return Refuse(restored.ValidatedRequest, again, responseType: null);
             }
 
-            restored.ValidatedRequest.SetObieIntentId(again.IntentId);
+            restored.ValidatedRequest.SetObieAuthorization(again);
             return restored;
         }
 
@@ -163,7 +163,7 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
         var validated = await _inner.ValidateAsync(verified, subject!, authorizeRequestType).ConfigureAwait(false);
         if (!validated.IsError)
         {
-            validated.ValidatedRequest.SetObieIntentId(result.IntentId);
+            validated.ValidatedRequest.SetObieAuthorization(result);
             GrantRefreshToken(validated.ValidatedRequest);
         }
 

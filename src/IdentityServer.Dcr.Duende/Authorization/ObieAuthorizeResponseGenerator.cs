@@ -39,7 +39,7 @@ public class ObieAuthorizeResponseGenerator : AuthorizeResponseGenerator
     {
     }
 
-    /// <summary>Duende's code, with <c>openbanking_intent_id</c> in its properties when the request named an intent.</summary>
+    /// <summary>Duende's code, with <c>openbanking_intent_id</c> and <c>acr</c> in its properties when the request named an intent or asked for an <c>acr</c>.</summary>
     /// <param name="request">The validated request.</param>
     /// <returns>The code.</returns>
     protected override async Task<AuthorizationCode> CreateCodeAsync(ValidatedAuthorizeRequest request)
@@ -49,6 +49,11 @@ public class ObieAuthorizeResponseGenerator : AuthorizeResponseGenerator
         if (request.GetObieIntentId() is { } intentId)
         {
             code.Properties[ObieAuthorizeRequests.IntentIdClaimType] = intentId;
+        }
+
+        if (request.GetObieAcr() is { } acr)
+        {
+            code.Properties[ObieAuthorizeRequests.AcrClaimType] = acr;
         }
 
         return code;

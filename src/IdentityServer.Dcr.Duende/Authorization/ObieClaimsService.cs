@@ -12,7 +12,8 @@ namespace IdentityServer.Dcr.Duende.Authorization;
 /// Duende's <see cref="DefaultClaimsService"/>, with <c>openbanking_intent_id</c> in the ID and access tokens of an
 /// authorization that named an intent: at the authorize endpoint (the detached ID token of <c>code id_token</c>) from
 /// the verified request object, at the token endpoint from the authorization code. The value never comes from the
-/// consent page or the browser.
+/// consent page or the browser. The ID tokens also carry the <c>acr</c> the engine chose when the request object asked
+/// for one (<see cref="ObieAuthorizeRequests.GetObieAcr"/>).
 /// </summary>
 public class ObieClaimsService : DefaultClaimsService
 {
@@ -26,7 +27,7 @@ public class ObieClaimsService : DefaultClaimsService
 
     /// <inheritdoc />
     public override async Task<IEnumerable<Claim>> GetIdentityTokenClaimsAsync(ClaimsPrincipal subject, ResourceValidationResult resources, bool includeAllIdentityClaims, ValidatedRequest request)
-        => WithIntent(await base.GetIdentityTokenClaimsAsync(subject, resources, includeAllIdentityClaims, request).ConfigureAwait(false), request);
+        => WithAcr(WithIntent(await base.GetIdentityTokenClaimsAsync(subject, resources, includeAllIdentityClaims, request).ConfigureAwait(false), request), request);
 
     /// <inheritdoc />
     public override async Task<IEnumerable<Claim>> GetAccessTokenClaimsAsync(ClaimsPrincipal subject, ResourceValidationResult resourceResult, ValidatedRequest request)
@@ -41,6 +42,28 @@ public class ObieClaimsService : DefaultClaimsService
         ValidatedTokenRequest { AuthorizationCode: { } code } when code.Properties.TryGetValue(ObieAuthorizeRequests.IntentIdClaimType, out var intentId) => intentId,
         _ => null,
     };
+
+    /// <summary>The <c>acr</c> the engine chose for the authorization behind <paramref name="request"/>, if it asked for one.</summary>
+    /// <param name="request">The authorize or token request.</param>
+    /// <returns>The value, or <see langword="null"/>.</returns>
+    protected static string? AcrOf(ValidatedRequest request) => request switch
+    {
+        ValidatedAuthorizeRequest authorize => authorize.GetObieAcr(),
+        ValidatedTokenRequest { AuthorizationCode: { } code } when code.Properties.TryGetValue(ObieAuthorizeRequests.AcrClaimType, out var acr) => acr,
+        _ => null,
+    };
+
+    private static IEnumerable<Claim> WithAcr(IEnumerable<Claim> claims, ValidatedRequest request)
+    {
+        if (request is null || AcrOf(request) is not { } acr)
+        {
+            return claims;
+        }
+
+        var list = claims.Where(c => c.Type != ObieAuthorizeRequests.AcrClaimType).ToList();
+        list.Add(new Claim(ObieAuthorizeRequests.AcrClaimType, acr));
+        return list;
+    }
 
     private static IEnumerable<Claim> WithIntent(IEnumerable<Claim> claims, ValidatedRequest request)
     {

@@ -87,8 +87,8 @@ public class ObieDiscoveryResponseGenerator : DiscoveryResponseGenerator
     /// What the authorization journey of registered clients serves and enforces (<c>ObieAuthorizeRequestValidator</c>
     /// and the engine's <c>IAuthorizationRequestValidator</c>), over Duende's values: request objects by value (and
     /// pushed), never by reference to a client URL; the hybrid response in the fragment, <c>code</c> in the query (no
-    /// <c>form_post</c>); PKCE with <c>S256</c> only; the <c>claims</c> parameter for <c>openbanking_intent_id</c>,
-    /// which the ID token carries. Nothing is written when the authorize endpoint is disabled.
+    /// <c>form_post</c>); PKCE with <c>S256</c> only; the <c>claims</c> parameter for <c>openbanking_intent_id</c> and
+    /// <c>acr</c>, which the ID token carries. Nothing is written when the authorize endpoint is disabled.
     /// </summary>
     /// <param name="entries">Duende's discovery entries.</param>
     protected virtual void AddAuthorizationMetadata(Dictionary<string, object> entries)
@@ -105,7 +105,7 @@ public class ObieDiscoveryResponseGenerator : DiscoveryResponseGenerator
         entries["request_uri_parameter_supported"] = false;
         entries["claims_parameter_supported"] = true;
         var claims = entries.TryGetValue("claims_supported", out var existing) && existing is IEnumerable<string> names ? names.ToList() : [];
-        foreach (var claim in new[] { "sub", "iss", "aud", "exp", "iat", "nonce", "auth_time", "c_hash", "s_hash", ObieAuthorizeRequests.IntentIdClaimType })
+        foreach (var claim in new[] { "sub", "iss", "aud", "exp", "iat", "nonce", "auth_time", "c_hash", "s_hash", ObieAuthorizeRequests.AcrClaimType, ObieAuthorizeRequests.IntentIdClaimType })
         {
             if (!claims.Contains(claim, StringComparer.Ordinal))
             {

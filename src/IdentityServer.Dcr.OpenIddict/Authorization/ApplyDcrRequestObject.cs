@@ -157,6 +157,7 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
             }
 
             verified.SetParameter(DcrOpenIddictConstants.IntentIdParameter, result.IntentId);
+            verified.SetParameter(DcrOpenIddictConstants.AcrParameter, result.Acr);
 
             // Client authentication at the pushed authorization endpoint (RFC 9126 §2.1) is not an authorization
             // parameter: it stays as sent.

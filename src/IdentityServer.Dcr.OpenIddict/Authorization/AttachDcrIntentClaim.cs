@@ -10,8 +10,9 @@ namespace IdentityServer.Dcr.OpenIddict.Authorization;
 
 /// <summary>
 /// Puts the intent the verified request object named (<c>openbanking_intent_id</c>) into the signed-in principal, for
-/// the ID tokens (front channel and token endpoint) and access tokens of the grant, whatever the bank's consent page
-/// put there: the value comes from the request object, never from the page or the browser.
+/// the ID tokens (front channel and token endpoint) and access tokens of the grant, and the <c>acr</c> the engine chose
+/// for its <c>claims</c> request into the ID tokens, whatever the bank's consent page put there: the values come from
+/// the request object, never from the page or the browser.
 /// </summary>
 public sealed class AttachDcrIntentClaim : IOpenIddictServerHandler<ProcessSignInContext>
 {
@@ -27,16 +28,34 @@ public sealed class AttachDcrIntentClaim : IOpenIddictServerHandler<ProcessSignI
     public ValueTask HandleAsync(ProcessSignInContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.EndpointType != OpenIddictServerEndpointType.Authorization || context.Principal is null
-            || (string?)context.Request?.GetParameter(DcrOpenIddictConstants.IntentIdParameter) is not { Length: > 0 } intentId)
+        if (context.EndpointType != OpenIddictServerEndpointType.Authorization || context.Principal is null || context.Request is null)
         {
             return ValueTask.CompletedTask;
         }
 
-        context.Principal.SetClaim(DcrOpenIddictConstants.IntentIdParameter, intentId);
-        context.Principal.SetDestinations(claim => claim.Type == DcrOpenIddictConstants.IntentIdParameter
-            ? [Destinations.IdentityToken, Destinations.AccessToken]
-            : claim.GetDestinations());
+        var intentId = (string?)context.Request.GetParameter(DcrOpenIddictConstants.IntentIdParameter);
+        var acr = (string?)context.Request.GetParameter(DcrOpenIddictConstants.AcrParameter);
+        if (string.IsNullOrEmpty(intentId) && string.IsNullOrEmpty(acr))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        if (!string.IsNullOrEmpty(intentId))
+        {
+            context.Principal.SetClaim(DcrOpenIddictConstants.IntentIdParameter, intentId);
+        }
+
+        if (!string.IsNullOrEmpty(acr))
+        {
+            context.Principal.SetClaim(Claims.AuthenticationContextReference, acr);
+        }
+
+        context.Principal.SetDestinations(claim => claim.Type switch
+        {
+            DcrOpenIddictConstants.IntentIdParameter => [Destinations.IdentityToken, Destinations.AccessToken],
+            Claims.AuthenticationContextReference when !string.IsNullOrEmpty(acr) => [Destinations.IdentityToken],
+            _ => claim.GetDestinations(),
+        });
         return ValueTask.CompletedTask;
     }
 }

@@ -105,7 +105,7 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
     /// What the authorization journey of registered clients serves and enforces (<c>ApplyDcrRequestObject</c> and the
     /// engine's <c>IAuthorizationRequestValidator</c>): request objects by value (and pushed), never by reference to a
     /// client URL; the hybrid response in the fragment, <c>code</c> in the query; PKCE with <c>S256</c> only; the
-    /// <c>claims</c> parameter for <c>openbanking_intent_id</c>.
+    /// <c>claims</c> parameter for <c>openbanking_intent_id</c> and <c>acr</c>.
     /// </summary>
     private static void AttachAuthorizationMetadata(HandleConfigurationRequestContext context)
     {
@@ -114,7 +114,7 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
         context.ResponseModes.Add(ResponseModes.Query);
         context.CodeChallengeMethods.Clear();
         context.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
-        foreach (var claim in new[] { Claims.Subject, Claims.Issuer, Claims.Audience, Claims.ExpiresAt, Claims.IssuedAt, Claims.Nonce, DcrOpenIddictConstants.IntentIdParameter })
+        foreach (var claim in new[] { Claims.Subject, Claims.Issuer, Claims.Audience, Claims.ExpiresAt, Claims.IssuedAt, Claims.Nonce, Claims.AuthenticationContextReference, DcrOpenIddictConstants.IntentIdParameter })
         {
             context.Claims.Add(claim);
         }

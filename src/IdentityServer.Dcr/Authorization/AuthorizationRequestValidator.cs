@@ -250,7 +250,65 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return Redirect(AuthorizationErrors.AccessDenied, intentFailure);
         }
 
-        return AuthorizationRequestResult.Success(ToParameters(claims, registration.ClientId), intentId);
+        // 10. acr: an essential one must be among what the bank's sign-in delivers.
+        var (acr, acrFailure) = SelectAcr(claims, options.AcrValues);
+        if (acrFailure is not null)
+        {
+            return Redirect(AuthorizationErrors.AccessDenied, acrFailure);
+        }
+
+        return AuthorizationRequestResult.Success(ToParameters(claims, registration.ClientId), intentId, acr);
+    }
+
+    /// <summary>
+    /// The <c>acr</c> to assert for a request object that asks for one in <c>claims.id_token</c> or
+    /// <c>claims.userinfo</c> (OIDC Core 5.5.1): the first of <paramref name="supported"/> that is among its
+    /// <c>value</c>/<c>values</c> (any, when it names none). An essential request none of them satisfies is refused;
+    /// a voluntary one gets no <c>acr</c>.
+    /// </summary>
+    /// <param name="claims">The verified claims.</param>
+    /// <param name="supported">The values the bank delivers, strongest first.</param>
+    /// <returns>The value (or <see langword="null"/>), or why the request is refused.</returns>
+    protected static (string? Acr, string? Failure) SelectAcr(JsonElement claims, IList<string> supported)
+    {
+        ArgumentNullException.ThrowIfNull(supported);
+        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("claims", out var requested) || requested.ValueKind != JsonValueKind.Object)
+        {
+            return (null, null);
+        }
+
+        foreach (var member in new[] { "id_token", "userinfo" })
+        {
+            if (!requested.TryGetProperty(member, out var section) || section.ValueKind != JsonValueKind.Object || !section.TryGetProperty("acr", out var acr))
+            {
+                continue;
+            }
+
+            var essential = acr.ValueKind == JsonValueKind.Object && acr.TryGetProperty("essential", out var e) && e.ValueKind == JsonValueKind.True;
+            var values = new List<string>();
+            if (acr.ValueKind == JsonValueKind.Object)
+            {
+                if (acr.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    values.Add(value.GetString()!);
+                }
+
+                if (acr.TryGetProperty("values", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    values.AddRange(list.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!));
+                }
+            }
+
+            var chosen = values.Count == 0 ? supported.FirstOrDefault() : supported.FirstOrDefault(values.Contains);
+            if (chosen is null && essential)
+            {
+                return (null, $"None of the requested acr values ({ClientText.Sanitize(string.Join(", ", values), 200)}) is one this bank's sign-in delivers: {string.Join(", ", supported)}.");
+            }
+
+            return (chosen, null);
+        }
+
+        return (null, null);
     }
 
     /// <summary>The request object's <c>iss</c>, <c>aud</c>, <c>exp</c>, <c>nbf</c> and <c>client_id</c>.</summary>

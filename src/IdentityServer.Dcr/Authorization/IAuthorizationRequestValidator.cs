@@ -10,8 +10,9 @@ namespace IdentityServer.Dcr.Authorization;
 /// request object is required and is the only source of the request's parameters; it is signed with the registered
 /// <c>request_object_signing_alg</c> by a key of the TPP's JWKS; its claims (<c>iss</c>, <c>aud</c>, <c>exp</c>,
 /// <c>nbf</c>, <c>client_id</c>) are checked; <c>redirect_uri</c>, <c>response_type</c>, <c>scope</c> and the grant
-/// must be registered; PKCE <c>S256</c> where required; and the intent it names must be this client's and await
-/// authorisation.
+/// must be registered; PKCE <c>S256</c> where required; the intent it names must be this client's and await
+/// authorisation; and an essential <c>acr</c> must be one the bank's sign-in delivers. A disabled client is refused
+/// first.
 /// </summary>
 public interface IAuthorizationRequestValidator
 {
@@ -43,10 +44,11 @@ public sealed class AuthorizationRequest
 /// <summary>The outcome of <see cref="IAuthorizationRequestValidator.ValidateAsync"/>.</summary>
 public sealed class AuthorizationRequestResult
 {
-    private AuthorizationRequestResult(IReadOnlyDictionary<string, string>? parameters, string? intentId, DcrError? error, string? redirectUri, string? state)
+    private AuthorizationRequestResult(IReadOnlyDictionary<string, string>? parameters, string? intentId, string? acr, DcrError? error, string? redirectUri, string? state)
     {
         Parameters = parameters;
         IntentId = intentId;
+        Acr = acr;
         Error = error;
         RedirectUri = redirectUri;
         State = state;
@@ -60,6 +62,12 @@ public sealed class AuthorizationRequestResult
 
     /// <summary>The <c>openbanking_intent_id</c> the request object names, when it names one.</summary>
     public string? IntentId { get; }
+
+    /// <summary>
+    /// The <c>acr</c> the grant's ID tokens carry, when the request object asks for one (<c>claims.id_token.acr</c> or
+    /// <c>claims.userinfo.acr</c>): the first of <see cref="Configuration.AuthorizationOptions.AcrValues"/> it accepts.
+    /// </summary>
+    public string? Acr { get; }
 
     /// <summary>Why the request is refused.</summary>
     public DcrError? Error { get; }
@@ -81,15 +89,16 @@ public sealed class AuthorizationRequestResult
     /// <summary>A valid request.</summary>
     /// <param name="parameters">The parameters to use.</param>
     /// <param name="intentId">The intent named, if any.</param>
+    /// <param name="acr">The <c>acr</c> to assert, when one was asked for.</param>
     /// <returns>The result.</returns>
-    public static AuthorizationRequestResult Success(IReadOnlyDictionary<string, string> parameters, string? intentId) => new(parameters, intentId, null, null, null);
+    public static AuthorizationRequestResult Success(IReadOnlyDictionary<string, string> parameters, string? intentId, string? acr = null) => new(parameters, intentId, acr, null, null, null);
 
     /// <summary>A refused request.</summary>
     /// <param name="error">The OAuth error.</param>
     /// <param name="redirectUri">The trusted redirect URI, when the error may be sent there.</param>
     /// <param name="state">The state to return with it.</param>
     /// <returns>The result.</returns>
-    public static AuthorizationRequestResult Failure(DcrError error, string? redirectUri = null, string? state = null) => new(null, null, error, redirectUri, state);
+    public static AuthorizationRequestResult Failure(DcrError error, string? redirectUri = null, string? state = null) => new(null, null, null, error, redirectUri, state);
 }
 
 /// <summary>The OAuth error codes of the authorization endpoint (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, JAR §6).</summary>

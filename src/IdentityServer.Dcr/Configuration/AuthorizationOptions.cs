@@ -27,4 +27,12 @@ public sealed class AuthorizationOptions
     /// with no <c>IIntentStore</c> registered every authorization request is refused, so a bank cannot forget it.
     /// </summary>
     public bool RequireIntent { get; set; } = true;
+
+    /// <summary>
+    /// The <c>acr</c> values the bank's sign-in delivers, strongest first. Default <c>urn:openbanking:psd2:sca</c> then
+    /// <c>urn:openbanking:psd2:ca</c> (OBIE Security Profile). When a request object asks for <c>acr</c> in its
+    /// <c>claims</c>, the first of these that it accepts is put in the grant's ID tokens; an essential <c>acr</c> none of
+    /// these satisfies is refused with <c>access_denied</c> (OIDC Core 5.5.1.1). The bank's sign-in must deliver it.
+    /// </summary>
+    public IList<string> AcrValues { get; } = ["urn:openbanking:psd2:sca", "urn:openbanking:psd2:ca"];
 }

@@ -42,6 +42,7 @@ public class DcrDiscoveryMetadataProvider : IDcrDiscoveryMetadataProvider
             ["id_token_signing_alg_values_supported"] = registration.IdTokenSigningAlgorithms.ToArray(),
             ["request_object_signing_alg_values_supported"] = registration.RequestObjectSigningAlgorithms.ToArray(),
             ["tls_client_certificate_bound_access_tokens"] = registration.CertificateBoundAccessTokens,
+            ["acr_values_supported"] = options.Authorization.AcrValues.ToArray(),
         };
 
         if (registration.GrantTypes.Contains(DcrSpecProfile.CibaGrantType))

@@ -145,6 +145,41 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
         });
     }
 
+    [TestCase("""{"essential":true,"values":["urn:openbanking:psd2:sca","urn:openbanking:psd2:ca"]}""", "urn:openbanking:psd2:sca")]
+    [TestCase("""{"essential":true,"values":["urn:openbanking:psd2:ca"]}""", "urn:openbanking:psd2:ca")]
+    [TestCase("""{"essential":true}""", "urn:openbanking:psd2:sca")]
+    [TestCase("""null""", "urn:openbanking:psd2:sca")]
+    [TestCase("""{"values":["urn:example:loa-9"]}""", null)]
+    public async Task ValidateAsync_AcrRequested_TheStrongestAcceptedValueIsAsserted(string acrRequest, string? expected)
+    {
+        var result = await ValidateAsync(Sign(Claims(c => c["claims"]!["id_token"]!["acr"] = JsonNode.Parse(acrRequest))));
+
+        Assert.That(result.Succeeded, Is.True, result.Error?.ErrorDescription);
+        Assert.That(result.Acr, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task ValidateAsync_NoAcrRequested_NoneAsserted()
+    {
+        var result = await ValidateAsync(Sign(Claims()));
+
+        Assert.That(result.Succeeded, Is.True, result.Error?.ErrorDescription);
+        Assert.That(result.Acr, Is.Null);
+    }
+
+    [Test]
+    public async Task ValidateAsync_EssentialAcrNotDelivered_AccessDeniedToTheRedirectUri()
+    {
+        var result = await ValidateAsync(Sign(Claims(c => c["claims"]!["id_token"]!["acr"] = new JsonObject { ["essential"] = true, ["value"] = "urn:example:loa-9" })));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo("access_denied"));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo("None of the requested acr values (urn:example:loa-9) is one this bank's sign-in delivers: urn:openbanking:psd2:sca, urn:openbanking:psd2:ca."));
+            Assert.That(result.RedirectUri, Is.EqualTo(RedirectUri));
+        });
+    }
+
     [Test]
     public async Task ValidateAsync_CodeWithPkceS256_IsValid()
     {
