@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Diagnostics;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.LoadRun;
 
@@ -54,10 +55,7 @@ public sealed class ServerProcess : IDisposable
         process.BeginErrorReadLine();
 
         // If the load run is killed, a small shell outlives it and stops the server.
-        var watchdog = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        watchdog.ArgumentList.Add("-c");
-        watchdog.ArgumentList.Add($"exec >/dev/null 2>&1; while kill -0 {Environment.ProcessId} && kill -0 {process.Id}; do sleep 1; done; kill {process.Id}");
-        using var _ = Process.Start(watchdog);
+        ProcessWatchdog.StopWithThisProcess(process.Id);
         return new ServerProcess(name, process, log, logPath);
     }
 

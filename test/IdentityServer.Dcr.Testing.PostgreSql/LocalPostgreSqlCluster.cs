@@ -124,11 +124,7 @@ internal sealed class LocalPostgreSqlCluster
     private void StartWatchdog()
     {
         var pgCtl = string.Join(' ', CommandLine(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-m", "immediate", "-w", "-t", "10", "stop"], _runAs).Select(Quote));
-        var script = $"exec >/dev/null 2>&1; while kill -0 {Environment.ProcessId}; do sleep 1; done; {pgCtl}; rm -rf {Quote(_directory!)}";
-        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        using var watchdog = Process.Start(info);
+        ProcessWatchdog.RunAfterThisProcess($"{pgCtl}; rm -rf {Quote(_directory!)}");
     }
 
     /// <summary>The command line that runs <paramref name="fileName"/> as <paramref name="runAs"/> (via <c>runuser</c>, or <c>su</c>) when given.</summary>

@@ -49,14 +49,9 @@ public class RegistrationAdministration
     /// <exception cref="DcrInfrastructureException">The store failed.</exception>
     public virtual async Task<bool> DisableAsync(string clientId, string actor, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrEmpty(clientId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        using (DcrAuditActor.Begin(actor))
+        if (!await SetDisabledAsync(clientId, disabled: true, actor, ct).ConfigureAwait(false))
         {
-            if (!await Registrations.SetDisabledAsync(clientId, disabled: true, ct).ConfigureAwait(false))
-            {
-                return false;
-            }
+            return false;
         }
 
         Logger.ClientDisabledByOperator(clientId, actor);
@@ -75,14 +70,9 @@ public class RegistrationAdministration
     /// <exception cref="DcrInfrastructureException">The store failed.</exception>
     public virtual async Task<bool> EnableAsync(string clientId, string actor, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrEmpty(clientId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        using (DcrAuditActor.Begin(actor))
+        if (!await SetDisabledAsync(clientId, disabled: false, actor, ct).ConfigureAwait(false))
         {
-            if (!await Registrations.SetDisabledAsync(clientId, disabled: false, ct).ConfigureAwait(false))
-            {
-                return false;
-            }
+            return false;
         }
 
         Logger.ClientEnabledByOperator(clientId, actor);
@@ -107,6 +97,16 @@ public class RegistrationAdministration
         // Revoked even when there was no registration: a server client left without one still loses its tokens.
         await RevokeAsync(clientId, ct).ConfigureAwait(false);
         return deleted;
+    }
+
+    private async Task<bool> SetDisabledAsync(string clientId, bool disabled, string actor, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        using (DcrAuditActor.Begin(actor))
+        {
+            return await Registrations.SetDisabledAsync(clientId, disabled, ct).ConfigureAwait(false);
+        }
     }
 
     private Task RevokeAsync(string clientId, CancellationToken ct)

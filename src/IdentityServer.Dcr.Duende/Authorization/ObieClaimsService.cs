@@ -54,26 +54,21 @@ public class ObieClaimsService : DefaultClaimsService
     };
 
     private static IEnumerable<Claim> WithAcr(IEnumerable<Claim> claims, ValidatedRequest request)
-    {
-        if (request is null || AcrOf(request) is not { } acr)
-        {
-            return claims;
-        }
-
-        var list = claims.Where(c => c.Type != ObieAuthorizeRequests.AcrClaimType).ToList();
-        list.Add(new Claim(ObieAuthorizeRequests.AcrClaimType, acr));
-        return list;
-    }
+        => WithClaim(claims, ObieAuthorizeRequests.AcrClaimType, request is null ? null : AcrOf(request));
 
     private static IEnumerable<Claim> WithIntent(IEnumerable<Claim> claims, ValidatedRequest request)
+        => WithClaim(claims, ObieAuthorizeRequests.IntentIdClaimType, request is null ? null : IntentOf(request));
+
+    /// <summary>The claims with <paramref name="type"/> replaced by <paramref name="value"/>, when there is one.</summary>
+    private static IEnumerable<Claim> WithClaim(IEnumerable<Claim> claims, string type, string? value)
     {
-        if (request is null || IntentOf(request) is not { } intentId)
+        if (value is null)
         {
             return claims;
         }
 
-        var list = claims.Where(c => c.Type != ObieAuthorizeRequests.IntentIdClaimType).ToList();
-        list.Add(new Claim(ObieAuthorizeRequests.IntentIdClaimType, intentId));
+        var list = claims.Where(c => c.Type != type).ToList();
+        list.Add(new Claim(type, value));
         return list;
     }
 }

@@ -4,6 +4,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.IntegrationTests.Packaging;
 
@@ -58,7 +59,7 @@ internal sealed partial class HostProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        StartWatchdog(process.Id);
+        ProcessWatchdog.StopWithThisProcess(process.Id); // the host must not outlive a killed test process
 
         try
         {
@@ -123,20 +124,6 @@ internal sealed partial class HostProcess : IAsyncDisposable
         {
             _started.TrySetResult();
         }
-    }
-
-    /// <summary>If the test process is killed, the host must not outlive it: a shell waits for either and stops the host.</summary>
-    private static void StartWatchdog(int hostProcessId)
-    {
-        if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh"))
-        {
-            return;
-        }
-
-        var watchdog = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        watchdog.ArgumentList.Add("-c");
-        watchdog.ArgumentList.Add($"exec >/dev/null 2>&1; while kill -0 {Environment.ProcessId} && kill -0 {hostProcessId}; do sleep 1; done; kill {hostProcessId}");
-        using var _ = Process.Start(watchdog);
     }
 
     [GeneratedRegex(@"Now listening on: (?<address>https://\S+)")]
