@@ -13,7 +13,8 @@ namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 
 /// <summary>
 /// A TPP of the lifecycle environment registered at the Duende demo bank over mutual TLS (<c>private_key_jwt</c>,
-/// <c>code id_token</c> unless told otherwise), as the shared suites use it (<see cref="AuthorizationJourneySuite"/>).
+/// <c>code id_token</c> unless told otherwise), as the shared suites use it (<see cref="AuthorizationJourneySuite"/>,
+/// <see cref="OperatorAreaSuite"/>).
 /// </summary>
 internal sealed class DuendeJourneyTpp(TestTpp tpp, JsonObject registration, Uri tokenEndpoint) : IJourneyTpp
 {

@@ -16,7 +16,7 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 
 /// <summary>
 /// The OpenIddict demo bank in-process (<see cref="InProcessDemoHost"/>) as the shared suites use it
-/// (<see cref="AuthorizationJourneySuite"/>), with TPPs played by obie-tpp:
+/// (<see cref="AuthorizationJourneySuite"/>, <see cref="OperatorAreaSuite"/>), with TPPs played by obie-tpp:
 /// <c>init</c>, <c>sandbox enrol</c>, <c>register</c>, each in a directory of its own.
 /// </summary>
 internal sealed class DemoJourneyBank : IJourneyBank
