@@ -342,7 +342,9 @@ internal static class OperatorPages
         }
         catch (DcrInfrastructureException)
         {
-            return Unavailable(context, antiforgery);
+            // The store's write is one transaction, but revoking the tokens comes after it: the change may be made
+            // without the revocation.
+            return Unavailable(context, antiforgery, "The registration store could not be reached: the change may not have been made, or its tokens not revoked. Open the registration again to see its state, and repeat the action.");
         }
 
         return action switch
@@ -384,9 +386,9 @@ internal static class OperatorPages
         return OperatorHtml.Page(context, antiforgery, "Activity", html.ToString());
     }
 
-    private static IResult Unavailable(HttpContext context, IAntiforgery antiforgery)
+    private static IResult Unavailable(HttpContext context, IAntiforgery antiforgery, string message = "The registration store cannot be reached just now. Try again shortly.")
         => OperatorHtml.Page(context, antiforgery, "Unavailable",
-            "<h1>Unavailable</h1><p role=\"alert\" class=\"problem\">The registration store cannot be reached just now: nothing was changed. Try again shortly.</p>",
+            "<h1>Unavailable</h1><p role=\"alert\" class=\"problem\">" + OperatorHtml.Encode(message) + "</p>",
             StatusCodes.Status503ServiceUnavailable);
 
     private static string Status(DateTimeOffset? disabledAt)
