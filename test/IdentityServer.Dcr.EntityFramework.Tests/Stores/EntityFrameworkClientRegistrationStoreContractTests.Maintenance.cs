@@ -235,7 +235,7 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
 
         // Assert
         await using var context = await services.GetRequiredService<IDbContextFactory<DcrDbContext>>().CreateDbContextAsync();
-        Assert.That((await context.Database.GetAppliedMigrationsAsync()).Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]), Is.EqualTo(new[] { "InitialCreate", "AuditTrail" }));
+        Assert.That((await context.Database.GetAppliedMigrationsAsync()).Select(m => m[(m.IndexOf('_', StringComparison.Ordinal) + 1)..]), Is.EqualTo(new[] { "InitialCreate", "AuditTrail", "ClientDisabling" }));
         Assert.That(await context.Database.GetPendingMigrationsAsync(), Is.Empty);
         var store = services.GetRequiredService<IClientRegistrationStore>();
         Assert.That(await store.CreateAsync(TestRegistrations.Create(), TestRegistrations.Token(), true, CancellationToken.None), Is.EqualTo(StoreWriteResult.Success));

@@ -80,6 +80,7 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
             "public.DcrClientRegistrations.ClientSecretExpiresAt:timestamp with time zone",
             "public.DcrClientRegistrations.UpdatedAt:timestamp with time zone",
             "public.DcrClientRegistrations.TransportCertificateNotAfter:timestamp with time zone",
+            "public.DcrClientRegistrations.DisabledAt:timestamp with time zone",
             "public.DcrUsedRequestTokens.ExpiresAt:timestamp with time zone",
             "public.DcrAuditRecords.OccurredAt:timestamp with time zone",
         }));
