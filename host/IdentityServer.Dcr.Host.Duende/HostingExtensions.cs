@@ -10,6 +10,7 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Infrastructure;
 using IdentityServer.Dcr.Host.Development;
 using IdentityServer.Dcr.Host.Duende.Authorization;
+using IdentityServer.Dcr.Host.Operator;
 using IdentityServer.Dcr.Host.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
@@ -83,6 +84,10 @@ internal static class HostingExtensions
         // /health/live and /health/ready (store reachable and migrated, every trust anchor with keys), and telemetry.
         builder.Services.AddHealthChecks().AddDcrStoreCheck().AddDcrTrustAnchorsCheck();
         builder.AddHostTelemetry("IdentityServer.Dcr.Host.Duende");
+
+        // The operator area (/operator), shared with the OpenIddict demo bank: its own cookie scheme in Development, never
+        // Duende's; elsewhere the bank supplies the "DcrOperator" policy.
+        builder.AddOperatorArea();
         identityServer
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
@@ -134,6 +139,7 @@ internal static class HostingExtensions
     /// <summary>Validates the options, applies the migrations (DCR, Duende configuration and operational stores) and seeds the API scopes.</summary>
     public static async Task InitialiseAsync(this WebApplication app)
     {
+        await app.EnsureOperatorPolicyAsync();
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DcrOptions>>().Value;
         await EnsureDatabaseAsync(app.Configuration.GetConnectionString("IdentityServer")!, app.Logger);
         await app.Services.MigrateObieDynamicClientRegistrationDatabaseAsync();
@@ -203,6 +209,7 @@ internal static class HostingExtensions
         }
 
         app.UseIdentityServer();
+        app.MapOperatorArea();
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
         app.MapObieDynamicClientRegistration("/register");
@@ -214,6 +221,7 @@ internal static class HostingExtensions
             discovery = "/.well-known/openid-configuration",
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
+            @operator = app.Services.GetService<OperatorAreaSettings>() is null ? null : OperatorArea.BasePath,
         }));
 
         if (sandbox is not null)

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Host.Authorization;
 using IdentityServer.Dcr.Host.Development;
+using IdentityServer.Dcr.Host.Operator;
 using IdentityServer.Dcr.Host.Shared;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -105,6 +106,10 @@ internal static class HostingExtensions
 
         // Traces and metrics (Telemetry:Prometheus, Telemetry:Otlp:Endpoint), the library's and the framework's.
         builder.AddHostTelemetry("IdentityServer.Dcr.Host");
+
+        // The operator area (/operator): registrations, disabling and deleting clients, activity. Operator:Enabled (on in
+        // Development, with the sandbox operator's sign-in); elsewhere the bank supplies the "DcrOperator" policy.
+        builder.AddOperatorArea();
         AddStore(builder, appData);
         if (sandbox is not null)
         {
@@ -120,6 +125,7 @@ internal static class HostingExtensions
     /// </summary>
     public static async Task InitialiseAsync(this WebApplication app)
     {
+        await app.EnsureOperatorPolicyAsync();
         _ = app.Services.GetRequiredService<IOptions<DcrOptions>>().Value;
         await app.Services.MigrateDcrDatabaseAsync();
         await app.Services.MigrateDcrOpenIddictDatabaseAsync();
@@ -134,6 +140,7 @@ internal static class HostingExtensions
 
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
+        app.MapOperatorArea();
         app.MapDcr("/register");
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
@@ -153,6 +160,7 @@ internal static class HostingExtensions
             pushed_authorization_request_endpoint = "/connect/par",
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
+            @operator = app.Services.GetService<OperatorAreaSettings>() is null ? null : OperatorArea.BasePath,
         }));
 
         if (sandbox is not null)

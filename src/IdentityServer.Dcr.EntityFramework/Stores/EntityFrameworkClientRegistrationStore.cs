@@ -40,7 +40,7 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 /// </para>
 /// <para>Override <see cref="ToEntity"/> / <see cref="ToModel"/> to change how a registration maps to its row.</para>
 /// </remarks>
-public class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
+public partial class EntityFrameworkClientRegistrationStore : IClientRegistrationStore
 {
     private const int MaxWriteAttempts = 5;
 

@@ -40,14 +40,18 @@ internal sealed class InProcessDuendeDemoHost : IJourneyBank
 
     public X509Certificate2 ServerCertificate => _app.Services.GetRequiredService<SandboxPki>().ServerCertificate;
 
-    public static async Task<InProcessDuendeDemoHost> StartAsync(LifecycleEnvironment environment, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>
+    /// Starts the host; <paramref name="overrides"/> override its configuration, <paramref name="environmentName"/>
+    /// replaces Development. When the host refuses to start, the exception is thrown and nothing is left running.
+    /// </summary>
+    public static async Task<InProcessDuendeDemoHost> StartAsync(LifecycleEnvironment environment, IReadOnlyDictionary<string, string?>? overrides = null, string? environmentName = null)
     {
         var contentRoot = Path.Combine(Path.GetTempPath(), "dcr-duende-journey-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(contentRoot);
         var url = $"https://127.0.0.1:{LoopbackPort.Free()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Development,
+            EnvironmentName = environmentName ?? Environments.Development,
             ContentRootPath = contentRoot,
             ApplicationName = typeof(HostingExtensions).Assembly.GetName().Name,
         });
@@ -82,9 +86,19 @@ internal sealed class InProcessDuendeDemoHost : IJourneyBank
             h.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2)));
 
         var app = builder.Build();
-        await app.InitialiseAsync();
-        app.ConfigurePipeline();
-        await app.StartAsync();
+        try
+        {
+            await app.InitialiseAsync();
+            app.ConfigurePipeline();
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            TryDelete(contentRoot);
+            throw;
+        }
+
         return new InProcessDuendeDemoHost(app, contentRoot, url);
     }
 
@@ -92,10 +106,15 @@ internal sealed class InProcessDuendeDemoHost : IJourneyBank
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        TryDelete(_contentRoot);
+    }
+
+    private static void TryDelete(string contentRoot)
+    {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(_contentRoot, recursive: true);
+            Directory.Delete(contentRoot, recursive: true);
         }
         catch (IOException)
         {

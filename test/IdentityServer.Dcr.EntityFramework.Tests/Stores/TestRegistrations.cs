@@ -11,12 +11,14 @@ internal static class TestRegistrations
     // Sub-microsecond ticks and a non-UTC offset, to prove the stored precision and the UTC normalisation.
     public static readonly DateTimeOffset IssuedAt = new DateTimeOffset(2025, 3, 14, 15, 9, 26, TimeSpan.FromHours(2)).AddTicks(5_358_979);
 
-    public static ClientRegistration Create(string? clientId = null, string softwareId = "software-1", string? stamp = null) => new()
+    public static ClientRegistration Create(
+        string? clientId = null, string softwareId = "software-1", string? stamp = null,
+        string organisationId = "0015800001041REAAY", DateTimeOffset? issuedAt = null, string? claims = null) => new()
     {
         ClientId = clientId ?? "client-" + Guid.NewGuid().ToString("N"),
-        ClientIdIssuedAt = IssuedAt,
+        ClientIdIssuedAt = issuedAt ?? IssuedAt,
         SoftwareId = softwareId,
-        OrganisationId = "0015800001041REAAY",
+        OrganisationId = organisationId,
         SoftwareStatementIssuer = "OpenBanking Ltd",
         Metadata = new ClientMetadata
         {
@@ -35,7 +37,7 @@ internal static class TestRegistrations
             JwksUri = "https://keystore.example/0015800001041REAAY/software-1.jwks",
         },
         SoftwareStatement = "eyJhbGciOiJQUzI1NiJ9.eyJzb2Z0d2FyZV9pZCI6InNvZnR3YXJlLTEifQ.c2ln",
-        SoftwareStatementClaims = """{"software_id":"software-1","org_id":"0015800001041REAAY","software_roles":["AISP","PISP"]}""",
+        SoftwareStatementClaims = claims ?? """{"software_id":"software-1","org_id":"0015800001041REAAY","software_roles":["AISP","PISP"]}""",
         ClientSecretHash = "sha256:3q2+7w==",
         ClientSecretExpiresAt = IssuedAt.AddDays(90).AddTicks(3),
         UpdatedAt = IssuedAt.AddMinutes(1),

@@ -45,16 +45,22 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the host; on <paramref name="sharedContentRoot"/> (kept after the host stops), or on a temporary one of its
-    /// own; <paramref name="overrides"/> override the demo configuration.
+    /// own; <paramref name="overrides"/> override the demo configuration, <paramref name="configure"/> adds to the host's
+    /// services (as a bank adds its own), <paramref name="environmentName"/> replaces Development. When the host refuses to
+    /// start, the exception is thrown and nothing is left running.
     /// </summary>
-    public static async Task<InProcessDemoHost> StartAsync(TempDirectory? sharedContentRoot = null, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static async Task<InProcessDemoHost> StartAsync(
+        TempDirectory? sharedContentRoot = null,
+        IReadOnlyDictionary<string, string?>? overrides = null,
+        Action<WebApplicationBuilder>? configure = null,
+        string? environmentName = null)
     {
         var contentRoot = sharedContentRoot ?? new TempDirectory();
         var url = $"https://127.0.0.1:{LoopbackPort.Free()}";
         var crlListener = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = Environments.Development,
+            EnvironmentName = environmentName ?? Environments.Development,
             ContentRootPath = contentRoot.Path,
             ApplicationName = typeof(HostingExtensions).Assembly.GetName().Name,
         });
@@ -74,11 +80,27 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url, crlListener);
         builder.ConfigureServices();
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        await app.InitialiseAsync();
-        app.ConfigurePipeline();
-        await app.StartAsync();
+        try
+        {
+            await app.InitialiseAsync();
+            app.ConfigurePipeline();
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (sharedContentRoot is null)
+            {
+                contentRoot.Dispose();
+            }
+
+            throw;
+        }
+
         return new InProcessDemoHost(app, sharedContentRoot is null ? contentRoot : null, url);
     }
 

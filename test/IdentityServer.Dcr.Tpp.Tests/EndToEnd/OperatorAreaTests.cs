@@ -1,0 +1,33 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.Testing.Journey;
+
+namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
+
+/// <summary>
+/// The shared operator-area suite (<see cref="OperatorAreaSuite"/>) on the OpenIddict demo bank in-process, on its
+/// default SQLite store (the Duende bank runs it on PostgreSQL), with TPPs registered by obie-tpp.
+/// </summary>
+[TestFixture]
+public sealed class OperatorAreaTests : OperatorAreaSuite
+{
+    private DemoJourneyBank? _bank;
+
+    protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
+    {
+        _bank = await DemoJourneyBank.StartAsync();
+        try
+        {
+            return (_bank, await _bank.RegisterTppAsync());
+        }
+        catch
+        {
+            await _bank.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override Task<IJourneyTpp> RegisterTppAsync()
+        => (_bank ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync();
+}
