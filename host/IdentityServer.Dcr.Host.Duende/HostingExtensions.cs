@@ -83,6 +83,10 @@ internal static class HostingExtensions
         // /health/live and /health/ready (store reachable and migrated, every trust anchor with keys), and telemetry.
         builder.Services.AddHealthChecks().AddDcrStoreCheck().AddDcrTrustAnchorsCheck();
         builder.AddHostTelemetry("IdentityServer.Dcr.Host.Duende");
+
+        // The OpenAPI document of the registration and management endpoints (/openapi/dcr.json in Development).
+        builder.AddDcrOpenApi();
+
         identityServer
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
@@ -205,13 +209,15 @@ internal static class HostingExtensions
         app.UseIdentityServer();
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
-        app.MapObieDynamicClientRegistration("/register");
+        app.MapObieDynamicClientRegistration("/register").WithGroupName(DcrOpenApi.DocumentName);
+        app.MapDcrOpenApi();
         var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
         {
             registration_endpoint = "/register",
             token_endpoint = "/connect/token",
             discovery = "/.well-known/openid-configuration",
+            openapi = app.Environment.IsDevelopment() ? "/openapi/dcr.json" : null,
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
         }));

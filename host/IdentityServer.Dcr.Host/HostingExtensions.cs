@@ -105,6 +105,9 @@ internal static class HostingExtensions
 
         // Traces and metrics (Telemetry:Prometheus, Telemetry:Otlp:Endpoint), the library's and the framework's.
         builder.AddHostTelemetry("IdentityServer.Dcr.Host");
+
+        // The OpenAPI document of the registration and management endpoints (/openapi/dcr.json in Development).
+        builder.AddDcrOpenApi();
         AddStore(builder, appData);
         if (sandbox is not null)
         {
@@ -134,9 +137,10 @@ internal static class HostingExtensions
 
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
-        app.MapDcr("/register");
+        app.MapDcr("/register").WithGroupName(DcrOpenApi.DocumentName);
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
+        app.MapDcrOpenApi();
         if (app.Services.GetService<SandboxPki>() is not null)
         {
             // The sandbox's customers and consent page; a bank puts its own sign-in and consent here.
@@ -150,6 +154,7 @@ internal static class HostingExtensions
             token_endpoint = "/connect/token",
             authorization_endpoint = "/connect/authorize",
             health = new[] { "/health/live", "/health/ready" },
+            openapi = app.Environment.IsDevelopment() ? "/openapi/dcr.json" : null,
             pushed_authorization_request_endpoint = "/connect/par",
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
