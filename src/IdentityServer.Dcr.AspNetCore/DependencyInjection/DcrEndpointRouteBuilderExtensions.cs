@@ -45,10 +45,12 @@ public static class DcrEndpointRouteBuilderExtensions
 
         // Mapped as a route handler (a Delegate), not a RequestDelegate: the API explorer describes only endpoints that
         // carry their handler's method, so a RequestDelegate endpoint would be missing from OpenAPI documents.
-        group.MapPost(string.Empty, (Func<HttpContext, Task>)RegistrationEndpoint.HandlePostAsync)
+        Func<HttpContext, Task> register = RegistrationEndpoint.HandlePostAsync;
+        group.MapPost(string.Empty, register)
             .WithName("IdentityServer.Dcr.Register")
             .WithDisplayName("OBIE DCR: register a client")
             .DescribeRegistration();
+        MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR: register a client");
         MapManagement(group, "IdentityServer.Dcr", "OBIE DCR");
         return group;
     }
@@ -65,8 +67,9 @@ public static class DcrEndpointRouteBuilderExtensions
             "GetRegistration", "read a registration", ManagementEndpoints.Operation.Read);
         Map(group.MapPost(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead)),
             "GetRegistrationByPost", "read a registration (POST, before 3.4)", ManagementEndpoints.Operation.LegacyPostRead);
-        Map(group.MapPut(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update)),
-            "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
+        var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
+        Map(group.MapPut(ClientIdPattern, update), "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
+        MapOtherMediaTypes(group, HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
         Map(group.MapDelete(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
             "DeleteRegistration", "delete a registration", ManagementEndpoints.Operation.Delete);
 
@@ -76,4 +79,16 @@ public static class DcrEndpointRouteBuilderExtensions
                 .WithDisplayName($"{displayPrefix}: {display}")
                 .DescribeManagement(services, operation);
     }
+
+    /// <summary>
+    /// Maps the twin of an endpoint whose description lists the request media types it accepts: the same handler, with
+    /// no media types and left out of the API description. The described endpoint's accepted media types are endpoint
+    /// metadata that routing enforces with a bare 415; with the twin, a request of another media type (or of none)
+    /// reaches the engine as before and is answered <c>400 invalid_client_metadata</c>, as the description's 400 says.
+    /// Routing prefers the endpoint with media types, so the twin takes only what it does not accept.
+    /// </summary>
+    internal static void MapOtherMediaTypes(RouteGroupBuilder group, string method, string pattern, Delegate handler, string displayName)
+        => group.MapMethods(pattern, [method], handler)
+            .WithDisplayName($"{displayName} (other media types)")
+            .ExcludeFromDescription();
 }

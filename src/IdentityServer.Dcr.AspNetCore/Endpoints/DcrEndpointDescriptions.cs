@@ -102,6 +102,10 @@ internal static class DcrEndpointDescriptions
         => Response(StatusCodes.Status503ServiceUnavailable, typeof(DcrError),
             "A dependency (database, JWKS host, revocation source) is unavailable: temporarily_unavailable, with Retry-After");
 
+    /// <summary>
+    /// A response type with its description. The attribute rather than <see cref="ProducesResponseTypeMetadata"/>: the API
+    /// explorer takes a minimal endpoint's response descriptions from the attribute only.
+    /// </summary>
     private static ProducesResponseTypeAttribute Response(int status, Type? type, string description)
         => type is null
             ? new(status) { Description = description }

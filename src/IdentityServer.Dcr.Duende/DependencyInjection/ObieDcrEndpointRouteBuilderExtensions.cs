@@ -30,10 +30,12 @@ public static class ObieDcrEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(path);
 
         // A route handler (a Delegate), not a RequestDelegate, so that the API explorer describes it (see MapDcr).
-        group.MapPost(string.Empty, (Func<HttpContext, Task>)ObieRegistrationEndpoint.HandlePostAsync)
+        Func<HttpContext, Task> register = ObieRegistrationEndpoint.HandlePostAsync;
+        group.MapPost(string.Empty, register)
             .WithName(ObieRegistrationEndpoint.EndpointName)
             .WithDisplayName("OBIE DCR on Duende: register a client")
             .DescribeRegistration();
+        DcrEndpointRouteBuilderExtensions.MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR on Duende: register a client");
         DcrEndpointRouteBuilderExtensions.MapManagement(group, "IdentityServer.Dcr.Duende", "OBIE DCR on Duende");
         return group;
     }

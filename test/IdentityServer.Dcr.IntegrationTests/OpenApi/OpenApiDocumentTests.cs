@@ -273,6 +273,41 @@ public sealed class OpenApiDocumentTests(DcrSpecVersion version, string obieVers
         });
     }
 
+    [TestCase("POST", "text/plain")]
+    [TestCase("POST", null)]
+    [TestCase("PUT", "application/x-www-form-urlencoded")]
+    [TestCase("PUT", null)]
+    public async Task Endpoints_MediaTypeNotDocumented_AnsweredByTheEngineNot415(string method, string? contentType)
+    {
+        // Arrange: the documented media types are endpoint metadata, which routing would enforce with a bare 415.
+        var (tpp, clientId) = await RegisterAsync();
+        var uri = method == "POST" ? _environment.Host.RegistrationEndpoint : new Uri($"{_environment.Host.RegistrationEndpoint}/{clientId}");
+        using var client = _environment.Client(tpp.TransportCertificate);
+        using var request = new HttpRequestMessage(new HttpMethod(method), uri) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(_environment.SignedRequest(tpp))) };
+        request.Content.Headers.ContentType = contentType is null ? null : new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FakeAccessTokens.For(clientId));
+
+        // Act
+        using var response = await client.SendAsync(request);
+
+        // Assert
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(body["error"]!.GetValue<string>(), Is.EqualTo(DcrErrors.InvalidClientMetadata));
+        });
+    }
+
+    private async Task<(Testing.TestTpp Tpp, string ClientId)> RegisterAsync()
+    {
+        var tpp = _environment.NewTpp();
+        using var created = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp), "application/jwt");
+        var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
+        return (tpp, body["client_id"]!.GetValue<string>());
+    }
+
     private bool Applies((string Entry, DcrSpecVersion[]? Versions, string Reason) deviation)
         => deviation.Versions is null || deviation.Versions.Contains(version);
 
