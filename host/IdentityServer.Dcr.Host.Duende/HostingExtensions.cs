@@ -88,6 +88,10 @@ internal static class HostingExtensions
         // The operator area (/operator), shared with the OpenIddict demo bank: its own cookie scheme in Development, never
         // Duende's; elsewhere the bank supplies the "DcrOperator" policy.
         builder.AddOperatorArea();
+
+        // The OpenAPI document of the registration and management endpoints (/openapi/dcr.json in Development).
+        builder.AddDcrOpenApi();
+
         identityServer
             .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
@@ -212,13 +216,15 @@ internal static class HostingExtensions
         app.MapOperatorArea();
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
-        app.MapObieDynamicClientRegistration("/register");
+        app.MapObieDynamicClientRegistration("/register").WithGroupName(DcrOpenApi.DocumentName);
+        app.MapDcrOpenApi();
         var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new
         {
             registration_endpoint = "/register",
             token_endpoint = "/connect/token",
             discovery = "/.well-known/openid-configuration",
+            openapi = app.Environment.IsDevelopment() ? "/openapi/dcr.json" : null,
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,
             @operator = app.Services.GetService<OperatorAreaSettings>() is null ? null : OperatorArea.BasePath,

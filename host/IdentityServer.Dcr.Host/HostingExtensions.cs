@@ -110,6 +110,9 @@ internal static class HostingExtensions
         // The operator area (/operator): registrations, disabling and deleting clients, activity. Operator:Enabled (on in
         // Development, with the sandbox operator's sign-in); elsewhere the bank supplies the "DcrOperator" policy.
         builder.AddOperatorArea();
+
+        // The OpenAPI document of the registration and management endpoints (/openapi/dcr.json in Development).
+        builder.AddDcrOpenApi();
         AddStore(builder, appData);
         if (sandbox is not null)
         {
@@ -141,9 +144,10 @@ internal static class HostingExtensions
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
         app.MapOperatorArea();
-        app.MapDcr("/register");
+        app.MapDcr("/register").WithGroupName(DcrOpenApi.DocumentName);
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
+        app.MapDcrOpenApi();
         if (app.Services.GetService<SandboxPki>() is not null)
         {
             // The sandbox's customers and consent page; a bank puts its own sign-in and consent here.
@@ -157,6 +161,7 @@ internal static class HostingExtensions
             token_endpoint = "/connect/token",
             authorization_endpoint = "/connect/authorize",
             health = new[] { "/health/live", "/health/ready" },
+            openapi = app.Environment.IsDevelopment() ? "/openapi/dcr.json" : null,
             pushed_authorization_request_endpoint = "/connect/par",
             sandbox = sandbox is null ? null : "/sandbox",
             account_access_consents = sandbox is null ? null : SandboxIntentEndpoints.BasePath,

@@ -4,6 +4,7 @@
 using IdentityServer.Dcr.AspNetCore;
 using IdentityServer.Dcr.AspNetCore.Endpoints;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
@@ -13,6 +14,11 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the OBIE Dynamic Client Registration endpoints.</summary>
 public static class DcrEndpointRouteBuilderExtensions
 {
+    /// <summary>The path parameter of the management endpoints, named as in OBIE's OpenAPI file.</summary>
+    private const string ClientIdParameter = "ClientId";
+
+    private const string ClientIdPattern = "/{" + ClientIdParameter + "}";
+
     /// <summary>
     /// Maps <c>POST {path}</c> (registration) and <c>GET</c>, <c>PUT</c>, <c>DELETE {path}/{ClientId}</c> (management, which
     /// needs an <see cref="IdentityServer.Dcr.AspNetCore.Management.IRegistrationAccessTokenValidator"/> from the
@@ -21,6 +27,13 @@ public static class DcrEndpointRouteBuilderExtensions
     /// with certificate validation left to the engine, which checks the chain against
     /// <see cref="IdentityServer.Dcr.Configuration.TransportOptions.TrustedRoots"/>).
     /// </summary>
+    /// <remarks>
+    /// The endpoints carry their API description as framework metadata (tag, summaries, accepted media types, response
+    /// types with <see cref="IdentityServer.Dcr.AspNetCore.Endpoints.DcrRegistrationResponse"/> and
+    /// <see cref="IdentityServer.Dcr.DcrError"/>), so an OpenAPI generator such as Microsoft.AspNetCore.OpenApi describes
+    /// them; a management operation that answers 405 is left out. Use the returned builder's <c>WithGroupName</c> to put
+    /// them in a document of their own.
+    /// </remarks>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="path">The registration path; default <see cref="DcrDefaults.RegistrationPath"/>.</param>
     /// <returns>A builder to add conventions (rate limiting, host filters) to the endpoints.</returns>
@@ -29,26 +42,53 @@ public static class DcrEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var group = endpoints.MapGroup(path);
-        group.MapPost(string.Empty, RegistrationEndpoint.HandlePostAsync)
+
+        // Mapped as a route handler (a Delegate), not a RequestDelegate: the API explorer describes only endpoints that
+        // carry their handler's method, so a RequestDelegate endpoint would be missing from OpenAPI documents.
+        Func<HttpContext, Task> register = RegistrationEndpoint.HandlePostAsync;
+        group.MapPost(string.Empty, register)
             .WithName("IdentityServer.Dcr.Register")
-            .WithDisplayName("OBIE DCR: register a client");
-        MapManagement(group, "OBIE DCR");
+            .WithDisplayName("OBIE DCR: register a client")
+            .DescribeRegistration();
+        MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR: register a client");
+        MapManagement(group, "IdentityServer.Dcr", "OBIE DCR");
         return group;
     }
 
     /// <summary>
     /// Maps <c>GET</c>, <c>POST</c> (read, before 3.4), <c>PUT</c> and <c>DELETE {group}/{ClientId}</c> to the shared
-    /// management endpoints; used by <see cref="MapDcr"/> and by the Duende adapter's own mapping.
+    /// management endpoints, named <c>{namePrefix}.GetRegistration</c> and so on, with their API description; used by
+    /// <see cref="MapDcr"/> and by the Duende adapter's own mapping.
     /// </summary>
-    internal static void MapManagement(RouteGroupBuilder group, string displayPrefix)
+    internal static void MapManagement(RouteGroupBuilder group, string namePrefix, string displayPrefix)
     {
-        group.MapGet("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read))
-            .WithDisplayName($"{displayPrefix}: read a registration");
-        group.MapPost("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead))
-            .WithDisplayName($"{displayPrefix}: read a registration (POST, before 3.4)");
-        group.MapPut("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update))
-            .WithDisplayName($"{displayPrefix}: update a registration");
-        group.MapDelete("/{clientId}", (HttpContext context, string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete))
-            .WithDisplayName($"{displayPrefix}: delete a registration");
+        var services = ((IEndpointRouteBuilder)group).ServiceProvider;
+        Map(group.MapGet(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read)),
+            "GetRegistration", "read a registration", ManagementEndpoints.Operation.Read);
+        Map(group.MapPost(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead)),
+            "GetRegistrationByPost", "read a registration (POST, before 3.4)", ManagementEndpoints.Operation.LegacyPostRead);
+        var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
+        Map(group.MapPut(ClientIdPattern, update), "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
+        MapOtherMediaTypes(group, HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
+        Map(group.MapDelete(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
+            "DeleteRegistration", "delete a registration", ManagementEndpoints.Operation.Delete);
+
+        void Map(RouteHandlerBuilder endpoint, string name, string display, ManagementEndpoints.Operation operation)
+            => endpoint
+                .WithName($"{namePrefix}.{name}")
+                .WithDisplayName($"{displayPrefix}: {display}")
+                .DescribeManagement(services, operation);
     }
+
+    /// <summary>
+    /// Maps the twin of an endpoint whose description lists the request media types it accepts: the same handler, with
+    /// no media types and left out of the API description. The described endpoint's accepted media types are endpoint
+    /// metadata that routing enforces with a bare 415; with the twin, a request of another media type (or of none)
+    /// reaches the engine as before and is answered <c>400 invalid_client_metadata</c>, as the description's 400 says.
+    /// Routing prefers the endpoint with media types, so the twin takes only what it does not accept.
+    /// </summary>
+    internal static void MapOtherMediaTypes(RouteGroupBuilder group, string method, string pattern, Delegate handler, string displayName)
+        => group.MapMethods(pattern, [method], handler)
+            .WithDisplayName($"{displayName} (other media types)")
+            .ExcludeFromDescription();
 }

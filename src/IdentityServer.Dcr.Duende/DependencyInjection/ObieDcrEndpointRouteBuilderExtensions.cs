@@ -2,7 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.AspNetCore;
+using IdentityServer.Dcr.AspNetCore.Endpoints;
 using IdentityServer.Dcr.Duende.Endpoints;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of what they extend, by .NET convention.
@@ -26,10 +28,15 @@ public static class ObieDcrEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(path);
         var group = endpoints.MapGroup(path);
-        group.MapPost(string.Empty, ObieRegistrationEndpoint.HandlePostAsync)
+
+        // A route handler (a Delegate), not a RequestDelegate, so that the API explorer describes it (see MapDcr).
+        Func<HttpContext, Task> register = ObieRegistrationEndpoint.HandlePostAsync;
+        group.MapPost(string.Empty, register)
             .WithName(ObieRegistrationEndpoint.EndpointName)
-            .WithDisplayName("OBIE DCR on Duende: register a client");
-        DcrEndpointRouteBuilderExtensions.MapManagement(group, "OBIE DCR on Duende");
+            .WithDisplayName("OBIE DCR on Duende: register a client")
+            .DescribeRegistration();
+        DcrEndpointRouteBuilderExtensions.MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR on Duende: register a client");
+        DcrEndpointRouteBuilderExtensions.MapManagement(group, "IdentityServer.Dcr.Duende", "OBIE DCR on Duende");
         return group;
     }
 }
