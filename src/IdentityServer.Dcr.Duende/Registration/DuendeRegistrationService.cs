@@ -7,6 +7,7 @@ using Duende.IdentityServer.Configuration.Models;
 using Duende.IdentityServer.Configuration.Models.DynamicClientRegistration;
 using Duende.IdentityServer.Configuration.RequestProcessing;
 using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
+using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Duende.Stores;
 using IdentityServer.Dcr.Registration;
@@ -82,9 +83,17 @@ public class DuendeRegistrationService : IRegistrationService
     /// <param name="context">The registration context.</param>
     /// <returns>A <see cref="DynamicClientRegistrationError"/> or a <see cref="DynamicClientRegistrationResponse"/>.</returns>
     /// <exception cref="DcrInfrastructureException">A dependency failed (answer 503); nothing was stored.</exception>
-    public virtual async Task<IDynamicClientRegistrationResponse> RunAsync(ObieDynamicClientRegistrationContext context)
+    public virtual Task<IDynamicClientRegistrationResponse> RunAsync(ObieDynamicClientRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        return DcrTelemetry.MeasureRegistrationAsync(
+            context.Dcr.Operation == DcrOperation.Update ? "update" : "create",
+            () => RunCoreAsync(context),
+            response => response is DynamicClientRegistrationError error ? error.Error : null);
+    }
+
+    private async Task<IDynamicClientRegistrationResponse> RunCoreAsync(ObieDynamicClientRegistrationContext context)
+    {
         var validation = await Validator.ValidateAsync(context).ConfigureAwait(false);
         var response = validation is DynamicClientRegistrationError validationError
             ? validationError
@@ -140,7 +149,7 @@ public class DuendeRegistrationService : IRegistrationService
     public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        return Clients.DeleteAsync(clientId, ct);
+        return DcrTelemetry.MeasureRegistrationAsync("delete", () => Clients.DeleteAsync(clientId, ct), deleted => deleted ? null : "not_found");
     }
 
     private static DcrResult<JsonObject> ToResult(IDynamicClientRegistrationResponse response) => response switch

@@ -133,6 +133,66 @@ public static class DcrTelemetry
         }
     }
 
+    /// <summary>
+    /// Runs one registration operation inside its activity (<c>dcr.register</c>, <c>dcr.update</c>, <c>dcr.delete</c>)
+    /// and counts its outcome in <c>dcr.registration.requests</c> (<c>success</c>, <c>rejected</c> with its error code,
+    /// or <c>unavailable</c> when it throws <see cref="DcrInfrastructureException"/>). The engine's service and the
+    /// Duende plug-in's service both measure through it, so the instrument means the same on either.
+    /// </summary>
+    /// <typeparam name="T">The operation's result type.</typeparam>
+    /// <param name="operation"><c>create</c>, <c>update</c> or <c>delete</c>.</param>
+    /// <param name="run">The operation.</param>
+    /// <param name="errorOf">The OAuth/RFC 7591 error code of a result; <see langword="null"/> on success.</param>
+    /// <returns>The operation's result.</returns>
+    public static async Task<T> MeasureRegistrationAsync<T>(string operation, Func<Task<T>> run, Func<T, string?> errorOf)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(operation);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(errorOf);
+        using var activity = ActivitySource.StartActivity(operation == "create" ? "dcr.register" : "dcr." + operation);
+        try
+        {
+            var result = await run().ConfigureAwait(false);
+            var error = errorOf(result);
+            RecordRegistration(activity, operation, error is null ? Outcomes.Success : Outcomes.Rejected, error);
+            return result;
+        }
+        catch (DcrInfrastructureException)
+        {
+            RecordRegistration(activity, operation, Outcomes.Unavailable, null);
+            throw;
+        }
+    }
+
+    private static void RecordRegistration(Activity? activity, string operation, string outcome, string? error)
+    {
+        var tags = new TagList
+        {
+            { Tags.Operation, operation },
+            { Tags.Outcome, outcome },
+        };
+        if (error is not null)
+        {
+            tags.Add(Tags.ErrorType, Error(error));
+        }
+
+        RegistrationRequests.Add(1, tags);
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag(Tags.Outcome, outcome);
+        if (error is not null)
+        {
+            activity.SetTag(Tags.ErrorType, Error(error));
+        }
+        else if (outcome == Outcomes.Unavailable)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, "a dependency is unavailable");
+        }
+    }
+
     /// <summary>Counts a client-authentication check (<c>dcr.client_authentication.checks</c>).</summary>
     internal static void RecordClientAuthentication(string? method, string outcome)
         => ClientAuthenticationChecks.Add(1, new TagList { { Tags.AuthMethod, Method(method) }, { Tags.Outcome, outcome } });

@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
@@ -66,7 +65,7 @@ public class RegistrationService : IRegistrationService
     public virtual Task<DcrResult<JsonObject>> RegisterAsync(DcrRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return MeasureAsync("create", "dcr.register", () => RegisterCoreAsync(request, ct));
+        return DcrTelemetry.MeasureRegistrationAsync("create", () => RegisterCoreAsync(request, ct), r => r.Error?.Error);
     }
 
     private async Task<DcrResult<JsonObject>> RegisterCoreAsync(DcrRequest request, CancellationToken ct)
@@ -108,7 +107,7 @@ public class RegistrationService : IRegistrationService
     {
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(request);
-        return MeasureAsync("update", "dcr.update", () => UpdateCoreAsync(clientId, request, ct));
+        return DcrTelemetry.MeasureRegistrationAsync("update", () => UpdateCoreAsync(clientId, request, ct), r => r.Error?.Error);
     }
 
     private async Task<DcrResult<JsonObject>> UpdateCoreAsync(string clientId, DcrRequest request, CancellationToken ct)
@@ -173,73 +172,19 @@ public class RegistrationService : IRegistrationService
     }
 
     /// <inheritdoc />
-    public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
+    public virtual Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
-        using var activity = DcrTelemetry.ActivitySource.StartActivity("dcr.delete");
-        bool deleted;
-        try
+        return DcrTelemetry.MeasureRegistrationAsync("delete", async () =>
         {
-            deleted = await Store.DeleteAsync(clientId, ct).ConfigureAwait(false);
-        }
-        catch (DcrInfrastructureException)
-        {
-            Record(activity, "delete", DcrTelemetry.Outcomes.Unavailable, null);
-            throw;
-        }
-
-        if (deleted)
-        {
-            Logger.ClientDeleted(clientId);
-        }
-
-        Record(activity, "delete", deleted ? DcrTelemetry.Outcomes.Success : DcrTelemetry.Outcomes.Rejected, deleted ? null : "not_found");
-        return deleted;
-    }
-
-    /// <summary>Runs an operation inside its activity and counts its outcome (<c>dcr.registration.requests</c>).</summary>
-    private static async Task<DcrResult<JsonObject>> MeasureAsync(string operation, string activityName, Func<Task<DcrResult<JsonObject>>> run)
-    {
-        using var activity = DcrTelemetry.ActivitySource.StartActivity(activityName);
-        try
-        {
-            var result = await run().ConfigureAwait(false);
-            Record(activity, operation, result.Succeeded ? DcrTelemetry.Outcomes.Success : DcrTelemetry.Outcomes.Rejected, result.Error?.Error);
-            return result;
-        }
-        catch (DcrInfrastructureException)
-        {
-            Record(activity, operation, DcrTelemetry.Outcomes.Unavailable, null);
-            throw;
-        }
-    }
-
-    private static void Record(Activity? activity, string operation, string outcome, string? error)
-    {
-        var tags = new TagList
-        {
-            { DcrTelemetry.Tags.Operation, operation },
-            { DcrTelemetry.Tags.Outcome, outcome },
-        };
-        if (error is not null)
-        {
-            tags.Add(DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(error));
-        }
-
-        DcrTelemetry.RegistrationRequests.Add(1, tags);
-        if (activity is not null)
-        {
-            activity.SetTag(DcrTelemetry.Tags.Outcome, outcome);
-            if (error is not null)
+            var deleted = await Store.DeleteAsync(clientId, ct).ConfigureAwait(false);
+            if (deleted)
             {
-                activity.SetTag(DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(error));
-                activity.SetStatus(outcome == DcrTelemetry.Outcomes.Unavailable ? ActivityStatusCode.Error : ActivityStatusCode.Unset);
+                Logger.ClientDeleted(clientId);
             }
-            else if (outcome == DcrTelemetry.Outcomes.Unavailable)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, "a dependency is unavailable");
-            }
-        }
+
+            return deleted;
+        }, deleted => deleted ? null : "not_found");
     }
 
     /// <summary>Runs every validation stage in order (<see cref="IRegistrationValidator"/>), stopping at the first failure.</summary>

@@ -5,6 +5,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Registration;
+using IdentityServer.Dcr.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 
@@ -12,8 +13,9 @@ namespace IdentityServer.Dcr.Duende.Tests.RequestProcessing;
 
 /// <summary>
 /// The Duende path runs the engine's writer and refusal handling, not copies of them: a registration, an update and a
-/// refusal raise the engine's log events (1500 ClientRegistered, 1502 ClientUpdated, 1000 RequestRejected) and its
-/// rejection event, and a refusal by the writer (a replayed update) is audited like one by the validator.
+/// refusal raise the engine's log events (1500 ClientRegistered, 1502 ClientUpdated, 1000 RequestRejected), its
+/// rejection event and its <c>dcr.registration.requests</c> counter, and a refusal by the writer (a replayed update) is
+/// audited like one by the validator.
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -43,6 +45,8 @@ public sealed class DuendeRegistrationPathTests
         var logs = _bank.GetRequiredService<FakeLogCollector>();
         logs.Clear();
         var tpp = _bank.Environment.NewTpp();
+        using var telemetry = new TelemetryCapture();
+        using var root = TelemetryCapture.StartRoot();
 
         // Act: a registration, an update, the same signed update again (a replay, refused by the writer), and a
         // request without a software statement (refused by the validator).
@@ -56,6 +60,11 @@ public sealed class DuendeRegistrationPathTests
             body: _bank.Environment.SignedRequest(tpp, claims => claims.Remove("software_statement")));
 
         // Assert
+        root.Stop();
+        var counted = telemetry.Measurements(root.TraceId, "dcr.registration.requests")
+            .Select(m => $"{m.Tags["dcr.operation"]}:{m.Tags["dcr.outcome"]}:{m.Tags.GetValueOrDefault("error.type")}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
         var events = logs.GetSnapshot().Select(r => r.Id.Id).ToList();
         var audit = await _bank.GetRequiredService<IDcrAuditStore>().FindAsync(new DcrAuditQuery { SoftwareId = tpp.SoftwareId }, CancellationToken.None);
         Assert.Multiple(async () =>
@@ -69,6 +78,8 @@ public sealed class DuendeRegistrationPathTests
             Assert.That(events, Does.Contain(1502), "ClientUpdated");
             Assert.That(events.Count(id => id == 1000), Is.EqualTo(2), "RequestRejected, once per refusal");
             Assert.That(Volatile.Read(ref _rejectedEvents), Is.EqualTo(2), "OnRequestRejected, once per refusal");
+            Assert.That(counted, Is.EqualTo(new[] { "create:rejected:invalid_software_statement", "create:success:", "update:rejected:invalid_client_metadata", "update:success:" }),
+                "dcr.registration.requests, as on the engine's own path");
             Assert.That(audit.Select(e => (e.Operation, e.Outcome)), Is.EqualTo(new[] { ("update", "rejected"), ("update", "success"), ("create", "success") }),
                 "newest first; the replay refused by the writer is audited (the request without an SSA names no software)");
         });
