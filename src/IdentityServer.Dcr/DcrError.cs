@@ -43,4 +43,9 @@ public sealed record DcrError(
     /// <param name="error">The error code.</param>
     /// <returns>The error.</returns>
     public static DcrError ClientDisabled(string error) => new(error, DcrErrorDescriptions.ClientDisabled);
+
+    /// <summary>Creates the <see cref="DcrErrors.InvalidClientMetadata"/> error of a request body over the size limit.</summary>
+    /// <param name="limit">The limit, in bytes.</param>
+    /// <returns>The error.</returns>
+    public static DcrError BodyTooLarge(int limit) => InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit));
 }

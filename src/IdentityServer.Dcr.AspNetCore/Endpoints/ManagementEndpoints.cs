@@ -183,7 +183,7 @@ internal static class ManagementEndpoints
                 var requestBody = await RegistrationEndpoint.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
                 if (requestBody is null)
                 {
-                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit))).ConfigureAwait(false);
+                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
                     return;
                 }
 

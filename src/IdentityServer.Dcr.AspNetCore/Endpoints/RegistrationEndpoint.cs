@@ -38,7 +38,7 @@ internal static class RegistrationEndpoint
         if (body is null)
         {
             logger.BodyTooLarge(limit);
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit))).ConfigureAwait(false);
+            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
             return;
         }
 

@@ -38,7 +38,7 @@ internal static class ObieRegistrationEndpoint
         var body = await RegistrationEndpoint.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
         if (body is null)
         {
-            await generator.WriteError(context, new DynamicClientRegistrationError(DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.BodyTooLarge(limit))).ConfigureAwait(false);
+            await generator.WriteError(context, BodyTooLarge(limit)).ConfigureAwait(false);
             return;
         }
 
@@ -72,5 +72,11 @@ internal static class ObieRegistrationEndpoint
             default:
                 throw new InvalidOperationException($"The registration processor returned {response.GetType().Name}.");
         }
+    }
+
+    private static DynamicClientRegistrationError BodyTooLarge(int limit)
+    {
+        var error = DcrError.BodyTooLarge(limit);
+        return new DynamicClientRegistrationError(error.Error, error.ErrorDescription);
     }
 }

@@ -16,7 +16,7 @@ namespace IdentityServer.Dcr.Processing;
 public class RegistrationProcessor : IRegistrationProcessor
 {
     /// <summary>The authentication methods that need a client secret issued at registration.</summary>
-    internal static readonly IReadOnlySet<string> SecretMethods = new HashSet<string>(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
+    public static readonly IReadOnlySet<string> SecretMethods = new HashSet<string>(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
 
     /// <summary>Creates the processor.</summary>
     /// <param name="options">The engine options.</param>

@@ -38,7 +38,7 @@ public class RegistrationRequestReader : IRegistrationRequestReader
         var body = context.Request.Body;
         if (body.Length > limit)
         {
-            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit));
+            return DcrError.BodyTooLarge(limit);
         }
 
         var result = ValidateContentType(context.Request.ContentType, out var mediaType);
