@@ -44,8 +44,16 @@ public sealed record DcrError(
     /// <returns>The error.</returns>
     public static DcrError ClientDisabled(string error) => new(error, DcrErrorDescriptions.ClientDisabled);
 
+    /// <summary>Creates the <see cref="DcrErrors.InvalidClientMetadata"/> error of a request without a transport certificate.</summary>
+    /// <returns>The error.</returns>
+    public static DcrError CertificateMissing() => InvalidClientMetadata(DcrErrorDescriptions.CertificateMissing);
+
     /// <summary>Creates the <see cref="DcrErrors.InvalidClientMetadata"/> error of a request body over the size limit.</summary>
     /// <param name="limit">The limit, in bytes.</param>
     /// <returns>The error.</returns>
     public static DcrError BodyTooLarge(int limit) => InvalidClientMetadata(DcrErrorDescriptions.BodyTooLarge(limit));
+
+    /// <summary>The error as the RFC 7591 JSON error body: <c>error</c> and <c>error_description</c>.</summary>
+    /// <returns>A new JSON object.</returns>
+    public System.Text.Json.Nodes.JsonObject ToJson() => new() { ["error"] = Error, ["error_description"] = ErrorDescription };
 }

@@ -143,7 +143,7 @@ internal static class ManagementEndpoints
             // Whatever the token binding: the certificate must be the client's own, so a leaked token cannot be used
             // with another TPP's certificate.
             var binding = certificate is null
-                ? DcrStepResult.Failure(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateMissing))
+                ? DcrStepResult.Failure(DcrError.CertificateMissing())
                 : await transport.ValidateRegistrationBindingAsync(certificate, registration, ct).ConfigureAwait(false);
             if (!binding.Succeeded)
             {

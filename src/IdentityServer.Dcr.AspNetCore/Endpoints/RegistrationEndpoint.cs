@@ -7,7 +7,6 @@ using System.Text.Json.Nodes;
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Logging;
 using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -115,8 +114,7 @@ internal static class RegistrationEndpoint
 
     internal static Task WriteErrorAsync(HttpContext context, int status, DcrError error)
     {
-        var body = JsonSerializer.SerializeToNode(error, DcrJsonContext.Default.DcrError)!.AsObject();
-        return WriteJsonAsync(context, status, body);
+        return WriteJsonAsync(context, status, error.ToJson());
     }
 
     internal static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)

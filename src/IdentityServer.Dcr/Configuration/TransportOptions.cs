@@ -94,9 +94,11 @@ public sealed class TransportOptions
     /// A chain policy that trusts <see cref="TrustedRoots"/> only (the machine's store is not consulted): the
     /// self-issued certificates as trust anchors, the others as intermediates, with <see cref="RevocationMode"/>,
     /// <see cref="RevocationFlag"/> and <see cref="RevocationTimeout"/>, and
-    /// the client authentication usage when <see cref="RequireClientAuthenticationUsage"/> is on.
+    /// the client authentication usage when <see cref="RequireClientAuthenticationUsage"/> is on. The engine validates
+    /// transport certificates with it; a host gives it to Kestrel's handshake so both agree.
     /// </summary>
-    internal X509ChainPolicy CreateChainPolicy()
+    /// <returns>A new policy.</returns>
+    public X509ChainPolicy CreateChainPolicy()
     {
         // No certificate downloads (AIA): the chain is built from TrustedRoots only, and a presented certificate never
         // makes the bank fetch a URL it names for its issuers.

@@ -59,7 +59,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             }
 
             Logger.CertificateMissing();
-            return Task.FromResult(DcrStepResult.Failure(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateMissing)));
+            return Task.FromResult(DcrStepResult.Failure(DcrError.CertificateMissing()));
         }
 
         return Task.FromResult(ValidateChain(certificate, options));
