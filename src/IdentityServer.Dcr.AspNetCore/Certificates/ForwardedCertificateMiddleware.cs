@@ -39,7 +39,7 @@ public sealed class ForwardedCertificateMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         return ForwardedCertificates.Apply(context, _options.CurrentValue.Transport, _logger) == ForwardedCertificateOutcome.Refused
-            ? RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, new DcrError("invalid_request",
+            ? DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, new DcrError("invalid_request",
                 "The client certificate forwarded by the proxy must be exactly one header value holding exactly one certificate."))
             : _next(context);
     }

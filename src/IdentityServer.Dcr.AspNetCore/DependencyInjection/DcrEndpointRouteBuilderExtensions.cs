@@ -50,8 +50,8 @@ public static class DcrEndpointRouteBuilderExtensions
             .WithName("IdentityServer.Dcr.Register")
             .WithDisplayName("OBIE DCR: register a client")
             .DescribeRegistration();
-        MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR: register a client");
-        MapManagement(group, "IdentityServer.Dcr", "OBIE DCR");
+        group.MapDcrOtherMediaTypes(HttpMethods.Post, string.Empty, register, "OBIE DCR: register a client");
+        group.MapDcrManagement("IdentityServer.Dcr", "OBIE DCR");
         return group;
     }
 
@@ -60,8 +60,12 @@ public static class DcrEndpointRouteBuilderExtensions
     /// management endpoints, named <c>{namePrefix}.GetRegistration</c> and so on, with their API description; used by
     /// <see cref="MapDcr"/> and by the Duende adapter's own mapping.
     /// </summary>
-    internal static void MapManagement(RouteGroupBuilder group, string namePrefix, string displayPrefix)
+    /// <param name="group">The group of the registration endpoint (its path).</param>
+    /// <param name="namePrefix">The prefix of the endpoint names.</param>
+    /// <param name="displayPrefix">The prefix of the endpoints' display names.</param>
+    public static void MapDcrManagement(this RouteGroupBuilder group, string namePrefix, string displayPrefix)
     {
+        ArgumentNullException.ThrowIfNull(group);
         var services = ((IEndpointRouteBuilder)group).ServiceProvider;
         Map(group.MapGet(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read)),
             "GetRegistration", "read a registration", ManagementEndpoints.Operation.Read);
@@ -69,7 +73,7 @@ public static class DcrEndpointRouteBuilderExtensions
             "GetRegistrationByPost", "read a registration (POST, before 3.4)", ManagementEndpoints.Operation.LegacyPostRead);
         var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
         Map(group.MapPut(ClientIdPattern, update), "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
-        MapOtherMediaTypes(group, HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
+        group.MapDcrOtherMediaTypes(HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
         Map(group.MapDelete(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
             "DeleteRegistration", "delete a registration", ManagementEndpoints.Operation.Delete);
 
@@ -87,7 +91,12 @@ public static class DcrEndpointRouteBuilderExtensions
     /// reaches the engine as before and is answered <c>400 invalid_client_metadata</c>, as the description's 400 says.
     /// Routing prefers the endpoint with media types, so the twin takes only what it does not accept.
     /// </summary>
-    internal static void MapOtherMediaTypes(RouteGroupBuilder group, string method, string pattern, Delegate handler, string displayName)
+    /// <param name="group">The group the endpoint is mapped in.</param>
+    /// <param name="method">Its HTTP method.</param>
+    /// <param name="pattern">Its route pattern.</param>
+    /// <param name="handler">Its handler.</param>
+    /// <param name="displayName">Its display name (the twin's gets a suffix).</param>
+    public static void MapDcrOtherMediaTypes(this RouteGroupBuilder group, string method, string pattern, Delegate handler, string displayName)
         => group.MapMethods(pattern, [method], handler)
             .WithDisplayName($"{displayName} (other media types)")
             .ExcludeFromDescription();

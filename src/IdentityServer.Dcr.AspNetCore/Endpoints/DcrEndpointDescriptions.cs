@@ -14,7 +14,7 @@ namespace IdentityServer.Dcr.AspNetCore.Endpoints;
 /// Swashbuckle, NSwag) describes the endpoints from it, and the library depends on none of them. Summaries and tag
 /// follow OBIE's OpenAPI file.
 /// </summary>
-internal static class DcrEndpointDescriptions
+public static class DcrEndpointDescriptions
 {
     /// <summary>The tag of every operation, as in OBIE's OpenAPI file.</summary>
     public const string Tag = "Client Registration";
@@ -41,7 +41,7 @@ internal static class DcrEndpointDescriptions
             .WithMetadata(Unavailable());
 
     /// <summary>Describes a management operation on <c>{path}/{ClientId}</c>, left out of the API description while it is disabled.</summary>
-    public static TBuilder DescribeManagement<TBuilder>(this TBuilder builder, IServiceProvider services, ManagementEndpoints.Operation operation)
+    internal static TBuilder DescribeManagement<TBuilder>(this TBuilder builder, IServiceProvider services, ManagementEndpoints.Operation operation)
         where TBuilder : IEndpointConventionBuilder
     {
         const string Authentication =

@@ -125,7 +125,7 @@ internal static class ManagementEndpoints
                 }
                 else
                 {
-                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
+                    await DcrHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
                 }
 
                 return;
@@ -157,7 +157,7 @@ internal static class ManagementEndpoints
         catch (DcrInfrastructureException exception)
         {
             logger.DependencyUnavailable(exception);
-            await RegistrationEndpoint.WriteUnavailableAsync(context).ConfigureAwait(false);
+            await DcrHttp.WriteUnavailableAsync(context).ConfigureAwait(false);
         }
     }
 
@@ -175,15 +175,15 @@ internal static class ManagementEndpoints
                     return;
                 }
 
-                await RegistrationEndpoint.WriteJsonAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
+                await DcrHttp.WriteJsonAsync(context, StatusCodes.Status200OK, body).ConfigureAwait(false);
                 return;
 
             case Operation.Update:
                 var limit = options.RequestObject.MaxBodySize;
-                var requestBody = await RegistrationEndpoint.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
+                var requestBody = await DcrHttp.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
                 if (requestBody is null)
                 {
-                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
+                    await DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
                     return;
                 }
 
@@ -192,11 +192,11 @@ internal static class ManagementEndpoints
                 var result = await registrations.UpdateAsync(clientId, new DcrRequest(context.Request.ContentType, requestBody.Value, certificate), ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
-                    await RegistrationEndpoint.WriteJsonAsync(context, StatusCodes.Status200OK, result.Value).ConfigureAwait(false);
+                    await DcrHttp.WriteJsonAsync(context, StatusCodes.Status200OK, result.Value).ConfigureAwait(false);
                 }
                 else
                 {
-                    await RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, result.Error).ConfigureAwait(false);
+                    await DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, result.Error).ConfigureAwait(false);
                 }
 
                 return;
@@ -267,7 +267,7 @@ internal static class ManagementEndpoints
             ? "Bearer"
             : $"Bearer error=\"{error}\", error_description=\"{description.Replace("\"", "'", StringComparison.Ordinal)}\"";
         context.Response.Headers.WWWAuthenticate = challenge;
-        return RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, new DcrError(error ?? "invalid_request", description));
+        return DcrHttp.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, new DcrError(error ?? "invalid_request", description));
     }
 
 }

@@ -1,8 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Logging;
@@ -22,9 +20,6 @@ namespace IdentityServer.Dcr.AspNetCore.Endpoints;
 /// </summary>
 internal static class RegistrationEndpoint
 {
-    // JSON for API clients, never embedded in HTML: no need to escape quotes or non-ASCII letters as \uXXXX.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static async Task HandlePostAsync(HttpContext context)
     {
         var services = context.RequestServices;
@@ -33,11 +28,11 @@ internal static class RegistrationEndpoint
         var ct = context.RequestAborted;
 
         var limit = options.RequestObject.MaxBodySize;
-        var body = await ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
+        var body = await DcrHttp.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
         if (body is null)
         {
             logger.BodyTooLarge(limit);
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
+            await DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.BodyTooLarge(limit)).ConfigureAwait(false);
             return;
         }
 
@@ -54,81 +49,16 @@ internal static class RegistrationEndpoint
         catch (DcrInfrastructureException exception)
         {
             logger.DependencyUnavailable(exception);
-            await WriteUnavailableAsync(context).ConfigureAwait(false);
+            await DcrHttp.WriteUnavailableAsync(context).ConfigureAwait(false);
             return;
         }
 
         if (!result.Succeeded)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, result.Error).ConfigureAwait(false);
+            await DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, result.Error).ConfigureAwait(false);
             return;
         }
 
-        await WriteJsonAsync(context, StatusCodes.Status201Created, result.Value).ConfigureAwait(false);
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes; <see langword="null"/> when the body is larger.</summary>
-    internal static async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var buffer = new byte[Math.Min(limit + 1, (int?)request.ContentLength + 1 ?? 4096)];
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                if (buffer.Length > limit)
-                {
-                    return null;
-                }
-
-                Array.Resize(ref buffer, Math.Min(buffer.Length * 2, limit + 1));
-            }
-
-            var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            length += read;
-            if (length > limit)
-            {
-                return null;
-            }
-        }
-
-        return buffer.AsMemory(0, length);
-    }
-
-    internal static Task WriteUnavailableAsync(HttpContext context)
-    {
-        context.Response.Headers.RetryAfter = DcrDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, new DcrError(
-            DcrDefaults.TemporarilyUnavailable, "The registration service is temporarily unavailable; retry later."));
-    }
-
-    internal static Task WriteErrorAsync(HttpContext context, int status, DcrError error)
-    {
-        return WriteJsonAsync(context, status, error.ToJson());
-    }
-
-    internal static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        response.ContentType = "application/json; charset=utf-8";
-        response.Headers.CacheControl = "no-store";
-        response.Headers.Pragma = "no-cache";
-        var writer = new Utf8JsonWriter(response.Body, WriterOptions);
-        await using (writer.ConfigureAwait(false))
-        {
-            body.WriteTo(writer);
-            await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-        }
+        await DcrHttp.WriteJsonAsync(context, StatusCodes.Status201Created, result.Value).ConfigureAwait(false);
     }
 }

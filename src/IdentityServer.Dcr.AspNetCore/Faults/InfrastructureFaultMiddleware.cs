@@ -44,7 +44,7 @@ public sealed class InfrastructureFaultMiddleware
         {
             _logger.InfrastructureFault(context.Request.Path.Value ?? string.Empty, exception);
             context.Response.Clear();
-            await RegistrationEndpoint.WriteUnavailableAsync(context).ConfigureAwait(false);
+            await DcrHttp.WriteUnavailableAsync(context).ConfigureAwait(false);
         }
     }
 

@@ -35,8 +35,8 @@ public static class ObieDcrEndpointRouteBuilderExtensions
             .WithName(ObieRegistrationEndpoint.EndpointName)
             .WithDisplayName("OBIE DCR on Duende: register a client")
             .DescribeRegistration();
-        DcrEndpointRouteBuilderExtensions.MapOtherMediaTypes(group, HttpMethods.Post, string.Empty, register, "OBIE DCR on Duende: register a client");
-        DcrEndpointRouteBuilderExtensions.MapManagement(group, "IdentityServer.Dcr.Duende", "OBIE DCR on Duende");
+        group.MapDcrOtherMediaTypes(HttpMethods.Post, string.Empty, register, "OBIE DCR on Duende: register a client");
+        group.MapDcrManagement("IdentityServer.Dcr.Duende", "OBIE DCR on Duende");
         return group;
     }
 }

@@ -35,7 +35,7 @@ internal static class ObieRegistrationEndpoint
         var ct = context.RequestAborted;
 
         var limit = options.RequestObject.MaxBodySize;
-        var body = await RegistrationEndpoint.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
+        var body = await DcrHttp.ReadBodyAsync(context.Request, limit, ct).ConfigureAwait(false);
         if (body is null)
         {
             await generator.WriteError(context, BodyTooLarge(limit)).ConfigureAwait(false);
@@ -57,7 +57,7 @@ internal static class ObieRegistrationEndpoint
             // Logged at Error by the stage or store that failed.
             await (generator is ObieDynamicClientRegistrationResponseGenerator obie
                 ? obie.WriteUnavailableAsync(context)
-                : RegistrationEndpoint.WriteUnavailableAsync(context)).ConfigureAwait(false);
+                : DcrHttp.WriteUnavailableAsync(context)).ConfigureAwait(false);
             return;
         }
 

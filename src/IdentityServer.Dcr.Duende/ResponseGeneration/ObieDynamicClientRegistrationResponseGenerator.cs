@@ -43,7 +43,7 @@ public class ObieDynamicClientRegistrationResponseGenerator : DynamicClientRegis
     {
         ArgumentNullException.ThrowIfNull(context);
         return response is ObieDynamicClientRegistrationResponse obie
-            ? RegistrationEndpoint.WriteJsonAsync(context, StatusCodes.Status201Created, obie.Body)
+            ? DcrHttp.WriteJsonAsync(context, StatusCodes.Status201Created, obie.Body)
             : base.WriteSuccessResponse(context, response);
     }
 
@@ -54,20 +54,20 @@ public class ObieDynamicClientRegistrationResponseGenerator : DynamicClientRegis
     public override Task WriteError(HttpContext context, DynamicClientRegistrationError error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        return RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, new DcrError(error.Error, error.ErrorDescription));
+        return DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, new DcrError(error.Error, error.ErrorDescription));
     }
 
     /// <summary>400 <c>invalid_client_metadata</c>: the body could not be read.</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public override Task WriteBadRequestError(HttpContext context)
-        => RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata("The request body is malformed."));
+        => DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata("The request body is malformed."));
 
     /// <summary>415 with an RFC 7591 error body (Duende's own endpoint accepts only <c>application/json</c>).</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public override Task WriteContentTypeError(HttpContext context)
-        => RegistrationEndpoint.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
+        => DcrHttp.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
             DcrError.InvalidClientMetadata("Unsupported content type: send the signed request as application/jose."));
 
     /// <summary>
@@ -76,7 +76,7 @@ public class ObieDynamicClientRegistrationResponseGenerator : DynamicClientRegis
     /// </summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
-    public virtual Task WriteUnavailableAsync(HttpContext context) => RegistrationEndpoint.WriteUnavailableAsync(context);
+    public virtual Task WriteUnavailableAsync(HttpContext context) => DcrHttp.WriteUnavailableAsync(context);
 
     /// <inheritdoc />
     public override async Task WriteResponse<T>(HttpContext context, int statusCode, T response)
