@@ -42,7 +42,7 @@ public sealed class FaultRunner(FaultRunOptions options) : IAsyncDisposable
         Log($"Fault run: {string.Join(", ", _options.Hosts)}; {_options.Duration.TotalSeconds:0} s of load at concurrency {_options.Concurrency}, PostgreSQL {(_options.Immediate ? "crashes (pg_ctl stop -m immediate)" : "shuts down (pg_ctl stop -m fast)")} at +{_options.OutageAt.TotalSeconds:0} s for {_options.Outage.TotalSeconds:0} s; run directory {_runDirectory}");
         _pki = new BenchPki();
         var pem = _pki.WritePem(_runDirectory);
-        var jwksPort = HostSetup.FreePort();
+        var jwksPort = LoopbackPort.Free();
         _workload = Workload.Create(_pki, new Uri($"https://127.0.0.1:{jwksPort}/"), _options.Tpps * _options.Hosts.Count, keyPool: 32);
         _jwks = await JwksServer.StartAsync(_pki.ServerCertificate, jwksPort);
         foreach (var tpp in _workload.Tpps)
@@ -86,7 +86,7 @@ public sealed class FaultRunner(FaultRunOptions options) : IAsyncDisposable
     private async Task<(string Text, string Verdict)> RunHostAsync(DemoHost host, string dll, (string Root, string Certificate, string Key) pem, int firstTpp, CancellationToken ct)
     {
         var connectionString = await HostSetup.CreateDatabaseAsync(_cluster!.ConnectionString, "dcr_fault_" + host.ToString().ToLowerInvariant(), ct);
-        var port = HostSetup.FreePort();
+        var port = LoopbackPort.Free();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
         var environment = HostSetup.Environment(host, baseAddress, connectionString, pem, _workload!, _runDirectory);
         using var server = ServerProcess.Start(host.ToString(), "dotnet", [dll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/')],

@@ -2,8 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Npgsql;
@@ -116,13 +114,6 @@ public static class HostSetup
 
         // Keep prepared statements across pooled connections (no DISCARD ALL on return) and prepare the hot statements automatically.
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, IncludeErrorDetail = false, NoResetOnClose = true, MaxAutoPrepare = 20 }.ConnectionString;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static string FindRepository()

@@ -39,7 +39,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         var stopwatch = Stopwatch.StartNew();
         _pki = new BenchPki();
         _pem = _pki.WritePem(_runDirectory);
-        var jwksPort = FreePort();
+        var jwksPort = LoopbackPort.Free();
         var perServer = options.Warmup + options.Registrations;
         var tppCount = perServer * (options.Preload > 0 ? 2 : 1);
         _workload = Workload.Create(_pki, new Uri($"https://127.0.0.1:{jwksPort}/"), tppCount, options.KeyPool);
@@ -86,7 +86,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
 
     private async Task<ServerRun> RunHostAsync(string label, string hostDll, string connectionString, ThrowawayPostgreSqlCluster cluster, int firstTpp, CancellationToken ct)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
         var environment = HostSetup.Environment(DemoHost.OpenIddict, baseAddress, connectionString, _pem, _workload, _runDirectory);
         foreach (var (key, value) in options.HostEnvironment)
@@ -111,7 +111,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         }
 
         var version = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "node_modules", "oidc-provider", "package.json"), ct))!["version"]!.GetValue<string>();
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
         var environment = new Dictionary<string, string>
         {
@@ -317,8 +317,6 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
 
     private static string Samples(PhaseResult result)
         => result.ErrorSamples.Count == 0 ? string.Empty : "\n    first errors:\n      " + string.Join("\n      ", result.ErrorSamples);
-
-    private static int FreePort() => HostSetup.FreePort();
 
     private static void Log(string message) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {message}");
 

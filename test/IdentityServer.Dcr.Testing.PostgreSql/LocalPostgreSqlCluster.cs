@@ -2,8 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace IdentityServer.Dcr.Testing.PostgreSql;
@@ -88,7 +86,7 @@ internal sealed class LocalPostgreSqlCluster
         // A port taken between the probe and the start fails the start; try a few.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = LoopbackPort.Free();
             var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1"
                 + string.Concat(settings.Select(s => $" -c {s.Key}={s.Value}"));
             var start = Run(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(_directory, "postgres.log"), "-w", "-t", "30", "-o", options, "start"], _runAs);
@@ -228,13 +226,6 @@ internal sealed class LocalPostgreSqlCluster
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
                 .FirstOrDefault()
             : null;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Check((int ExitCode, string Output) result, string what, string? log = null)

@@ -1,8 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
-using System.Net.Sockets;
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Testing.PostgreSql;
@@ -90,7 +88,7 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
         => services.AddDcrPostgreSqlStore(await PostgreSqlTestServer.CreateDatabaseAsync());
 
     protected override void AddUnreachableStore(IServiceCollection services)
-        => services.AddDcrPostgreSqlStore($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Database=dcr;Timeout=2;Command Timeout=2");
+        => services.AddDcrPostgreSqlStore($"Host=127.0.0.1;Port={LoopbackPort.Free()};Username=postgres;Database=dcr;Timeout=2;Command Timeout=2");
 
     protected override async Task<Func<Task>> AddStoreForMissingDatabaseAsync(IServiceCollection services)
     {
@@ -115,12 +113,5 @@ public sealed class PostgreSqlClientRegistrationStoreTests : EntityFrameworkClie
         }
 
         return tables;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

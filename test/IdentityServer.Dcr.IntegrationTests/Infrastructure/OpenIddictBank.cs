@@ -2,13 +2,13 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.IntegrationTests.Infrastructure;
 
@@ -47,7 +47,7 @@ public sealed class OpenIddictBank : IAsyncDisposable
 
     private static async Task<OpenIddictBank> StartOnFreePortAsync(Action<DcrOptions>? configure, Action<OpenIddictServerBuilder>? server, string? sqliteConnectionString)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var issuer = $"https://127.0.0.1:{port}/";
         var environment = await RegistrationEnvironment.StartAsync(
             configure: configure,
@@ -139,13 +139,4 @@ public sealed class OpenIddictBank : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Environment.DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

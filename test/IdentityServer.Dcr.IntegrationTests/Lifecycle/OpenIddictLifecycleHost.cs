@@ -2,7 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
@@ -11,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
 
@@ -59,10 +59,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
     private static async Task<OpenIddictLifecycleHost> StartOnFreePortAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure, Uri? publicBaseAddress, (SecurityKey Signing, SecurityKey Encryption)? keys)
     {
         // The issuer must be known before the server starts (token validation runs outside requests): pick the port first.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
         var issuer = publicBaseAddress ?? baseAddress;
 

@@ -2,7 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
@@ -13,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
 
@@ -41,10 +41,7 @@ public sealed class ReverseProxyLifecycleHost : ILifecycleHost
 
     public static async Task<ReverseProxyLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         var publicAddress = new Uri($"https://127.0.0.1:{port}/");
 
         var bank = await OpenIddictLifecycleHost.StartAsync(environment, options =>

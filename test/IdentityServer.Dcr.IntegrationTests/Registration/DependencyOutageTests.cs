@@ -2,9 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -42,10 +42,7 @@ public sealed class DependencyOutageTests
     public async Task Post_DatabaseUnreachable_Returns503()
     {
         // Arrange: a connection string to a port nothing listens on.
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPort.Free();
         var unreachable = $"Host=127.0.0.1;Port={port};Database=dcr;Username=dcr;Password=dcr;Timeout=2";
         await using var environment = await RegistrationEnvironment.StartAsync(connectionString: unreachable, migrate: false);
         var tpp = environment.NewTpp();

@@ -1,8 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -10,6 +8,7 @@ using IdentityServer.Dcr.Tpp.Cli;
 using IdentityServer.Dcr.Tpp.Keys;
 using IdentityServer.Dcr.Tpp.State;
 using IdentityServer.Dcr.Tpp.Tests.TestDoubles;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 
@@ -127,7 +126,7 @@ public sealed class CommandLineTests
         // Arrange: a complete state, and a port nobody listens on.
         using var directory = new TempDirectory();
         await WriteOfflineStateAsync(directory.Path);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
 
         // Act
         var register = await RunAsync("register", "--dir", directory.Path, "--insecure", "--bank", $"https://127.0.0.1:{port}");
@@ -213,15 +212,6 @@ public sealed class CommandLineTests
         state.TransportCertificateFile = StateStore.TransportCertificateFileName;
         state.TransportKeyFile = StateStore.TransportKeyFileName;
         store.Save(state);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

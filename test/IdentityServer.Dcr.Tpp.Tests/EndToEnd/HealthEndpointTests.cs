@@ -4,8 +4,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.Testing.Journey;
 using Jose;
+using IdentityServer.Dcr.Testing.PostgreSql;
 
 namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 

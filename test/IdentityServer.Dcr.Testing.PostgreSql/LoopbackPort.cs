@@ -4,7 +4,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace IdentityServer.Dcr.Testing.Journey;
+namespace IdentityServer.Dcr.Testing.PostgreSql;
 
 /// <summary>Free TCP ports on 127.0.0.1, for a demo host whose issuer (its URL) must be known before it starts.</summary>
 public static class LoopbackPort
