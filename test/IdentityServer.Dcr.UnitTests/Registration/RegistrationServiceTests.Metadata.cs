@@ -12,40 +12,74 @@ public sealed partial class RegistrationServiceTests
 
     public static IEnumerable<RejectionCase> MetadataCases()
     {
-        yield return new("software_id differs", null, c => c["software_id"] = "Different", InvalidMetadata);
-        yield return new("grant_types missing", null, c => c.Remove("grant_types"), InvalidMetadata);
-        yield return new("grant_types a string", null, c => c["grant_types"] = "client_credentials", InvalidMetadata);
-        yield return new("grant_types unknown", null, c => c["grant_types"] = new JsonArray("password"), InvalidMetadata);
-        yield return new("grant_types implicit", null, c => c["grant_types"] = new JsonArray("authorization_code", "implicit"), InvalidMetadata);
-        yield return new("response_types token", null, c => c["response_types"] = new JsonArray("token"), InvalidMetadata);
-        yield return new("response_types without code grant", null, c => c["grant_types"] = new JsonArray("client_credentials"), InvalidMetadata);
-        yield return new("redirect http", null, c => c["redirect_uris"] = new JsonArray("http://tpp.example.com/callback"), InvalidRedirect);
-        yield return new("redirect localhost", null, c => c["redirect_uris"] = new JsonArray("https://localhost/callback"), InvalidRedirect);
-        yield return new("redirect 127.0.0.1", null, c => c["redirect_uris"] = new JsonArray("https://127.0.0.1:8443/callback"), InvalidRedirect);
-        yield return new("redirect not in SSA", null, c => c["redirect_uris"] = new JsonArray("https://evil.example.com/callback"), InvalidRedirect);
-        yield return new("redirect with fragment", null, c => c["redirect_uris"] = new JsonArray("https://tpp.example.com/callback#x"), InvalidRedirect);
-        yield return new("redirect relative", null, c => c["redirect_uris"] = new JsonArray("/callback"), InvalidRedirect);
-        yield return new("redirect too long", null, c => c["redirect_uris"] = new JsonArray("https://tpp.example.com/" + new string('a', 260)), InvalidRedirect);
-        yield return new("redirect not array", null, c => c["redirect_uris"] = "https://tpp.example.com/callback", InvalidRedirect);
-        yield return new("redirect empty with code grant", null, c => c["redirect_uris"] = new JsonArray(), InvalidRedirect);
-        yield return new("auth method missing", null, c => c.Remove("token_endpoint_auth_method"), InvalidMetadata);
-        yield return new("auth method client_secret_basic (not enabled)", null, c => c["token_endpoint_auth_method"] = "client_secret_basic", InvalidMetadata);
-        yield return new("auth method unknown", null, c => c["token_endpoint_auth_method"] = "none", InvalidMetadata);
-        yield return new("private_key_jwt without alg", null, c => c.Remove("token_endpoint_auth_signing_alg"), InvalidMetadata);
-        yield return new("private_key_jwt with RS256", null, c => c["token_endpoint_auth_signing_alg"] = "RS256", InvalidMetadata);
-        yield return new("subject DN with private_key_jwt", null, c => c["tls_client_auth_subject_dn"] = "CN=x", InvalidMetadata);
-        yield return new("tls_client_auth without DN", null, c => c["token_endpoint_auth_method"] = "tls_client_auth", InvalidMetadata);
-        yield return new("tls_client_auth with unparseable DN", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "not a dn"; }, InvalidMetadata);
-        yield return new("tls_client_auth with DN of another certificate", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "CN=someone,OU=else,O=OpenBanking,C=GB"; }, InvalidMetadata);
-        yield return new("tls_client_auth with DN over 128 characters", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "CN=" + new string('a', 130); }, InvalidMetadata);
-        yield return new("scope beyond roles", null, c => c["scope"] = "openid accounts fundsconfirmations", InvalidMetadata);
-        yield return new("scope not a string", null, c => c["scope"] = new JsonArray("openid"), InvalidMetadata);
-        yield return new("application_type native in 3.3", null, c => c["application_type"] = "native", InvalidMetadata);
-        yield return new("id_token alg RS256", null, c => c["id_token_signed_response_alg"] = "RS256", InvalidMetadata);
-        yield return new("id_token alg none", null, c => c["id_token_signed_response_alg"] = "none", InvalidMetadata);
-        yield return new("request object alg HS256", null, c => c["request_object_signing_alg"] = "HS256", InvalidMetadata);
-        yield return new("CIBA claim without CIBA grant", null, c => c["backchannel_token_delivery_mode"] = "poll", InvalidMetadata);
-        yield return new("CIBA grant not supported by bank", null, c => c["grant_types"] = new JsonArray("urn:openid:params:grant-type:ciba"), InvalidMetadata);
+        yield return new("software_id differs", null, c => c["software_id"] = "Different", InvalidMetadata,
+            "The request's software_id must match the software statement's software_id.");
+        yield return new("grant_types missing", null, c => c.Remove("grant_types"), InvalidMetadata,
+            "The request has no grant_types.");
+        yield return new("grant_types a string", null, c => c["grant_types"] = "client_credentials", InvalidMetadata,
+            "The request's grant_types is not an array of strings.");
+        yield return new("grant_types unknown", null, c => c["grant_types"] = new JsonArray("password"), InvalidMetadata,
+            "The grant_types value 'password' is not supported; supported: authorization_code, client_credentials, refresh_token.");
+        yield return new("grant_types implicit", null, c => c["grant_types"] = new JsonArray("authorization_code", "implicit"), InvalidMetadata,
+            "The grant_types value 'implicit' is not supported; supported: authorization_code, client_credentials, refresh_token.");
+        yield return new("response_types token", null, c => c["response_types"] = new JsonArray("token"), InvalidMetadata,
+            "The response_types value 'token' is not supported; supported: code, code id_token.");
+        yield return new("response_types without code grant", null, c => c["grant_types"] = new JsonArray("client_credentials"), InvalidMetadata,
+            "response_types are only allowed with the authorization_code grant type.");
+        yield return new("redirect http", null, c => c["redirect_uris"] = new JsonArray("http://tpp.example.com/callback"), InvalidRedirect,
+            "The redirect URI 'http://tpp.example.com/callback' is not an absolute https URL.");
+        yield return new("redirect localhost", null, c => c["redirect_uris"] = new JsonArray("https://localhost/callback"), InvalidRedirect,
+            "The redirect URI 'https://localhost/callback' names localhost or a loopback address.");
+        yield return new("redirect 127.0.0.1", null, c => c["redirect_uris"] = new JsonArray("https://127.0.0.1:8443/callback"), InvalidRedirect,
+            "The redirect URI 'https://127.0.0.1:8443/callback' names localhost or a loopback address.");
+        yield return new("redirect not in SSA", null, c => c["redirect_uris"] = new JsonArray("https://evil.example.com/callback"), InvalidRedirect,
+            "The redirect URI 'https://evil.example.com/callback' is not one of the software statement's software_redirect_uris.");
+        yield return new("redirect with fragment", null, c => c["redirect_uris"] = new JsonArray("https://tpp.example.com/callback#x"), InvalidRedirect,
+            "The redirect URI 'https://tpp.example.com/callback#x' has a fragment.");
+        yield return new("redirect relative", null, c => c["redirect_uris"] = new JsonArray("/callback"), InvalidRedirect,
+            "The redirect URI '/callback' is not an absolute https URL.");
+        yield return new("redirect too long", null, c => c["redirect_uris"] = new JsonArray("https://tpp.example.com/" + new string('a', 260)), InvalidRedirect,
+            "The redirect URI 'https://tpp.example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…' is longer than 256 characters.");
+        yield return new("redirect not array", null, c => c["redirect_uris"] = "https://tpp.example.com/callback", InvalidRedirect,
+            "The request's redirect_uris is not an array of strings.");
+        yield return new("redirect empty with code grant", null, c => c["redirect_uris"] = new JsonArray(), InvalidRedirect,
+            "At least one valid redirect URI listed in the software statement is required for the authorization_code grant type.");
+        yield return new("auth method missing", null, c => c.Remove("token_endpoint_auth_method"), InvalidMetadata,
+            "The request has no token_endpoint_auth_method.");
+        yield return new("auth method client_secret_basic (not enabled)", null, c => c["token_endpoint_auth_method"] = "client_secret_basic", InvalidMetadata,
+            "The token_endpoint_auth_method 'client_secret_basic' is not supported; supported: private_key_jwt, tls_client_auth.");
+        yield return new("auth method unknown", null, c => c["token_endpoint_auth_method"] = "none", InvalidMetadata,
+            "The token_endpoint_auth_method 'none' is not supported; supported: private_key_jwt, tls_client_auth.");
+        yield return new("private_key_jwt without alg", null, c => c.Remove("token_endpoint_auth_signing_alg"), InvalidMetadata,
+            "token_endpoint_auth_signing_alg is required for private_key_jwt.");
+        yield return new("private_key_jwt with RS256", null, c => c["token_endpoint_auth_signing_alg"] = "RS256", InvalidMetadata,
+            "The token_endpoint_auth_signing_alg 'RS256' is not supported; supported: PS256, ES256.");
+        yield return new("subject DN with private_key_jwt", null, c => c["tls_client_auth_subject_dn"] = "CN=x", InvalidMetadata,
+            "tls_client_auth_subject_dn may only be sent with token_endpoint_auth_method tls_client_auth.");
+        yield return new("tls_client_auth without DN", null, c => c["token_endpoint_auth_method"] = "tls_client_auth", InvalidMetadata,
+            "tls_client_auth_subject_dn is required for tls_client_auth.");
+        yield return new("tls_client_auth with unparseable DN", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "not a dn"; }, InvalidMetadata,
+            "tls_client_auth_subject_dn is not a distinguished name (RFC 4514).");
+        yield return new("tls_client_auth with DN of another certificate", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "CN=someone,OU=else,O=OpenBanking,C=GB"; }, InvalidMetadata,
+            "tls_client_auth_subject_dn does not name the transport certificate presented with this request.");
+        yield return new("tls_client_auth with DN over 128 characters", null, c => { c["token_endpoint_auth_method"] = "tls_client_auth"; c["tls_client_auth_subject_dn"] = "CN=" + new string('a', 130); }, InvalidMetadata,
+            "tls_client_auth_subject_dn is longer than 128 characters.");
+        yield return new("scope beyond roles", null, c => c["scope"] = "openid accounts fundsconfirmations", InvalidMetadata,
+            "The scope value 'fundsconfirmations' is not permitted for this software's roles; supported: openid, accounts, payments.");
+        yield return new("scope not a string", null, c => c["scope"] = new JsonArray("openid"), InvalidMetadata,
+            "The request's scope is not a space-separated string.");
+        yield return new("application_type native in 3.3", null, c => c["application_type"] = "native", InvalidMetadata,
+            "The application_type 'native' is not supported; supported: web, mobile.");
+        yield return new("id_token alg RS256", null, c => c["id_token_signed_response_alg"] = "RS256", InvalidMetadata,
+            "The id_token_signed_response_alg 'RS256' is not supported; supported: PS256, ES256.");
+        yield return new("id_token alg none", null, c => c["id_token_signed_response_alg"] = "none", InvalidMetadata,
+            "The id_token_signed_response_alg 'none' is not supported; supported: PS256, ES256.");
+        yield return new("request object alg HS256", null, c => c["request_object_signing_alg"] = "HS256", InvalidMetadata,
+            "The request_object_signing_alg 'HS256' is not supported; supported: PS256, ES256.");
+        yield return new("CIBA claim without CIBA grant", null, c => c["backchannel_token_delivery_mode"] = "poll", InvalidMetadata,
+            "backchannel_* metadata may only be sent with the urn:openid:params:grant-type:ciba grant type.");
+        yield return new("CIBA grant not supported by bank", null, c => c["grant_types"] = new JsonArray("urn:openid:params:grant-type:ciba"), InvalidMetadata,
+            "The grant_types value 'urn:openid:params:grant-type:ciba' is not supported; supported: authorization_code, client_credentials, refresh_token.");
     }
 
     [TestCaseSource(nameof(MetadataCases))]

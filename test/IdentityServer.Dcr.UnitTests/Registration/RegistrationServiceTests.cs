@@ -171,7 +171,8 @@ public sealed partial class RegistrationServiceTests
     }
 
     /// <summary>One changed claim of an otherwise valid request, and the error code it must produce.</summary>
-    public sealed record RejectionCase(string Name, Action<JsonObject>? Ssa, Action<JsonObject>? Request, string ExpectedError)
+    /// <summary>A request that must be refused with <paramref name="ExpectedError"/> and, when given, exactly <paramref name="ExpectedDescription"/> (so that no other rule can pass for the one under test).</summary>
+    public sealed record RejectionCase(string Name, Action<JsonObject>? Ssa, Action<JsonObject>? Request, string ExpectedError, string? ExpectedDescription = null)
     {
         public override string ToString() => Name;
     }
@@ -186,7 +187,7 @@ public sealed partial class RegistrationServiceTests
         {
             Assert.That(result.Succeeded, Is.False, "the request should have been rejected");
             Assert.That(result.Error?.Error, Is.EqualTo(testCase.ExpectedError), () => result.Error?.ErrorDescription ?? string.Empty);
-            Assert.That(result.Error?.ErrorDescription, Is.Not.Empty);
+            Assert.That(result.Error?.ErrorDescription, testCase.ExpectedDescription is null ? Is.Not.Empty : Is.EqualTo(testCase.ExpectedDescription));
             Assert.That(_fixture.Store.Registrations, Is.Empty, "nothing is stored for a rejected request");
         });
     }
