@@ -85,14 +85,14 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         var state = ClaimReader.ReadString(context.RequestClaims, "software_statement", out var ssa);
-        if (state == ClaimState.Absent || string.IsNullOrEmpty(ssa))
-        {
-            return Fail(DcrErrorDescriptions.SoftwareStatementMissing);
-        }
-
         if (state == ClaimState.WrongType)
         {
             return Fail(DcrErrorDescriptions.SoftwareStatementNotString);
+        }
+
+        if (state == ClaimState.Absent || string.IsNullOrEmpty(ssa))
+        {
+            return Fail(DcrErrorDescriptions.SoftwareStatementMissing);
         }
 
         if (!CompactJws.TryParse(ssa, options.MaxLength, out var jws, out var error))

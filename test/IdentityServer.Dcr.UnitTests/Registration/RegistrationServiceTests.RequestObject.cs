@@ -13,19 +13,32 @@ public sealed partial class RegistrationServiceTests
 
     public static IEnumerable<RejectionCase> RequestObjectCases()
     {
-        yield return new("iss not the software_id", null, c => c["iss"] = "SomeoneElse", InvalidMetadata);
-        yield return new("iss missing", null, c => c.Remove("iss"), InvalidMetadata);
-        yield return new("aud other bank", null, c => c["aud"] = "0015800001OTHER", InvalidMetadata);
-        yield return new("aud missing", null, c => c.Remove("aud"), InvalidMetadata);
-        yield return new("aud number", null, c => c["aud"] = 5, InvalidMetadata);
-        yield return new("exp passed", null, c => c["exp"] = Now(-600), InvalidMetadata);
-        yield return new("exp missing", null, c => c.Remove("exp"), InvalidMetadata);
-        yield return new("iat missing", null, c => c.Remove("iat"), InvalidMetadata);
-        yield return new("iat in the future", null, c => c["iat"] = Now(3600), InvalidMetadata);
-        yield return new("issued too long ago", null, c => { c["iat"] = Now(-7200); c["exp"] = Now(600); }, InvalidMetadata);
-        yield return new("jti missing", null, c => c.Remove("jti"), InvalidMetadata);
-        yield return new("jti too long", null, c => c["jti"] = new string('a', 129), InvalidMetadata);
-        yield return new("jti number", null, c => c["jti"] = 12345, InvalidMetadata);
+        yield return new("iss not the software_id", null, c => c["iss"] = "SomeoneElse", InvalidMetadata,
+            "The registration request's iss 'SomeoneElse' must be the software statement's software_id.");
+        yield return new("iss missing", null, c => c.Remove("iss"), InvalidMetadata,
+            "The registration request has no iss claim.");
+        yield return new("aud other bank", null, c => c["aud"] = "0015800001OTHER", InvalidMetadata,
+            "The registration request's aud does not name this bank; accepted: 0015800001ZEZ3HAA3.");
+        yield return new("aud missing", null, c => c.Remove("aud"), InvalidMetadata,
+            "The registration request has no aud claim.");
+        yield return new("aud number", null, c => c["aud"] = 5, InvalidMetadata,
+            "The registration request's aud is not a string or an array of strings.");
+        yield return new("exp passed", null, c => c["exp"] = Now(-600), InvalidMetadata,
+            "The registration request has expired (exp).");
+        yield return new("exp missing", null, c => c.Remove("exp"), InvalidMetadata,
+            "The registration request has no exp claim.");
+        yield return new("iat missing", null, c => c.Remove("iat"), InvalidMetadata,
+            "The registration request has no iat claim.");
+        yield return new("iat in the future", null, c => c["iat"] = Now(3600), InvalidMetadata,
+            "The registration request's iat is in the future.");
+        yield return new("issued too long ago", null, c => { c["iat"] = Now(-7200); c["exp"] = Now(600); }, InvalidMetadata,
+            "The registration request was issued more than 60 minutes ago.");
+        yield return new("jti missing", null, c => c.Remove("jti"), InvalidMetadata,
+            "The registration request has no jti claim.");
+        yield return new("jti too long", null, c => c["jti"] = new string('a', 129), InvalidMetadata,
+            "The registration request's jti is longer than 128 characters.");
+        yield return new("jti number", null, c => c["jti"] = 12345, InvalidMetadata,
+            "The registration request's jti is not a string.");
     }
 
     [TestCaseSource(nameof(RequestObjectCases))]

@@ -14,33 +14,60 @@ public sealed partial class RegistrationServiceTests
 
     public static IEnumerable<RejectionCase> SoftwareStatementCases()
     {
-        yield return new("iss unknown", c => c["iss"] = "Some Other Directory", null, InvalidSsa);
-        yield return new("iss missing", c => c.Remove("iss"), null, InvalidSsa);
-        yield return new("iat missing", c => c.Remove("iat"), null, InvalidSsa);
-        yield return new("iat as string", c => c["iat"] = "1565863667", null, InvalidSsa);
-        yield return new("iat in the future", c => c["iat"] = Now(3600), null, InvalidSsa);
-        yield return new("older than max age", c => c["iat"] = Now(-3 * 3600), null, InvalidSsa);
-        yield return new("expired", c => c["exp"] = Now(-600), null, InvalidSsa);
-        yield return new("not yet valid", c => c["nbf"] = Now(3600), null, InvalidSsa);
-        yield return new("software_id missing", c => c.Remove("software_id"), null, InvalidSsa);
-        yield return new("software_id not a string", c => c["software_id"] = 42, null, InvalidSsa);
-        yield return new("org_id missing", c => c.Remove("org_id"), null, InvalidSsa);
-        yield return new("software_jwks_endpoint missing", c => c.Remove("software_jwks_endpoint"), null, InvalidSsa);
-        yield return new("software_jwks_endpoint not a URL", c => c["software_jwks_endpoint"] = "not a url", null, InvalidSsa);
-        yield return new("software_jwks_endpoint too long", c => c["software_jwks_endpoint"] = "https://keystore.example.com/" + new string('a', 2100), null, InvalidSsa);
-        yield return new("software_id too long", c => c["software_id"] = new string('a', 65), null, InvalidSsa);
-        yield return new("software_jwks_endpoint http", c => c["software_jwks_endpoint"] = "http://keystore.example.com/x.jwks", null, InvalidSsa);
-        yield return new("software_jwks_endpoint ftp", c => c["software_jwks_endpoint"] = "ftp://keystore.example.com/x.jwks", null, InvalidSsa);
-        yield return new("software_redirect_uris not an array", c => c["software_redirect_uris"] = "https://tpp.example.com/callback", null, InvalidSsa);
-        yield return new("software_roles not strings", c => c["software_roles"] = new JsonArray(1, 2), null, InvalidSsa);
-        yield return new("org_status Revoked", c => c["org_status"] = "Revoked", null, Unapproved);
-        yield return new("org_status Withdrawn", c => c["org_status"] = "Withdrawn", null, Unapproved);
-        yield return new("org_status missing", c => c.Remove("org_status"), null, Unapproved);
-        yield return new("software_statement missing", null, c => c.Remove("software_statement"), InvalidSsa);
-        yield return new("software_statement not a string", null, c => c["software_statement"] = new JsonObject(), InvalidSsa);
-        yield return new("software_statement not a JWS", null, c => c["software_statement"] = "abc.def", InvalidSsa);
-        yield return new("software_statement unsigned", null, c => c["software_statement"] = Unsigned(c["software_statement"]!.GetValue<string>()), InvalidSsa);
-        yield return new("software_statement signature tampered", null, c => c["software_statement"] = Tamper(c["software_statement"]!.GetValue<string>()), InvalidSsa);
+        yield return new("iss unknown", c => c["iss"] = "Some Other Directory", null, InvalidSsa,
+            "The software statement's issuer 'Some Other Directory' is not a trust anchor of this bank.");
+        yield return new("iss missing", c => c.Remove("iss"), null, InvalidSsa,
+            "The software statement has no iss claim.");
+        yield return new("iat missing", c => c.Remove("iat"), null, InvalidSsa,
+            "The software statement has no iat claim.");
+        yield return new("iat as string", c => c["iat"] = "1565863667", null, InvalidSsa,
+            "The software statement's iat is not a NumericDate.");
+        yield return new("iat in the future", c => c["iat"] = Now(3600), null, InvalidSsa,
+            "The software statement's iat is in the future.");
+        yield return new("older than max age", c => c["iat"] = Now(-3 * 3600), null, InvalidSsa,
+            "The software statement was issued more than 30 minutes ago; obtain a new one.");
+        yield return new("expired", c => c["exp"] = Now(-600), null, InvalidSsa,
+            "The software statement has expired.");
+        yield return new("not yet valid", c => c["nbf"] = Now(3600), null, InvalidSsa,
+            "The software statement is not valid yet (nbf).");
+        yield return new("software_id missing", c => c.Remove("software_id"), null, InvalidSsa,
+            "The software statement has no software_id claim.");
+        yield return new("software_id not a string", c => c["software_id"] = 42, null, InvalidSsa,
+            "The software statement's software_id is not a string.");
+        yield return new("org_id missing", c => c.Remove("org_id"), null, InvalidSsa,
+            "The software statement has no org_id claim.");
+        yield return new("software_jwks_endpoint missing", c => c.Remove("software_jwks_endpoint"), null, InvalidSsa,
+            "The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
+        yield return new("software_jwks_endpoint not a URL", c => c["software_jwks_endpoint"] = "not a url", null, InvalidSsa,
+            "The software statement's software_jwks_endpoint contains a space.");
+        yield return new("software_jwks_endpoint too long", c => c["software_jwks_endpoint"] = "https://keystore.example.com/" + new string('a', 2100), null, InvalidSsa,
+            "The software statement's software_jwks_endpoint is longer than 2048 characters.");
+        yield return new("software_id too long", c => c["software_id"] = new string('a', 65), null, InvalidSsa,
+            "The software statement's software_id is longer than 64 characters.");
+        yield return new("software_jwks_endpoint http", c => c["software_jwks_endpoint"] = "http://keystore.example.com/x.jwks", null, InvalidSsa,
+            "The software statement's software_jwks_endpoint is not an absolute https URL.");
+        yield return new("software_jwks_endpoint ftp", c => c["software_jwks_endpoint"] = "ftp://keystore.example.com/x.jwks", null, InvalidSsa,
+            "The software statement's software_jwks_endpoint is not an absolute https URL.");
+        yield return new("software_redirect_uris not an array", c => c["software_redirect_uris"] = "https://tpp.example.com/callback", null, InvalidSsa,
+            "The software statement's software_redirect_uris is not an array of strings.");
+        yield return new("software_roles not strings", c => c["software_roles"] = new JsonArray(1, 2), null, InvalidSsa,
+            "The software statement's software_roles is not an array of strings.");
+        yield return new("org_status Revoked", c => c["org_status"] = "Revoked", null, Unapproved,
+            "The organisation's status is 'Revoked'; only Active organisations may register.");
+        yield return new("org_status Withdrawn", c => c["org_status"] = "Withdrawn", null, Unapproved,
+            "The organisation's status is 'Withdrawn'; only Active organisations may register.");
+        yield return new("org_status missing", c => c.Remove("org_status"), null, Unapproved,
+            "The organisation's status is '(none)'; only Active organisations may register.");
+        yield return new("software_statement missing", null, c => c.Remove("software_statement"), InvalidSsa,
+            "The request has no software_statement claim.");
+        yield return new("software_statement not a string", null, c => c["software_statement"] = new JsonObject(), InvalidSsa,
+            "The request's software_statement is not a string.");
+        yield return new("software_statement not a JWS", null, c => c["software_statement"] = "abc.def", InvalidSsa,
+            "The software statement is not a compact JWS (three base64url parts separated by dots).");
+        yield return new("software_statement unsigned", null, c => c["software_statement"] = Unsigned(c["software_statement"]!.GetValue<string>()), InvalidSsa,
+            "The software statement is unsigned (alg none is not accepted).");
+        yield return new("software_statement signature tampered", null, c => c["software_statement"] = Tamper(c["software_statement"]!.GetValue<string>()), InvalidSsa,
+            "The software statement's signature is not valid: the signature is invalid.");
     }
 
     [TestCaseSource(nameof(SoftwareStatementCases))]
