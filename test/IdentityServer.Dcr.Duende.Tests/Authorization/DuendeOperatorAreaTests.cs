@@ -2,7 +2,6 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.Testing.Journey;
-using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 
@@ -14,34 +13,25 @@ namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 [TestFixture]
 public sealed class DuendeOperatorAreaTests : OperatorAreaSuite
 {
-    private LifecycleEnvironment? _environment;
+    private DuendeDemoParties? _parties;
 
-    private InProcessDuendeDemoHost? _bank;
+    private DuendeDemoParties Parties => _parties ?? throw new InvalidOperationException("The bank is not started.");
 
     protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
     {
-        _environment = await LifecycleEnvironment.StartAsync();
-        _bank = await InProcessDuendeDemoHost.StartAsync(_environment);
-        try
-        {
-            return (_bank, await RegisterTppAsync());
-        }
-        catch
-        {
-            await _bank.DisposeAsync();
-            throw;
-        }
+        _parties = await DuendeDemoParties.StartAsync();
+        return (_parties.Bank, _parties.Tpp);
     }
 
     protected override Task<IJourneyTpp> RegisterTppAsync()
-        => DuendeJourneyTpp.RegisterAsync(_environment!, _bank ?? throw new InvalidOperationException("The bank is not started."));
+        => Parties.RegisterTppAsync();
 
     [OneTimeTearDown]
     public async Task StopEnvironmentAsync()
     {
-        if (_environment is not null)
+        if (_parties is not null)
         {
-            await _environment.DisposeAsync();
+            await _parties.DisposeAsync();
         }
     }
 }
