@@ -20,64 +20,41 @@ namespace IdentityServer.Dcr.Testing.Journey;
 /// customer's browser (an HTTP client that follows the bank's own redirects and its server-rendered forms, and a real
 /// headless Chromium): intent, signed request object by value or pushed, the sandbox consent page, the redirect back
 /// with a detached ID token, and the code exchanged with the registered client authentication. Each bank's test
-/// project derives one fixture and supplies the bank and a registered TPP (<see cref="StartAsync"/>).
+/// project derives one fixture and supplies the bank and a registered TPP (<see cref="DemoBankSuite.StartAsync"/>).
 /// </summary>
 [Category("Integration")]
-public abstract partial class AuthorizationJourneySuite
+public abstract partial class AuthorizationJourneySuite : DemoBankSuite
 {
     /// <summary>The sandbox's account-access-consent endpoint (OB Read/Write 3.1).</summary>
     private const string Consents = "/open-banking/v3.1/aisp/account-access-consents";
 
-    private IJourneyBank _bank = null!;
-    private IJourneyTpp _tpp = null!;
     private JsonObject _discovery = null!;
 
-    /// <summary>Starts the bank and registers a TPP there.</summary>
-    /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
-    protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
-
-    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete their client, or need other response types).</summary>
-    /// <param name="responseTypes">The <c>response_types</c> to register; the TPP's default (<c>code id_token</c>) when <see langword="null"/>.</param>
-    /// <returns>The TPP; the test disposes it.</returns>
-    protected abstract Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null);
-
-    [OneTimeSetUp]
-    public async Task StartJourneyAsync()
+    protected override async Task OnStartedAsync()
     {
-        (_bank, _tpp) = await StartAsync();
         using var browser = Browser();
-        _discovery = JsonNode.Parse(await browser.GetStringAsync(new Uri(_bank.Url + "/.well-known/openid-configuration")))!.AsObject();
+        _discovery = JsonNode.Parse(await browser.GetStringAsync(new Uri(Bank.Url + "/.well-known/openid-configuration")))!.AsObject();
     }
 
-    [OneTimeTearDown]
-    public async Task StopJourneyAsync()
-    {
-        _tpp?.Dispose();
-        if (_bank is not null)
-        {
-            await _bank.DisposeAsync();
-        }
-    }
+    private string ClientId => Tpp.ClientId;
 
-    private string ClientId => _tpp.ClientId;
-
-    private string RedirectUri => _tpp.RedirectUri;
+    private string RedirectUri => Tpp.RedirectUri;
 
     [Test]
     public void Discovery_PublishesTheJourneyUnderTheIssuer()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(_discovery["issuer"]!.GetValue<string>().TrimEnd('/'), Is.EqualTo(_bank.Url));
-            Assert.That(_discovery["authorization_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/authorize"));
-            Assert.That(_discovery["pushed_authorization_request_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/par"));
-            Assert.That(_discovery["token_endpoint"]!.GetValue<string>(), Is.EqualTo(_bank.Url + "/connect/token"));
+            Assert.That(_discovery["issuer"]!.GetValue<string>().TrimEnd('/'), Is.EqualTo(Bank.Url));
+            Assert.That(_discovery["authorization_endpoint"]!.GetValue<string>(), Is.EqualTo(Bank.Url + "/connect/authorize"));
+            Assert.That(_discovery["pushed_authorization_request_endpoint"]!.GetValue<string>(), Is.EqualTo(Bank.Url + "/connect/par"));
+            Assert.That(_discovery["token_endpoint"]!.GetValue<string>(), Is.EqualTo(Bank.Url + "/connect/token"));
             Assert.That(_discovery["request_parameter_supported"]!.GetValue<bool>(), Is.True);
             Assert.That(Strings(_discovery["code_challenge_methods_supported"]), Is.EquivalentTo(new[] { "S256" }));
             Assert.That(Strings(_discovery["response_modes_supported"]), Does.Not.Contain("form_post"));
             Assert.That(Strings(_discovery["claims_supported"]), Does.Contain("openbanking_intent_id"));
             Assert.That(Strings(_discovery["response_types_supported"]), Does.Contain("code id_token"));
-            Assert.That(Strings(_discovery["id_token_signing_alg_values_supported"]), Does.Contain(_tpp.IdTokenSignedResponseAlg));
+            Assert.That(Strings(_discovery["id_token_signing_alg_values_supported"]), Does.Contain(Tpp.IdTokenSignedResponseAlg));
             Assert.That(_discovery.ContainsKey("backchannel_authentication_endpoint"), Is.False, "no CIBA for registered clients");
             Assert.That(_discovery.ContainsKey("device_authorization_endpoint"), Is.False, "no device flow for registered clients");
         });
@@ -103,7 +80,7 @@ public abstract partial class AuthorizationJourneySuite
         {
             Assert.That(redirect.GetLeftPart(UriPartial.Path), Is.EqualTo(RedirectUri));
             Assert.That(response["state"], Is.EqualTo(state));
-            Assert.That(header["alg"]?.GetValue<string>(), Is.EqualTo(_tpp.IdTokenSignedResponseAlg), "signed with the registered algorithm");
+            Assert.That(header["alg"]?.GetValue<string>(), Is.EqualTo(Tpp.IdTokenSignedResponseAlg), "signed with the registered algorithm");
             Assert.That(Claim(idToken, "openbanking_intent_id"), Is.EqualTo(intent));
             Assert.That(Claim(idToken, "nonce"), Is.EqualTo(nonce));
             Assert.That(Claim(idToken, "c_hash"), Is.EqualTo(HalfHash(response["code"])));
@@ -172,7 +149,7 @@ public abstract partial class AuthorizationJourneySuite
 
         // Act
         using var browser = Browser();
-        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
+        using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
 
         // Assert
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
@@ -196,14 +173,14 @@ public abstract partial class AuthorizationJourneySuite
         var intent = await CreateIntentAsync();
         var request = SignRequestObject(intent, "code id_token", "state-b", "nonce-b");
         var options = new BrowserSessionOptions();
-        options.TrustedCertificates.Add(_bank.ServerCertificate);
+        options.TrustedCertificates.Add(Bank.ServerCertificate);
         options.InterceptedHosts.Add(new Uri(RedirectUri).Host);
         await using var browser = await BrowserSession.StartAsync(options);
 
         // Act
         await browser.RunAsync(async session =>
         {
-            await session.NavigateAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request))));
+            await session.NavigateAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("request", request))));
             await session.WaitForTextAsync("ReadAccountsBasic");
             await session.FillAsync("Customer id", "customer-1");
             await session.FillAsync("Password", "sandbox");
@@ -259,7 +236,7 @@ public abstract partial class AuthorizationJourneySuite
             ["client_id"] = ClientId,
             ["request"] = request,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = _tpp.ClientAssertion(parEndpoint),
+            ["client_assertion"] = Tpp.ClientAssertion(parEndpoint),
         });
         var pushed = JsonNode.Parse(await push.Content.ReadAsStringAsync())!;
         Assert.That(push.StatusCode, Is.EqualTo(HttpStatusCode.Created), pushed.ToJsonString());
@@ -295,7 +272,7 @@ public abstract partial class AuthorizationJourneySuite
         var request = SignRequestObject(intent, "code id_token", "s", "n", c => c["redirect_uri"] = "https://attacker.example.com/callback");
 
         using var browser = Browser();
-        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
+        using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
 
         Assert.Multiple(async () =>
         {
@@ -309,7 +286,7 @@ public abstract partial class AuthorizationJourneySuite
     public async Task NoRequestObject_ErrorShown()
     {
         using var browser = Browser();
-        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(
+        using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(
             ("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("redirect_uri", RedirectUri), ("nonce", "n"), ("state", "s"))));
 
         Assert.Multiple(() =>
@@ -324,13 +301,13 @@ public abstract partial class AuthorizationJourneySuite
     {
         // Arrange: an intent that was already decided cannot be authorised again.
         var intent = await CreateIntentAsync();
-        var store = _bank.Services.GetRequiredService<IIntentStore>();
+        var store = Bank.Services.GetRequiredService<IIntentStore>();
         Assert.That(await store.TrySettleAsync(intent, ClientId, authorised: false, "customer-1", CancellationToken.None), Is.True);
         var request = SignRequestObject(intent, "code id_token", "inner-state", "n");
 
         // Act
         using var browser = Browser();
-        using var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("state", "outer-state"), ("request", request))));
+        using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("state", "outer-state"), ("request", request))));
 
         // Assert
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
@@ -372,7 +349,7 @@ public abstract partial class AuthorizationJourneySuite
     {
         // Arrange: code alone needs a client that registered only code (Duende cannot hold hybrid and code on one client).
         using var codeTpp = responseType == "code" ? await RegisterTppAsync(["code"]) : null;
-        var tpp = codeTpp ?? _tpp;
+        var tpp = codeTpp ?? Tpp;
         var intent = await CreateIntentAsync(tpp);
         var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var request = SignRequestObject(intent, responseType, "state-pk", "nonce-pk", c =>
@@ -401,14 +378,14 @@ public abstract partial class AuthorizationJourneySuite
         }
 
         var options = new BrowserSessionOptions();
-        options.TrustedCertificates.Add(_bank.ServerCertificate);
+        options.TrustedCertificates.Add(Bank.ServerCertificate);
         options.InterceptedHosts.Add(new Uri(tpp.RedirectUri).Host);
         await using var browser = await BrowserSession.StartAsync(options);
 
         // Act
         await browser.RunAsync(async session =>
         {
-            await session.NavigateAsync(new Uri(_bank.Url + "/connect/authorize" + query));
+            await session.NavigateAsync(new Uri(Bank.Url + "/connect/authorize" + query));
             await session.WaitForTextAsync("ReadAccountsBasic");
             await session.FillAsync("Customer id", "customer-1");
             await session.FillAsync("Password", "sandbox");
@@ -456,7 +433,7 @@ public abstract partial class AuthorizationJourneySuite
         };
         using var other = await RegisterTppAsync();
         using var stolen = await TppPostAsync(tokenEndpoint, RefreshForm(other), other);
-        using var refreshed = await TppPostAsync(tokenEndpoint, RefreshForm(_tpp));
+        using var refreshed = await TppPostAsync(tokenEndpoint, RefreshForm(Tpp));
         var refreshedBody = JsonNode.Parse(await refreshed.Content.ReadAsStringAsync())!;
 
         // Assert
@@ -480,7 +457,7 @@ public abstract partial class AuthorizationJourneySuite
         var pending = await CreateIntentAsync(tpp);
         var token = await tpp.AccessTokenAsync();
         using (var client = TppClient(tpp))
-        using (var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri(_bank.Url + "/register/" + tpp.ClientId)))
+        using (var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri(Bank.Url + "/register/" + tpp.ClientId)))
         {
             delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var deleted = await client.SendAsync(delete);
@@ -540,7 +517,7 @@ public abstract partial class AuthorizationJourneySuite
         }
 
         var managementToken = await tpp.AccessTokenAsync();
-        await using (var scope = _bank.Services.CreateAsyncScope())
+        await using (var scope = Bank.Services.CreateAsyncScope())
         {
             Assert.That(await scope.ServiceProvider.GetRequiredService<RegistrationAdministration>().DisableAsync(tpp.ClientId, "operator:journey-test", CancellationToken.None), Is.True);
         }
@@ -574,7 +551,7 @@ public abstract partial class AuthorizationJourneySuite
         });
 
         // Enabled again: a new token, and management, work; the registration was kept.
-        await using (var scope = _bank.Services.CreateAsyncScope())
+        await using (var scope = Bank.Services.CreateAsyncScope())
         {
             Assert.That(await scope.ServiceProvider.GetRequiredService<RegistrationAdministration>().EnableAsync(tpp.ClientId, "operator:journey-test", CancellationToken.None), Is.True);
         }
@@ -585,9 +562,9 @@ public abstract partial class AuthorizationJourneySuite
 
     private async Task<string> CreateIntentAsync(IJourneyTpp? tpp = null)
     {
-        var token = await (tpp ?? _tpp).AccessTokenAsync();
+        var token = await (tpp ?? Tpp).AccessTokenAsync();
         using var client = TppClient(tpp);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_bank.Url + Consents))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Bank.Url + Consents))
         {
             Content = new StringContent("""{"Data":{"Permissions":["ReadAccountsBasic","ReadBalances"]},"Risk":{}}""", Encoding.UTF8, "application/json"),
         };
@@ -599,11 +576,11 @@ public abstract partial class AuthorizationJourneySuite
     }
 
     private async Task<IntentStatus?> IntentStatusAsync(string intentId)
-        => (await _bank.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
+        => (await Bank.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
 
     private string SignRequestObject(string intent, string responseType, string state, string nonce, Action<JsonObject>? modify = null, IJourneyTpp? tpp = null)
     {
-        tpp ??= _tpp;
+        tpp ??= Tpp;
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new JsonObject
         {
@@ -645,7 +622,7 @@ public abstract partial class AuthorizationJourneySuite
     /// <summary>The bank's page for an authorization request, following the bank's own redirects (to its sign-in page).</summary>
     private async Task<(Uri Page, string Html)> OpenPageAsync(HttpClient browser, string query)
     {
-        var uri = new Uri(_bank.Url + "/connect/authorize" + query);
+        var uri = new Uri(Bank.Url + "/connect/authorize" + query);
         for (var hops = 0; hops < 5; hops++)
         {
             using var response = await browser.GetAsync(uri);
@@ -683,11 +660,11 @@ public abstract partial class AuthorizationJourneySuite
         return location;
     }
 
-    private bool IsBank(Uri uri) => uri.GetLeftPart(UriPartial.Authority).Equals(_bank.Url, StringComparison.OrdinalIgnoreCase);
+    private bool IsBank(Uri uri) => uri.GetLeftPart(UriPartial.Authority).Equals(Bank.Url, StringComparison.OrdinalIgnoreCase);
 
     private async Task<HttpResponseMessage> ExchangeAsync(string code, string? codeVerifier, IJourneyTpp? tpp = null)
     {
-        tpp ??= _tpp;
+        tpp ??= Tpp;
         var tokenEndpoint = _discovery["token_endpoint"]!.GetValue<string>();
         var form = new Dictionary<string, string>
         {
@@ -710,7 +687,7 @@ public abstract partial class AuthorizationJourneySuite
     private async Task<HttpResponseMessage> AuthorizeOnTheBankAsync(string query)
     {
         using var browser = Browser();
-        var response = await browser.GetAsync(new Uri(_bank.Url + "/connect/authorize" + query));
+        var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + query));
         if (response.Headers.Location is { } location && IsBank(new Uri(response.RequestMessage!.RequestUri!, location)))
         {
             var errorPage = new Uri(response.RequestMessage!.RequestUri!, location);
@@ -737,7 +714,7 @@ public abstract partial class AuthorizationJourneySuite
     private async Task<HttpResponseMessage> ReadRegistrationAsync(IJourneyTpp tpp, string accessToken)
     {
         using var client = TppClient(tpp);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_bank.Url + "/register/" + tpp.ClientId));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Bank.Url + "/register/" + tpp.ClientId));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return await client.SendAsync(request);
     }
@@ -751,7 +728,7 @@ public abstract partial class AuthorizationJourneySuite
     private HttpClient TppClient(IJourneyTpp? tpp = null)
         => new(new HttpClientHandler
         {
-            ClientCertificates = { (tpp ?? _tpp).TransportCertificate },
+            ClientCertificates = { (tpp ?? Tpp).TransportCertificate },
             ClientCertificateOptions = ClientCertificateOption.Manual,
             ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
         });

@@ -24,43 +24,19 @@ namespace IdentityServer.Dcr.Testing.Journey;
 /// one fixture (one suite, two banks).
 /// </summary>
 [Category("Integration")]
-public abstract partial class OperatorAreaSuite
+public abstract partial class OperatorAreaSuite : DemoBankSuite
 {
     private const string Operator = "/operator";
-
-    private IJourneyBank _bank = null!;
-    private IJourneyTpp _tpp = null!;
-
-    /// <summary>Starts the bank and registers a TPP there.</summary>
-    /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
-    protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
-
-    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/>.</summary>
-    /// <returns>The TPP; the test disposes it.</returns>
-    protected abstract Task<IJourneyTpp> RegisterTppAsync();
-
-    [OneTimeSetUp]
-    public async Task StartOperatorAreaAsync() => (_bank, _tpp) = await StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopOperatorAreaAsync()
-    {
-        _tpp?.Dispose();
-        if (_bank is not null)
-        {
-            await _bank.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task Browser_SignInListSearchOpenDisableEnableDelete_AndTheActivityChart()
     {
         // Arrange: a second TPP to delete, and a refused registration attempt of the first TPP's software.
         using var doomed = await RegisterTppAsync();
-        var registration = await RegistrationAsync(_tpp.ClientId);
-        await RefusedRegistrationAttemptAsync(_tpp, registration);
+        var registration = await RegistrationAsync(Tpp.ClientId);
+        await RefusedRegistrationAttemptAsync(Tpp, registration);
         var options = new BrowserSessionOptions { WaitTimeout = TimeSpan.FromSeconds(15) };
-        options.TrustedCertificates.Add(_bank.ServerCertificate);
+        options.TrustedCertificates.Add(Bank.ServerCertificate);
         await using var browser = await BrowserSession.StartAsync(options);
         var screenshots = new List<string>();
         void Screenshot(string page) => screenshots.AddRange(browser.SaveArtefacts(page).Where(f => f.EndsWith(".png", StringComparison.Ordinal)));
@@ -68,7 +44,7 @@ public abstract partial class OperatorAreaSuite
         await browser.RunAsync(async session =>
         {
             // Sign in: the area sends the anonymous browser to the sandbox operator's sign-in, then back.
-            await session.NavigateAsync(new Uri(_bank.Url + Operator));
+            await session.NavigateAsync(new Uri(Bank.Url + Operator));
             await session.WaitForUrlAsync(u => u.AbsolutePath == Operator + "/sign-in", "the operator sign-in page");
             Screenshot("sign-in");
             await session.FillAsync("Operator", "operator");
@@ -77,7 +53,7 @@ public abstract partial class OperatorAreaSuite
             await session.WaitForUrlAsync(u => u.AbsolutePath == Operator, "the registrations after signing in");
 
             // The list: both registrations, with their software and state.
-            await session.WaitForTextAsync(_tpp.ClientId);
+            await session.WaitForTextAsync(Tpp.ClientId);
             await session.WaitForTextAsync(doomed.ClientId);
             Assert.That(session.PageText, Does.Contain(registration.SoftwareId).And.Contain(registration.OrganisationId).And.Contain("Enabled"));
             Screenshot("registrations");
@@ -87,17 +63,17 @@ public abstract partial class OperatorAreaSuite
             await session.SelectAsync("Status", "Enabled");
             await session.ClickAsync("Search");
             await session.WaitForUrlAsync(u => u.Query.Contains("status=enabled", StringComparison.Ordinal), "the search's results");
-            await session.WaitForTextAsync(_tpp.ClientId);
+            await session.WaitForTextAsync(Tpp.ClientId);
             Assert.That(session.PageText, Does.Not.Contain(doomed.ClientId), "the other software does not match");
             Screenshot("search");
 
             // Open it: metadata, SSA claims, certificate and the audit history with the refused attempt.
-            session.Driver.FindElement(By.LinkText(_tpp.ClientId)).Click();
+            session.Driver.FindElement(By.LinkText(Tpp.ClientId)).Click();
             await session.WaitForTextAsync("Audit history");
             var page = session.PageText;
             Assert.Multiple(() =>
             {
-                Assert.That(page, Does.Contain(_tpp.TransportCertificate.GetCertHashString(HashAlgorithmName.SHA256)), "the certificate's thumbprint");
+                Assert.That(page, Does.Contain(Tpp.TransportCertificate.GetCertHashString(HashAlgorithmName.SHA256)), "the certificate's thumbprint");
                 Assert.That(page, Does.Contain("token_endpoint_auth_method").And.Contain("private_key_jwt"), "the registered metadata");
                 Assert.That(page, Does.Contain("software_jwks_endpoint"), "the SSA's claims");
                 Assert.That(page, Does.Contain("rejected"), "the refused attempt of the same software");
@@ -111,13 +87,13 @@ public abstract partial class OperatorAreaSuite
             Screenshot("disabled");
         });
 
-        using (var refused = await ClientCredentialsAsync(_tpp))
+        using (var refused = await ClientCredentialsAsync(Tpp))
         {
             Assert.That((int)refused.StatusCode, Is.AnyOf(400, 401), "a disabled client gets no token");
             Assert.That(JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!.GetValue<string>(), Is.EqualTo("invalid_client"));
         }
 
-        var disabledBy = (await AuditAsync(new DcrAuditQuery { ClientId = _tpp.ClientId }))[0];
+        var disabledBy = (await AuditAsync(new DcrAuditQuery { ClientId = Tpp.ClientId }))[0];
         Assert.That((disabledBy.Operation, disabledBy.Actor), Is.EqualTo(("disable", "operator:operator")), "the audit trail names the operator");
 
         await browser.RunAsync(async session =>
@@ -128,7 +104,7 @@ public abstract partial class OperatorAreaSuite
             Screenshot("enabled");
         });
 
-        using (var granted = await ClientCredentialsAsync(_tpp))
+        using (var granted = await ClientCredentialsAsync(Tpp))
         {
             Assert.That(granted.StatusCode, Is.EqualTo(HttpStatusCode.OK), await granted.Content.ReadAsStringAsync());
         }
@@ -136,7 +112,7 @@ public abstract partial class OperatorAreaSuite
         await browser.RunAsync(async session =>
         {
             // Delete the other client: the confirmation first, then back to the list with a message.
-            await session.NavigateAsync(new Uri(_bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(doomed.ClientId)));
+            await session.NavigateAsync(new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(doomed.ClientId)));
             await session.WaitForTextAsync("Audit history");
             await session.CheckAsync("Delete this registration");
             await session.ClickAsync("Delete");
@@ -146,7 +122,7 @@ public abstract partial class OperatorAreaSuite
             Screenshot("deleted");
 
             // The activity: an SVG chart of 14 days and the same numbers in a table.
-            await session.NavigateAsync(new Uri(_bank.Url + Operator + "/activity"));
+            await session.NavigateAsync(new Uri(Bank.Url + Operator + "/activity"));
             var chart = await session.WaitForElementAsync("svg#activity-chart");
             var created = chart.FindElements(By.CssSelector("rect.bar-created"));
             var refusedBars = chart.FindElements(By.CssSelector("rect.bar-refused"));
@@ -170,7 +146,7 @@ public abstract partial class OperatorAreaSuite
         });
 
         // Assert: the deleted client is gone, and its tokens with it.
-        Assert.That(await _bank.Services.GetRequiredService<IClientRegistrationStore>().FindByClientIdAsync(doomed.ClientId, CancellationToken.None), Is.Null);
+        Assert.That(await Bank.Services.GetRequiredService<IClientRegistrationStore>().FindByClientIdAsync(doomed.ClientId, CancellationToken.None), Is.Null);
         using (var gone = await ClientCredentialsAsync(doomed))
         {
             Assert.That((int)gone.StatusCode, Is.AnyOf(400, 401));
@@ -185,18 +161,18 @@ public abstract partial class OperatorAreaSuite
     {
         // Arrange
         using var anonymous = Browser();
-        var detail = Operator + "/registrations/" + Uri.EscapeDataString(_tpp.ClientId);
+        var detail = Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId);
 
         // Act
         var redirects = new List<Uri?>();
         foreach (var path in new[] { Operator, Operator + "/activity", detail })
         {
-            using var response = await anonymous.GetAsync(new Uri(_bank.Url + path));
+            using var response = await anonymous.GetAsync(new Uri(Bank.Url + path));
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), path);
             redirects.Add(response.Headers.Location);
         }
 
-        using var post = await anonymous.PostAsync(new Uri(_bank.Url + detail + "/disable"), new FormUrlEncodedContent(new Dictionary<string, string>()));
+        using var post = await anonymous.PostAsync(new Uri(Bank.Url + detail + "/disable"), new FormUrlEncodedContent(new Dictionary<string, string>()));
 
         // Assert
         Assert.Multiple(async () =>
@@ -205,7 +181,7 @@ public abstract partial class OperatorAreaSuite
             Assert.That(redirects[2]!.Query, Does.Contain("ReturnUrl=" + Uri.EscapeDataString(detail)));
             Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That(post.Headers.Location?.AbsolutePath, Is.EqualTo(Operator + "/sign-in"));
-            Assert.That((await RegistrationAsync(_tpp.ClientId)).IsDisabled, Is.False, "nothing changed");
+            Assert.That((await RegistrationAsync(Tpp.ClientId)).IsDisabled, Is.False, "nothing changed");
         });
     }
 
@@ -217,22 +193,22 @@ public abstract partial class OperatorAreaSuite
         await SignInAsync(browser);
         using var other = Browser();
         await SignInAsync(other);
-        var action = new Uri(_bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(_tpp.ClientId) + "/disable");
-        var otherToken = AntiforgeryToken(await other.GetStringAsync(new Uri(_bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(_tpp.ClientId))));
-        var before = (await AuditAsync(new DcrAuditQuery { ClientId = _tpp.ClientId })).Count;
+        var action = new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId) + "/disable");
+        var otherToken = AntiforgeryToken(await other.GetStringAsync(new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId))));
+        var before = (await AuditAsync(new DcrAuditQuery { ClientId = Tpp.ClientId })).Count;
 
         // Act
         using var without = await browser.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string>()));
         using var foreign = await browser.PostAsync(action, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = otherToken }));
 
         // Assert
-        var entries = await AuditAsync(new DcrAuditQuery { ClientId = _tpp.ClientId });
+        var entries = await AuditAsync(new DcrAuditQuery { ClientId = Tpp.ClientId });
         Assert.Multiple(async () =>
         {
             Assert.That(without.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(await without.Content.ReadAsStringAsync(), Does.Contain("nothing was changed"));
             Assert.That(foreign.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
-            Assert.That((await RegistrationAsync(_tpp.ClientId)).IsDisabled, Is.False);
+            Assert.That((await RegistrationAsync(Tpp.ClientId)).IsDisabled, Is.False);
             Assert.That(entries, Has.Count.EqualTo(before), "no audit entry: nothing was written");
         });
     }
@@ -242,17 +218,17 @@ public abstract partial class OperatorAreaSuite
     {
         // Arrange
         using var browser = Browser();
-        var form = await browser.GetStringAsync(new Uri(_bank.Url + Operator + "/sign-in"));
+        var form = await browser.GetStringAsync(new Uri(Bank.Url + Operator + "/sign-in"));
 
         // Act
-        using var wrong = await browser.PostAsync(new Uri(_bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var wrong = await browser.PostAsync(new Uri(Bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(form),
             ["name"] = "operator",
             ["password"] = "not-the-password",
         }));
-        using var stillAnonymous = await browser.GetAsync(new Uri(_bank.Url + Operator));
-        using var right = await browser.PostAsync(new Uri(_bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var stillAnonymous = await browser.GetAsync(new Uri(Bank.Url + Operator));
+        using var right = await browser.PostAsync(new Uri(Bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(form),
             ["name"] = "operator",
@@ -275,8 +251,8 @@ public abstract partial class OperatorAreaSuite
     public async Task Pages_EncodeClientControlledValues_NoScriptAndTheirSecurityHeaders()
     {
         // Arrange: an audit entry of the TPP's software whose values a TPP controls (an error code, a certificate subject).
-        var registration = await RegistrationAsync(_tpp.ClientId);
-        await _bank.Services.GetRequiredService<IDcrAuditStore>().RecordAsync(new DcrAuditRecord
+        var registration = await RegistrationAsync(Tpp.ClientId);
+        await Bank.Services.GetRequiredService<IDcrAuditStore>().RecordAsync(new DcrAuditRecord
         {
             OccurredAt = DateTimeOffset.UtcNow,
             Operation = DcrAuditOperations.Create,
@@ -289,11 +265,11 @@ public abstract partial class OperatorAreaSuite
         await SignInAsync(browser);
 
         // Act
-        using var detail = await browser.GetAsync(new Uri(_bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(_tpp.ClientId)));
+        using var detail = await browser.GetAsync(new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId)));
         var detailHtml = await detail.Content.ReadAsStringAsync();
-        using var search = await browser.GetAsync(new Uri(_bank.Url + Operator + "?q=" + Uri.EscapeDataString("\"><script>alert(3)</script>")));
+        using var search = await browser.GetAsync(new Uri(Bank.Url + Operator + "?q=" + Uri.EscapeDataString("\"><script>alert(3)</script>")));
         var searchHtml = await search.Content.ReadAsStringAsync();
-        using var activity = await browser.GetAsync(new Uri(_bank.Url + Operator + "/activity"));
+        using var activity = await browser.GetAsync(new Uri(Bank.Url + Operator + "/activity"));
         var activityHtml = await activity.Content.ReadAsStringAsync();
 
         // Assert
@@ -313,17 +289,17 @@ public abstract partial class OperatorAreaSuite
     }
 
     private async Task<ClientRegistration> RegistrationAsync(string clientId)
-        => await _bank.Services.GetRequiredService<IClientRegistrationStore>().FindByClientIdAsync(clientId, CancellationToken.None)
+        => await Bank.Services.GetRequiredService<IClientRegistrationStore>().FindByClientIdAsync(clientId, CancellationToken.None)
             ?? throw new AssertionException($"No registration {clientId}.");
 
     private Task<IReadOnlyList<DcrAuditRecord>> AuditAsync(DcrAuditQuery query)
-        => _bank.Services.GetRequiredService<IDcrAuditStore>().FindAsync(query, CancellationToken.None);
+        => Bank.Services.GetRequiredService<IDcrAuditStore>().FindAsync(query, CancellationToken.None);
 
     /// <summary>A registration request the SSA's software did not sign (another <c>iss</c>), over the TPP's mutual TLS: refused and audited.</summary>
     private async Task RefusedRegistrationAttemptAsync(IJourneyTpp tpp, ClientRegistration registration)
     {
         using var discovery = Browser();
-        var issuer = JsonNode.Parse(await discovery.GetStringAsync(new Uri(_bank.Url + "/.well-known/openid-configuration")))!["issuer"]!.GetValue<string>();
+        var issuer = JsonNode.Parse(await discovery.GetStringAsync(new Uri(Bank.Url + "/.well-known/openid-configuration")))!["issuer"]!.GetValue<string>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var request = tpp.Sign(new JsonObject
         {
@@ -338,7 +314,7 @@ public abstract partial class OperatorAreaSuite
             ["redirect_uris"] = new JsonArray(tpp.RedirectUri),
         });
         using var client = TppClient(tpp);
-        using var response = await client.PostAsync(new Uri(_bank.Url + "/register"), new StringContent(request, Encoding.UTF8, "application/jose"));
+        using var response = await client.PostAsync(new Uri(Bank.Url + "/register"), new StringContent(request, Encoding.UTF8, "application/jose"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         var refusals = await AuditAsync(new DcrAuditQuery { SoftwareId = registration.SoftwareId });
         Assert.That(refusals.Select(r => r.Outcome), Does.Contain("rejected"), "the refusal is in the audit trail, under the software");
@@ -346,7 +322,7 @@ public abstract partial class OperatorAreaSuite
 
     private async Task<HttpResponseMessage> ClientCredentialsAsync(IJourneyTpp tpp)
     {
-        var tokenEndpoint = _bank.Url + "/connect/token";
+        var tokenEndpoint = Bank.Url + "/connect/token";
         using var client = TppClient(tpp);
         return await client.PostAsync(new Uri(tokenEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
         {
@@ -361,8 +337,8 @@ public abstract partial class OperatorAreaSuite
     /// <summary>Signs the sandbox operator in with a plain HTTP client (its cookies kept).</summary>
     private async Task SignInAsync(HttpClient browser)
     {
-        var form = await browser.GetStringAsync(new Uri(_bank.Url + Operator + "/sign-in"));
-        using var response = await browser.PostAsync(new Uri(_bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
+        var form = await browser.GetStringAsync(new Uri(Bank.Url + Operator + "/sign-in"));
+        using var response = await browser.PostAsync(new Uri(Bank.Url + Operator + "/sign-in"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = AntiforgeryToken(form),
             ["name"] = "operator",

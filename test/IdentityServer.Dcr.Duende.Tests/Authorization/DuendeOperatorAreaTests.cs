@@ -23,8 +23,8 @@ public sealed class DuendeOperatorAreaTests : OperatorAreaSuite
         return (_parties.Bank, _parties.Tpp);
     }
 
-    protected override Task<IJourneyTpp> RegisterTppAsync()
-        => Parties.RegisterTppAsync();
+    protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
+        => Parties.RegisterTppAsync(responseTypes);
 
     [OneTimeTearDown]
     public async Task StopEnvironmentAsync()

@@ -28,6 +28,6 @@ public sealed class OperatorAreaTests : OperatorAreaSuite
         }
     }
 
-    protected override Task<IJourneyTpp> RegisterTppAsync()
-        => (_bank ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync();
+    protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
+        => (_bank ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync(responseTypes);
 }

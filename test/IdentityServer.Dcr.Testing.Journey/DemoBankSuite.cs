@@ -1,0 +1,48 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+namespace IdentityServer.Dcr.Testing.Journey;
+
+/// <summary>
+/// A suite run against a demo bank in-process: each bank's test project derives one fixture per suite and supplies the
+/// bank and a registered TPP (<see cref="StartAsync"/>), and more TPPs on demand (<see cref="RegisterTppAsync"/>). The
+/// bank and the first TPP live for the fixture.
+/// </summary>
+public abstract class DemoBankSuite
+{
+    /// <summary>The bank started by <see cref="StartAsync"/>.</summary>
+    protected IJourneyBank Bank { get; private set; } = null!;
+
+    /// <summary>The TPP registered by <see cref="StartAsync"/>.</summary>
+    protected IJourneyTpp Tpp { get; private set; } = null!;
+
+    /// <summary>Starts the bank and registers a TPP there.</summary>
+    /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
+    protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
+
+    /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete or disable their client, or need other response types).</summary>
+    /// <param name="responseTypes">The <c>response_types</c> to register; the TPP's default (<c>code id_token</c>) when <see langword="null"/>.</param>
+    /// <returns>The TPP; the test disposes it.</returns>
+    protected abstract Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null);
+
+    /// <summary>Runs once the bank and the TPP are there (a suite reads the bank's discovery document, for example).</summary>
+    /// <returns>A task.</returns>
+    protected virtual Task OnStartedAsync() => Task.CompletedTask;
+
+    [OneTimeSetUp]
+    public async Task StartBankAsync()
+    {
+        (Bank, Tpp) = await StartAsync();
+        await OnStartedAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopBankAsync()
+    {
+        Tpp?.Dispose();
+        if (Bank is not null)
+        {
+            await Bank.DisposeAsync();
+        }
+    }
+}
