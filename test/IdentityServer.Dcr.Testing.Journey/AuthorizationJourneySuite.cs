@@ -32,7 +32,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
 
     protected override async Task OnStartedAsync()
     {
-        using var browser = Browser();
+        using var browser = BrowserClient();
         _discovery = JsonNode.Parse(await browser.GetStringAsync(new Uri(Bank.Url + "/.well-known/openid-configuration")))!.AsObject();
     }
 
@@ -148,7 +148,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
         });
 
         // Act
-        using var browser = Browser();
+        using var browser = BrowserClient();
         using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
 
         // Assert
@@ -271,7 +271,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
         var intent = await CreateIntentAsync();
         var request = SignRequestObject(intent, "code id_token", "s", "n", c => c["redirect_uri"] = "https://attacker.example.com/callback");
 
-        using var browser = Browser();
+        using var browser = BrowserClient();
         using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request))));
 
         Assert.Multiple(async () =>
@@ -285,7 +285,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
     [Test]
     public async Task NoRequestObject_ErrorShown()
     {
-        using var browser = Browser();
+        using var browser = BrowserClient();
         using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(
             ("client_id", ClientId), ("response_type", "code id_token"), ("scope", "openid accounts"), ("redirect_uri", RedirectUri), ("nonce", "n"), ("state", "s"))));
 
@@ -306,7 +306,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
         var request = SignRequestObject(intent, "code id_token", "inner-state", "n");
 
         // Act
-        using var browser = Browser();
+        using var browser = BrowserClient();
         using var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + Query(("client_id", ClientId), ("response_type", "code id_token"), ("state", "outer-state"), ("request", request))));
 
         // Assert
@@ -325,7 +325,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
     {
         var intent = await CreateIntentAsync();
         var request = SignRequestObject(intent, "code id_token", "s", "n");
-        using var browser = Browser();
+        using var browser = BrowserClient();
         var (page, html) = await OpenPageAsync(browser, Query(("client_id", ClientId), ("response_type", "code id_token"), ("request", request)));
         var fields = HiddenFields(html);
         fields["customer"] = "customer-1";
@@ -606,7 +606,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
     /// <summary>The customer's side: open the bank's page, sign in as the sandbox customer, decide; returns where the bank redirects.</summary>
     private async Task<Uri> ConsentAsync(string query, string decision)
     {
-        using var browser = Browser();
+        using var browser = BrowserClient();
         var (page, html) = await OpenPageAsync(browser, query);
         Assert.That(html, Does.Contain("ReadAccountsBasic"), "the page lists the intent's permissions");
         var fields = HiddenFields(html);
@@ -686,7 +686,7 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
     /// <summary>The customer's browser opens the authorization endpoint; a redirect to the bank's own error page (Duende's ErrorUrl) is followed.</summary>
     private async Task<HttpResponseMessage> AuthorizeOnTheBankAsync(string query)
     {
-        using var browser = Browser();
+        using var browser = BrowserClient();
         var response = await browser.GetAsync(new Uri(Bank.Url + "/connect/authorize" + query));
         if (response.Headers.Location is { } location && IsBank(new Uri(response.RequestMessage!.RequestUri!, location)))
         {
@@ -725,23 +725,8 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
         return await client.PostAsync(new Uri(uri), new FormUrlEncodedContent(form));
     }
 
-    private HttpClient TppClient(IJourneyTpp? tpp = null)
-        => new(new HttpClientHandler
-        {
-            ClientCertificates = { (tpp ?? Tpp).TransportCertificate },
-            ClientCertificateOptions = ClientCertificateOption.Manual,
-            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-        });
+    private HttpClient TppClient(IJourneyTpp? tpp = null) => TppClientFor(tpp ?? Tpp);
 
-    /// <summary>The customer's browser: no client certificate, cookies kept, redirects not followed (the TPP's redirect URI is not a server here).</summary>
-    private static HttpClient Browser()
-        => new(new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = true,
-            CookieContainer = new CookieContainer(),
-            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-        });
 
     private static string Query(params (string Name, string Value)[] parameters)
         => "?" + string.Join('&', parameters.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));

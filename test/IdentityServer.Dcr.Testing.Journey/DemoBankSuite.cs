@@ -1,6 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Net;
+
 namespace IdentityServer.Dcr.Testing.Journey;
 
 /// <summary>
@@ -28,6 +30,31 @@ public abstract class DemoBankSuite
     /// <summary>Runs once the bank and the TPP are there (a suite reads the bank's discovery document, for example).</summary>
     /// <returns>A task.</returns>
     protected virtual Task OnStartedAsync() => Task.CompletedTask;
+
+    /// <summary>A person's browser as a plain HTTP client: no client certificate, cookies kept, redirects not followed (a TPP's redirect URI is not a server here).</summary>
+    /// <returns>The client; the caller disposes it.</returns>
+    protected static HttpClient BrowserClient()
+        => new(new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = true,
+            CookieContainer = new CookieContainer(),
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        });
+
+    /// <summary>A TPP's HTTP client: mutual TLS with its transport certificate.</summary>
+    /// <param name="tpp">The TPP.</param>
+    /// <returns>The client; the caller disposes it.</returns>
+    protected static HttpClient TppClientFor(IJourneyTpp tpp)
+    {
+        ArgumentNullException.ThrowIfNull(tpp);
+        return new(new HttpClientHandler
+        {
+            ClientCertificates = { tpp.TransportCertificate },
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        });
+    }
 
     [OneTimeSetUp]
     public async Task StartBankAsync()

@@ -160,7 +160,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
     public async Task Anonymous_EveryPageRedirectsToTheSignIn_AndAPostChangesNothing()
     {
         // Arrange
-        using var anonymous = Browser();
+        using var anonymous = BrowserClient();
         var detail = Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId);
 
         // Act
@@ -189,9 +189,9 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
     public async Task SignedIn_PostWithoutOrWithAnotherSessionsAntiforgeryToken_RefusedAndNothingChanges()
     {
         // Arrange: two signed-in sessions; the second's token is valid, but not for the first.
-        using var browser = Browser();
+        using var browser = BrowserClient();
         await SignInAsync(browser);
-        using var other = Browser();
+        using var other = BrowserClient();
         await SignInAsync(other);
         var action = new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId) + "/disable");
         var otherToken = AntiforgeryToken(await other.GetStringAsync(new Uri(Bank.Url + Operator + "/registrations/" + Uri.EscapeDataString(Tpp.ClientId))));
@@ -217,7 +217,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
     public async Task SignIn_WrongPasswordOrForeignReturnUrl_NoSessionAndNoOpenRedirect()
     {
         // Arrange
-        using var browser = Browser();
+        using var browser = BrowserClient();
         var form = await browser.GetStringAsync(new Uri(Bank.Url + Operator + "/sign-in"));
 
         // Act
@@ -261,7 +261,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
             SoftwareId = registration.SoftwareId,
             CertificateSubject = "CN=\"><script>alert(2)</script>",
         }, CancellationToken.None);
-        using var browser = Browser();
+        using var browser = BrowserClient();
         await SignInAsync(browser);
 
         // Act
@@ -298,7 +298,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
     /// <summary>A registration request the SSA's software did not sign (another <c>iss</c>), over the TPP's mutual TLS: refused and audited.</summary>
     private async Task RefusedRegistrationAttemptAsync(IJourneyTpp tpp, ClientRegistration registration)
     {
-        using var discovery = Browser();
+        using var discovery = BrowserClient();
         var issuer = JsonNode.Parse(await discovery.GetStringAsync(new Uri(Bank.Url + "/.well-known/openid-configuration")))!["issuer"]!.GetValue<string>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var request = tpp.Sign(new JsonObject
@@ -313,7 +313,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
             ["token_endpoint_auth_signing_alg"] = "PS256",
             ["redirect_uris"] = new JsonArray(tpp.RedirectUri),
         });
-        using var client = TppClient(tpp);
+        using var client = TppClientFor(tpp);
         using var response = await client.PostAsync(new Uri(Bank.Url + "/register"), new StringContent(request, Encoding.UTF8, "application/jose"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         var refusals = await AuditAsync(new DcrAuditQuery { SoftwareId = registration.SoftwareId });
@@ -323,7 +323,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
     private async Task<HttpResponseMessage> ClientCredentialsAsync(IJourneyTpp tpp)
     {
         var tokenEndpoint = Bank.Url + "/connect/token";
-        using var client = TppClient(tpp);
+        using var client = TppClientFor(tpp);
         return await client.PostAsync(new Uri(tokenEndpoint), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
@@ -354,23 +354,7 @@ public abstract partial class OperatorAreaSuite : DemoBankSuite
         return WebUtility.HtmlDecode(match.Groups[1].Value);
     }
 
-    private static HttpClient TppClient(IJourneyTpp tpp)
-        => new(new HttpClientHandler
-        {
-            ClientCertificates = { tpp.TransportCertificate },
-            ClientCertificateOptions = ClientCertificateOption.Manual,
-            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-        });
 
-    /// <summary>An operator's browser: no client certificate, cookies kept, redirects not followed.</summary>
-    private static HttpClient Browser()
-        => new(new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = true,
-            CookieContainer = new CookieContainer(),
-            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
-        });
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]*)\"")]
     private static partial Regex AntiforgeryField();

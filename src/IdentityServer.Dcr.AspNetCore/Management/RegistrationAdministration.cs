@@ -4,7 +4,6 @@
 using IdentityServer.Dcr.AspNetCore.Logging;
 using IdentityServer.Dcr.Auditing;
 using IdentityServer.Dcr.Registration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.AspNetCore.Management;
@@ -19,13 +18,12 @@ public class RegistrationAdministration
 {
     /// <summary>Creates the service.</summary>
     /// <param name="registrations">The registration service of the plug-in (writes the registration and the server's client together).</param>
-    /// <param name="services">Resolves the optional <see cref="IClientTokenRevoker"/>.</param>
     /// <param name="logger">The logger.</param>
-    public RegistrationAdministration(IRegistrationService registrations, IServiceProvider services, ILogger<RegistrationAdministration> logger)
+    /// <param name="revoker">The plug-in's token revoker; none when <see langword="null"/> (tokens then expire on their own).</param>
+    public RegistrationAdministration(IRegistrationService registrations, ILogger<RegistrationAdministration> logger, IClientTokenRevoker? revoker = null)
     {
-        ArgumentNullException.ThrowIfNull(services);
         Registrations = registrations;
-        Revoker = services.GetService<IClientTokenRevoker>();
+        Revoker = revoker;
         Logger = logger;
     }
 

@@ -98,9 +98,7 @@ public partial class EntityFrameworkClientRegistrationStore
                         ClientIdIssuedAt = row.ClientIdIssuedAt,
                         UpdatedAt = row.UpdatedAt,
                         DisabledAt = row.DisabledAt,
-                        TransportCertificate = row.TransportCertificateThumbprint is { } thumbprint
-                            ? new TransportCertificateInfo(thumbprint, row.TransportCertificateSubject ?? string.Empty, row.TransportCertificateNotAfter ?? default)
-                            : null,
+                        TransportCertificate = ToCertificate(row.TransportCertificateThumbprint, row.TransportCertificateSubject, row.TransportCertificateNotAfter),
                     };
                 })],
             };

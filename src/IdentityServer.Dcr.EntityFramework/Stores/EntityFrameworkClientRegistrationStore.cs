@@ -459,12 +459,14 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             ClientSecretExpiresAt = entity.ClientSecretExpiresAt,
             UpdatedAt = entity.UpdatedAt,
             ConcurrencyStamp = entity.ConcurrencyStamp,
-            TransportCertificate = entity.TransportCertificateThumbprint is { } thumbprint
-                ? new TransportCertificateInfo(thumbprint, entity.TransportCertificateSubject ?? string.Empty, entity.TransportCertificateNotAfter ?? default)
-                : null,
+            TransportCertificate = ToCertificate(entity.TransportCertificateThumbprint, entity.TransportCertificateSubject, entity.TransportCertificateNotAfter),
             DisabledAt = entity.DisabledAt,
         };
     }
+
+    /// <summary>The transport certificate of a row's columns; <see langword="null"/> for a row without one.</summary>
+    internal static TransportCertificateInfo? ToCertificate(string? thumbprint, string? subject, DateTimeOffset? notAfter)
+        => thumbprint is null ? null : new TransportCertificateInfo(thumbprint, subject ?? string.Empty, notAfter ?? default);
 
     /// <summary>The audit row of a successful write, added to the write's own context (so it commits with it).</summary>
     /// <param name="record">The audit entry.</param>
