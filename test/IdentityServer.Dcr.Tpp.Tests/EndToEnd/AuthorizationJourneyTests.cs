@@ -24,15 +24,7 @@ public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
             ["Store:Provider"] = "PostgreSql",
             ["ConnectionStrings:Dcr"] = await PostgreSqlTestServer.CreateDatabaseAsync(),
         });
-        try
-        {
-            return (_bank, await _bank.RegisterTppAsync());
-        }
-        catch
-        {
-            await _bank.DisposeAsync();
-            throw;
-        }
+        return await _bank.WithFirstTppAsync();
     }
 
     protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)

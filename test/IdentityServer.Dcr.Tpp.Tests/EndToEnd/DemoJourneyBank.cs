@@ -57,6 +57,20 @@ internal sealed class DemoJourneyBank : IJourneyBank
         }
     }
 
+    /// <summary>This bank with its first TPP, for a suite's start; if the registration fails the bank is stopped, so nothing is left running.</summary>
+    public async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> WithFirstTppAsync()
+    {
+        try
+        {
+            return (this, await RegisterTppAsync());
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     /// <summary>The TPP as obie-tpp keeps it (state, signing key and transport certificate in its directory).</summary>

@@ -17,15 +17,7 @@ public sealed class OperatorAreaTests : OperatorAreaSuite
     protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
     {
         _bank = await DemoJourneyBank.StartAsync();
-        try
-        {
-            return (_bank, await _bank.RegisterTppAsync());
-        }
-        catch
-        {
-            await _bank.DisposeAsync();
-            throw;
-        }
+        return await _bank.WithFirstTppAsync();
     }
 
     protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
