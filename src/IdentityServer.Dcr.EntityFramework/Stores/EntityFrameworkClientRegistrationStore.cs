@@ -127,9 +127,44 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
         ArgumentNullException.ThrowIfNull(token);
         return ExecuteAsync(nameof(TryRecordUsedTokenAsync), async context =>
         {
-            var (sql, expiresAt) = UsedTokenInsert(context);
+            var (insert, expiresAt) = UsedTokenInsert(context);
             var stored = ToStoredPrecision(token.ExpiresAt);
             object[] parameters = [token.Issuer, token.Jti, expiresAt?.ConvertToProvider(stored) ?? stored];
+            var sql = $"{insert} VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT DO NOTHING";
+            return await context.Database.ExecuteSqlRawAsync(sql, parameters, ct).ConfigureAwait(false) == 1;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Records a single-use token as <see cref="TryRecordUsedTokenAsync"/> does, but only while
+    /// <paramref name="condition"/> holds: one <c>INSERT … SELECT … WHERE condition ON CONFLICT DO NOTHING</c>, so the
+    /// check and the record cannot be separated by another write.
+    /// </summary>
+    /// <param name="token">The token.</param>
+    /// <param name="condition">
+    /// A SQL boolean expression for the context's provider; its parameters are <c>{3}</c>, <c>{4}</c>, … (the token takes
+    /// <c>{0}</c> to <c>{2}</c>), with identifiers delimited by the caller.
+    /// </param>
+    /// <param name="conditionParameters">The values of <c>{3}</c>, <c>{4}</c>, ….</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>
+    /// <see langword="true"/> when recorded now; <see langword="false"/> when the token had been used or the condition
+    /// does not hold (nothing is recorded then).
+    /// </returns>
+    /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
+    protected Task<bool> TryRecordUsedTokenWhereAsync(UsedRequestToken token, string condition, IReadOnlyList<object> conditionParameters, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentException.ThrowIfNullOrEmpty(condition);
+        ArgumentNullException.ThrowIfNull(conditionParameters);
+        return ExecuteAsync(nameof(TryRecordUsedTokenWhereAsync), async context =>
+        {
+            var (insert, expiresAt) = UsedTokenInsert(context);
+            var stored = ToStoredPrecision(token.ExpiresAt);
+            object[] parameters = [token.Issuer, token.Jti, expiresAt?.ConvertToProvider(stored) ?? stored, .. conditionParameters];
+
+            // Both providers take INSERT … SELECT with an upsert clause when the SELECT has a WHERE.
+            var sql = $"{insert} SELECT {{0}}, {{1}}, {{2}} WHERE {condition} ON CONFLICT DO NOTHING";
             return await context.Database.ExecuteSqlRawAsync(sql, parameters, ct).ConfigureAwait(false) == 1;
         }, ct);
     }
@@ -562,7 +597,7 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
         return null;
     }
 
-    /// <summary>The insert statement for the context's model (table, schema and columns as mapped), built once.</summary>
+    /// <summary>The insert statement's head for the context's model (table, schema and columns as mapped), built once.</summary>
     private UsedTokenStatement UsedTokenInsert(DcrDbContext context)
     {
         if (_usedTokenInsert is { } built)
@@ -578,8 +613,10 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
         var expiresAt = entity.FindProperty(nameof(UsedRequestTokenEntity.ExpiresAt))!;
 
         // Both providers (PostgreSQL 9.5+, SQLite 3.24+) support ON CONFLICT DO NOTHING: a replay affects no row.
-        var sql = $"INSERT INTO {helper.DelimitIdentifier(table.Name, table.Schema)} ({Column(nameof(UsedRequestTokenEntity.Issuer))}, {Column(nameof(UsedRequestTokenEntity.Jti))}, {Column(nameof(UsedRequestTokenEntity.ExpiresAt))}) VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT DO NOTHING";
-        return _usedTokenInsert = new UsedTokenStatement(sql, expiresAt.GetTypeMapping().Converter);
+        var columns = string.Join(", ", Column(nameof(UsedRequestTokenEntity.Issuer)), Column(nameof(UsedRequestTokenEntity.Jti)),
+            Column(nameof(UsedRequestTokenEntity.ExpiresAt)));
+        var insert = $"INSERT INTO {helper.DelimitIdentifier(table.Name, table.Schema)} ({columns})";
+        return _usedTokenInsert = new UsedTokenStatement(insert, expiresAt.GetTypeMapping().Converter);
     }
 
     /// <summary>
@@ -602,7 +639,17 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     private static Task<bool> ClientExistsAsync(DcrDbContext context, string clientId, CancellationToken ct)
         => context.ClientRegistrations.AsNoTracking().AnyAsync(e => e.ClientId == clientId, ct);
 
-    private Task<T> ExecuteAsync<T>(string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
+    /// <summary>
+    /// Runs one operation on a fresh context, disposed afterwards; a database fault becomes
+    /// <see cref="DcrStoreUnavailableException"/> (logged once), as for every call of the store.
+    /// </summary>
+    /// <typeparam name="T">The result.</typeparam>
+    /// <param name="operation">The operation's name, for the log.</param>
+    /// <param name="action">The operation.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The operation's result.</returns>
+    /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
+    protected Task<T> ExecuteAsync<T>(string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
         => DcrStoreExecution.RunAsync(ContextFactory, Logger, operation, action, ct);
 
     private void LogOutcome(StoreWriteResult result, ClientRegistration registration, UsedRequestToken token)
@@ -629,5 +676,5 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
         }
     }
 
-    private sealed record UsedTokenStatement(string Sql, ValueConverter? ExpiresAt);
+    private sealed record UsedTokenStatement(string Insert, ValueConverter? ExpiresAt);
 }

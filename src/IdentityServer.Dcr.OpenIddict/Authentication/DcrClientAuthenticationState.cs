@@ -20,8 +20,21 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// <param name="JwksUri">The registered <c>jwks_uri</c> (the SSA's <c>software_jwks_endpoint</c>), if any.</param>
 /// <param name="Scopes">The registered scopes.</param>
 /// <param name="Disabled">Whether an operator disabled the client.</param>
-internal sealed record DcrClient(string ClientId, string TokenEndpointAuthMethod, string? TokenEndpointAuthSigningAlg, string? TlsClientAuthSubjectDn, string? JwksUri, IReadOnlyList<string> Scopes, bool Disabled)
+internal sealed record DcrClient(
+    string ClientId,
+    string TokenEndpointAuthMethod,
+    string? TokenEndpointAuthSigningAlg,
+    string? TlsClientAuthSubjectDn,
+    string? JwksUri,
+    IReadOnlyList<string> Scopes,
+    bool Disabled)
 {
+    /// <summary>
+    /// The concurrency token of the OpenIddict application the client was read from (<see langword="null"/> when read
+    /// from the registration): the client assertion is recorded only while the application is still that version.
+    /// </summary>
+    public string? ApplicationVersion { get; init; }
+
     public static DcrClient From(ClientRegistration registration) => new(
         registration.ClientId,
         registration.Metadata.TokenEndpointAuthMethod,

@@ -3,6 +3,7 @@
 
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.OpenIddict.Logging;
+using IdentityServer.Dcr.OpenIddict.Stores;
 using Microsoft.AspNetCore;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Server;
@@ -16,9 +17,17 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// used-token table (<see cref="EntityFrameworkClientRegistrationStore.TryRecordUsedTokenAsync"/>, expiring with the
 /// assertion) by one statement whose primary key decides, so a replay is refused on every instance, even when two
 /// copies arrive at once. The store's purge removes the rows once expired.
+/// The same statement records the assertion only while the client's OpenIddict application is still the version
+/// the request was checked with (<see cref="OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>):
+/// a client updated, disabled or deleted meanwhile, here or on another instance, gets <c>invalid_client</c> and nothing
+/// is recorded, so it may send the same request again. This is what makes the token endpoint's application cache
+/// (<see cref="DcrApplicationCacheOptions"/>) safe.
 /// </summary>
 public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
+    /// <summary>The description when the client's registration was written while its token request was checked.</summary>
+    public const string ApplicationChangedDescription = "The client's registration changed while the request was checked; send the request again.";
+
     private readonly EntityFrameworkClientRegistrationStore _store;
     private readonly ILogger _logger;
 
@@ -59,10 +68,21 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
 
         var clientId = state.Client.ClientId;
         var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
-        if (!await _store.TryRecordClientAssertionAsync(clientId, assertion.TokenId, assertion.ExpiresAt, ct).ConfigureAwait(false))
+        var recording = _store is OpenIddictClientRegistrationStore store && state.Client.ApplicationVersion is { Length: > 0 } version
+            ? await store.TryRecordClientAssertionAsync(clientId, assertion.TokenId, assertion.ExpiresAt, version, ct).ConfigureAwait(false)
+            : await _store.TryRecordClientAssertionAsync(clientId, assertion.TokenId, assertion.ExpiresAt, ct).ConfigureAwait(false)
+                ? ClientAssertionRecording.Recorded
+                : ClientAssertionRecording.Replayed;
+        switch (recording)
         {
-            _logger.AssertionReplayed(clientId, assertion.TokenId);
-            context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
+            case ClientAssertionRecording.Replayed:
+                _logger.AssertionReplayed(clientId, assertion.TokenId);
+                context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
+                break;
+            case ClientAssertionRecording.ApplicationChanged:
+                _logger.ApplicationChangedDuringRequest(clientId);
+                context.Reject(Errors.InvalidClient, ApplicationChangedDescription);
+                break;
         }
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -183,7 +184,10 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
                     settings.GetValueOrDefault(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting),
                     settings.GetValueOrDefault(DcrOpenIddictConstants.JwksUriSetting),
                     [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..])],
-                    settings.ContainsKey(DcrOpenIddictConstants.DisabledAtSetting));
+                    settings.ContainsKey(DcrOpenIddictConstants.DisabledAtSetting))
+                {
+                    ApplicationVersion = (application as OpenIddictEntityFrameworkCoreApplication)?.ConcurrencyToken,
+                };
             }
         }
 

@@ -26,6 +26,7 @@ public static partial class DcrOpenIddictBuilderExtensions
         services.AddOpenIddict()
             .AddServer(server =>
             {
+                server.AddEventHandler(UseDcrApplicationCache.Descriptor);
                 server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
                 server.AddEventHandler(RequireClientCredentialsAuthentication.Descriptor);
                 server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);

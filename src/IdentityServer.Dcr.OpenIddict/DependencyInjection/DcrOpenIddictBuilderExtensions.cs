@@ -10,6 +10,8 @@ using IdentityServer.Dcr.OpenIddict.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 
 #pragma warning disable IDE0130 // DI extensions live in Microsoft.Extensions.DependencyInjection (house style §3.4).
 namespace Microsoft.Extensions.DependencyInjection;
@@ -40,6 +42,11 @@ public static partial class DcrOpenIddictBuilderExtensions
         services.TryAddSingleton<DcrOpenIddictDbContextOptionsFactory>();
         services.TryAddSingleton<DcrApplicationMapper>();
         services.TryAddSingleton<OpenIddictApplicationWriteServices>();
+        services.TryAddSingleton<DcrApplicationSnapshots>();
+
+        // A closed registration wins over OpenIddict's open generic one (OpenIddictApplicationCache<>).
+        services.AddOptions<IdentityServer.Dcr.OpenIddict.DcrOpenIddictOptions>();
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, DcrApplicationCache>());
         services.TryAddScoped<DcrOpenIddictDbContext>(sp => sp.GetRequiredService<DcrOpenIddictDbContextOptionsFactory>().Create());
         services.RemoveAll<EntityFrameworkClientRegistrationStore>();
         services.AddSingleton<EntityFrameworkClientRegistrationStore>(sp => new OpenIddictClientRegistrationStore(

@@ -44,4 +44,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1610, EventName = nameof(IdTokenAlgorithmUnavailable), Level = LogLevel.Warning,
         Message = "Client {ClientId} registered id_token_signed_response_alg {Algorithm}, but the server has no signing credential of that algorithm: its ID token is signed with the default credential. Add one (AddSigningCredentials).")]
     public static partial void IdTokenAlgorithmUnavailable(this ILogger logger, string clientId, string algorithm);
+
+    [LoggerMessage(EventId = 1611, EventName = nameof(ApplicationChangedDuringRequest), Level = LogLevel.Information,
+        Message = "Client {ClientId}: its application was written while the token request was checked; the request is refused and may be sent again.")]
+    public static partial void ApplicationChangedDuringRequest(this ILogger logger, string clientId);
 }

@@ -14,7 +14,8 @@ internal sealed class OpenIddictApplicationWriteServices(
     DcrOpenIddictDbContextOptionsFactory contexts,
     IMemoryCache cache,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> entityFrameworkOptions,
-    DcrApplicationMapper mapper)
+    DcrApplicationMapper mapper,
+    DcrApplicationSnapshots snapshots)
 {
     public DcrOpenIddictDbContextOptionsFactory Contexts { get; } = contexts;
 
@@ -23,4 +24,6 @@ internal sealed class OpenIddictApplicationWriteServices(
     public IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> EntityFrameworkOptions { get; } = entityFrameworkOptions;
 
     public DcrApplicationMapper Mapper { get; } = mapper;
+
+    public DcrApplicationSnapshots Snapshots { get; } = snapshots;
 }

@@ -4,10 +4,13 @@
 using IdentityServer.Dcr.EntityFramework;
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Models;
+using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.OpenIddict.Applications;
 using IdentityServer.Dcr.OpenIddict.EntityFramework;
 using IdentityServer.Dcr.OpenIddict.Logging;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
@@ -33,6 +36,8 @@ namespace IdentityServer.Dcr.OpenIddict.Stores;
 public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrationStore
 {
     private readonly DcrOpenIddictDbContextOptionsFactory _contexts;
+    private readonly DcrApplicationSnapshots _snapshots;
+    private string? _applicationIsCurrent;
 
     /// <summary>Creates the store.</summary>
     /// <param name="contextFactory">Creates one DCR context per call.</param>
@@ -46,6 +51,7 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     {
         ArgumentNullException.ThrowIfNull(services);
         _contexts = services.Contexts;
+        _snapshots = services.Snapshots;
         Cache = services.Cache;
         EntityFrameworkOptions = services.EntityFrameworkOptions;
         Mapper = services.Mapper;
@@ -60,11 +66,113 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     /// <summary>Maps a registration to its application.</summary>
     protected DcrApplicationMapper Mapper { get; }
 
+    /// <summary>
+    /// Records a registered client's assertion as used, as <see cref="EntityFrameworkClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, CancellationToken)"/>
+    /// does, but only while the client's OpenIddict application is still at <paramref name="applicationVersion"/> (its
+    /// concurrency token, which every write of the application changes), in the same statement: a token request that
+    /// used an application another instance has since updated, disabled or deleted records nothing and is told so.
+    /// </summary>
+    /// <param name="clientId">The client.</param>
+    /// <param name="jti">The assertion's <c>jti</c>.</param>
+    /// <param name="expiresAt">The assertion's <c>exp</c>: the record is purged after it.</param>
+    /// <param name="applicationVersion">The concurrency token of the application the request was checked with.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
+    public virtual async Task<ClientAssertionRecording> TryRecordClientAssertionAsync(string clientId, string jti, DateTimeOffset expiresAt, string applicationVersion, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentException.ThrowIfNullOrEmpty(applicationVersion);
+        var token = new UsedRequestToken(ClientAssertionIssuerPrefix + clientId, jti, expiresAt);
+        if (await TryRecordUsedTokenWhereAsync(token, ApplicationIsCurrent(), [clientId, applicationVersion], ct).ConfigureAwait(false))
+        {
+            return ClientAssertionRecording.Recorded;
+        }
+
+        // Nothing recorded: the jti was used already, or the application is no longer the version that was checked.
+        var current = await ExecuteAsync(nameof(TryRecordClientAssertionAsync), async context =>
+        {
+            var openIddict = _contexts.Create(context.Database.GetDbConnection());
+            await using (openIddict.ConfigureAwait(false))
+            {
+                return await openIddict.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
+                    .Where(application => application.ClientId == clientId)
+                    .Select(application => application.ConcurrencyToken)
+                    .FirstOrDefaultAsync(ct).ConfigureAwait(false);
+            }
+        }, ct).ConfigureAwait(false);
+        if (string.Equals(current, applicationVersion, StringComparison.Ordinal))
+        {
+            return ClientAssertionRecording.Replayed;
+        }
+
+        _snapshots.Evict(clientId);
+        return ClientAssertionRecording.ApplicationChanged;
+    }
+
+    /// <inheritdoc />
+    public override async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        try
+        {
+            return await base.CreateAsync(registration, requestToken, requireUniqueSoftware, enlist, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshots.Evict(registration.ClientId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        try
+        {
+            return await base.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshots.Evict(registration.ClientId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        try
+        {
+            return await base.SetDisabledAsync(clientId, disabled, enlist, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshots.Evict(clientId);
+        }
+    }
+
+    /// <inheritdoc />
+    public override async Task<bool> DeleteAsync(string clientId, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    {
+        try
+        {
+            return await base.DeleteAsync(clientId, enlist, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshots.Evict(clientId);
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task OnWritingAsync(DcrDbContext context, RegistrationWrite write, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(write);
+
+        // Before the commit as well as after it (the public write methods): a token request reading the old row now
+        // cannot put it back in the cache once this write is committed.
+        _snapshots.Evict(write.ClientId);
         var transaction = context.Database.CurrentTransaction
             ?? throw new InvalidOperationException("OnWritingAsync must run inside the registration's transaction.");
 
@@ -124,6 +232,25 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         await store.SetPermissionsAsync(application, Mapper.GetPermissions(registration), ct).ConfigureAwait(false);
         await store.SetRedirectUrisAsync(application, Mapper.GetRedirectUris(registration), ct).ConfigureAwait(false);
         await store.SetSettingsAsync(application, Mapper.GetSettings(registration), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The condition "the application of client {3} has concurrency token {4}", for the model's table and columns.</summary>
+    private string ApplicationIsCurrent()
+    {
+        if (_applicationIsCurrent is { } built)
+        {
+            return built;
+        }
+
+        using var openIddict = _contexts.Create();
+        var entity = openIddict.Model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreApplication))
+            ?? throw new InvalidOperationException("The OpenIddict application entity is not in the model.");
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var helper = openIddict.GetService<ISqlGenerationHelper>();
+        string Column(string property) => helper.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(table)!);
+        return _applicationIsCurrent = $"EXISTS (SELECT 1 FROM {helper.DelimitIdentifier(table.Name, table.Schema)} "
+            + $"WHERE {Column(nameof(OpenIddictEntityFrameworkCoreApplication.ClientId))} = {{3}} "
+            + $"AND {Column(nameof(OpenIddictEntityFrameworkCoreApplication.ConcurrencyToken))} = {{4}})";
     }
 
     private sealed class FixedContext(DbContext context) : IOpenIddictEntityFrameworkCoreContext
