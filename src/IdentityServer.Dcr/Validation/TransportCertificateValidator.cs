@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
@@ -66,10 +67,32 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A certificate object that passed is not checked again for <see cref="TransportOptions.RevocationCacheDuration"/>
+    /// (at most until it expires, and only while the transport options are the same): a TPP's kept-open mutual TLS
+    /// connection presents the same object with every token request, and its chain cannot change meanwhile; its
+    /// revocation verdict is kept that long anyway. A certificate read from a proxy header is a new object per request
+    /// and is checked every time.
+    /// </remarks>
     public virtual Task<DcrStepResult> ValidateChainAsync(X509Certificate2 certificate, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return Task.FromResult(ValidateChain(certificate, Options.CurrentValue.Transport));
+        var options = Options.CurrentValue.Transport;
+        var now = TimeProvider.GetUtcNow();
+        if (_chainVerdicts.TryGetValue(certificate, out var passed) && ReferenceEquals(passed.Options, options) && now < passed.Until)
+        {
+            return DcrStepResult.SuccessTask;
+        }
+
+        var result = ValidateChain(certificate, options);
+        if (result.Succeeded && options.RevocationCacheDuration > TimeSpan.Zero)
+        {
+            var until = now + options.RevocationCacheDuration;
+            var expires = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            _chainVerdicts.AddOrUpdate(certificate, new PassedChain(options, until < expires ? until : expires));
+        }
+
+        return Task.FromResult(result);
     }
 
     /// <inheritdoc />
@@ -268,6 +291,11 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     private static readonly TimeSpan UnknownVerdictLifetime = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, (DcrStepResult Verdict, DateTimeOffset Until)> _revocationVerdicts = new(StringComparer.Ordinal);
+
+    /// <summary>Certificate objects whose chain passed, until when, under which options (entries go with the object).</summary>
+    private readonly ConditionalWeakTable<X509Certificate2, PassedChain> _chainVerdicts = new();
+
+    private sealed record PassedChain(TransportOptions Options, DateTimeOffset Until);
 
     private sealed record RevocationVerdict(DcrStepResult Result, TimeSpan CacheFor, DcrInfrastructureException? Fault);
 
