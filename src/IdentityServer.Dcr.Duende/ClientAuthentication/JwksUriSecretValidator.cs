@@ -8,7 +8,7 @@ using Duende.IdentityServer.Stores;
 using IdentityServer.Dcr.ClientAuthentication;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.EntityFramework.Stores;
-using Jose;
+using IdentityServer.Dcr.Jwks;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.Duende.ClientAuthentication;
@@ -114,7 +114,7 @@ public class JwksUriSecretValidator : ISecretValidator
                 continue;
             }
 
-            var key = new Secret { Type = IdentityServerConstants.SecretTypes.JsonWebKey, Value = check.Key.ToJson(JWT.DefaultSettings.JsonMapper) };
+            var key = new Secret { Type = IdentityServerConstants.SecretTypes.JsonWebKey, Value = JwkJson.Of(check.Key) };
             var result = await PrivateKeyJwt.ValidateAsync([key], parsedSecret).ConfigureAwait(false);
             if (!result.Success)
             {

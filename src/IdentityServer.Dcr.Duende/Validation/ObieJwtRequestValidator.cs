@@ -9,7 +9,6 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Logging;
 using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Tokens;
-using Jose;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -192,7 +191,7 @@ public class ObieJwtRequestValidator : JwtRequestValidator
                 continue;
             }
 
-            keys.Add(new Microsoft.IdentityModel.Tokens.JsonWebKey(lookup.Key!.ToJson(JWT.DefaultSettings.JsonMapper)));
+            keys.Add(new Microsoft.IdentityModel.Tokens.JsonWebKey(JwkJson.Of(lookup.Key!)));
         }
 
         return keys;

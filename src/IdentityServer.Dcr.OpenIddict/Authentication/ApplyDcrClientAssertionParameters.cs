@@ -1,7 +1,10 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Runtime.CompilerServices;
 using IdentityServer.Dcr.ClientAuthentication;
+using IdentityServer.Dcr.Jwks;
+using Jose;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -28,6 +31,9 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// </remarks>
 public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler<ValidateTokenContext>
 {
+    /// <summary>The IdentityModel form of each key the engine's JWKS cache holds, made once per key object.</summary>
+    private static readonly ConditionalWeakTable<Jwk, JsonWebKey> Keys = new();
+
     /// <summary>The descriptor: right after OpenIddict resolves its token validation parameters.</summary>
     public static OpenIddictServerHandlerDescriptor Descriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
@@ -55,12 +61,9 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
             return ValueTask.CompletedTask;
         }
 
-        var jwk = assertion.Key;
-        var algorithms = new[] { assertion.Algorithm };
-        var key = JsonWebKey.Create(jwk.ToJson());
         parameters.IssuerSigningKeyResolver = null;
-        parameters.IssuerSigningKeys = [key];
-        parameters.ValidAlgorithms = algorithms;
+        parameters.IssuerSigningKeys = [Keys.GetValue(assertion.Key, static jwk => JsonWebKey.Create(JwkJson.Of(jwk)))];
+        parameters.ValidAlgorithms = [assertion.Algorithm];
         parameters.ValidTypes = [.. parameters.ValidTypes ?? [], "JWT"];
 
         foreach (var audience in TokenEndpointAudiences(context))
