@@ -20,4 +20,11 @@ public static class ObieSecretTypes
     /// compared with the certificate's subject as a normalised name (any attribute order, case and spacing).
     /// </summary>
     public const string X509SubjectDistinguishedName = "X509SubjectDistinguishedName";
+
+    /// <summary>The URLs of the client's unexpired <see cref="JwksUri"/> secrets, in their order.</summary>
+    /// <param name="secrets">The client's secrets.</param>
+    /// <param name="now">The current time (UTC).</param>
+    /// <returns>The JWKS URLs.</returns>
+    internal static IEnumerable<string> CurrentJwksUris(IEnumerable<global::Duende.IdentityServer.Models.Secret> secrets, DateTime now)
+        => secrets.Where(s => s.Type == JwksUri && (s.Expiration is null || s.Expiration > now)).Select(s => s.Value);
 }

@@ -74,10 +74,7 @@ public class JwksUriSecretValidator : ISecretValidator
         }
 
         var now = TimeProvider.GetUtcNow().UtcDateTime;
-        var locations = secrets
-            .Where(s => s.Type == ObieSecretTypes.JwksUri && (s.Expiration is null || s.Expiration > now))
-            .Select(s => s.Value)
-            .ToList();
+        var locations = ObieSecretTypes.CurrentJwksUris(secrets, now).ToList();
         if (locations.Count == 0)
         {
             // A client with keys in its own secrets (not registered through DCR): Duende's validator, unchanged. It is

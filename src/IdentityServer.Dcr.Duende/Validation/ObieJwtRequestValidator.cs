@@ -167,9 +167,9 @@ public class ObieJwtRequestValidator : JwtRequestValidator
         ArgumentNullException.ThrowIfNull(client);
         var keys = new List<SecurityKey>();
         var now = TimeProvider.GetUtcNow().UtcDateTime;
-        foreach (var secret in client.ClientSecrets.Where(s => s.Type == ObieSecretTypes.JwksUri && (s.Expiration is null || s.Expiration > now)))
+        foreach (var location in ObieSecretTypes.CurrentJwksUris(client.ClientSecrets, now))
         {
-            if (!Uri.TryCreate(secret.Value, UriKind.Absolute, out var uri))
+            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri))
             {
                 continue;
             }
@@ -181,13 +181,13 @@ public class ObieJwtRequestValidator : JwtRequestValidator
             }
             catch (DcrInfrastructureException exception)
             {
-                Logger.RequestObjectKeysUnavailable(ClientText.Sanitize(secret.Value, 200), exception);
+                Logger.RequestObjectKeysUnavailable(ClientText.Sanitize(location, 200), exception);
                 continue;
             }
 
             if (lookup.Status != JwksLookupStatus.Found)
             {
-                Logger.RequestObjectKeyNotFound(client.ClientId, ClientText.Sanitize(keyId), ClientText.Sanitize(secret.Value, 200), lookup.Reason);
+                Logger.RequestObjectKeyNotFound(client.ClientId, ClientText.Sanitize(keyId), ClientText.Sanitize(location, 200), lookup.Reason);
                 continue;
             }
 
