@@ -7,6 +7,7 @@ using IdentityServer.Dcr.Host.Authorization;
 using IdentityServer.Dcr.Host.Development;
 using IdentityServer.Dcr.Host.Operator;
 using IdentityServer.Dcr.Host.Shared;
+using IdentityServer.Dcr.OpenIddict;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -85,6 +86,9 @@ internal static class HostingExtensions
         // The DCR engine, bound from the "Dcr" section (trust anchors, the OBIE profile), and the OpenIddict plug-in:
         // each registration becomes an OpenIddict application; management tokens are validated by OpenIddict.
         builder.Services.AddDcr(builder.Configuration.GetSection("Dcr")).AddOpenIddict();
+
+        // The plug-in's own settings: DcrOpenIddict:RegistrationPath, DcrOpenIddict:ApplicationCache:Duration and SizeLimit.
+        builder.Services.Configure<DcrOpenIddictOptions>(builder.Configuration.GetSection("DcrOpenIddict"));
 
         // TPPs sign registration requests for the issuer as discovery publishes it, too (with its trailing slash).
         builder.Services.PostConfigure<DcrOptions>(options =>
