@@ -83,7 +83,7 @@ internal static class ManagementEndpoints
             var token = ReadBearerToken(context.Request);
             if (token is null)
             {
-                await ChallengeAsync(context, null, "A bearer access token obtained with the client credentials grant is required.").ConfigureAwait(false);
+                await ChallengeAsync(context, null, DcrErrorDescriptions.ManagementTokenRequired).ConfigureAwait(false);
                 return;
             }
 
@@ -111,8 +111,8 @@ internal static class ManagementEndpoints
                 }
 
                 await ChallengeAsync(context, "invalid_token", revoked
-                    ? "The client is not registered; the access token has been revoked."
-                    : "The client is not registered.").ConfigureAwait(false);
+                    ? DcrErrorDescriptions.ClientNotRegisteredTokenRevoked
+                    : DcrErrorDescriptions.ClientNotRegistered).ConfigureAwait(false);
                 return;
             }
 
@@ -121,11 +121,14 @@ internal static class ManagementEndpoints
                 logger.ManagementForeignClient(tokenResult.ClientId, ClientText.Sanitize(clientId));
                 if (options.Management.ForeignClientStatusCode == StatusCodes.Status401Unauthorized)
                 {
-                    await ChallengeAsync(context, "invalid_token", "The access token was not issued to this client.").ConfigureAwait(false);
+                    await ChallengeAsync(context, "invalid_token", DcrErrorDescriptions.TokenNotForClient).ConfigureAwait(false);
                 }
                 else
                 {
-                    await DcrHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
+                    await DcrHttp.WriteErrorAsync(
+                        context,
+                        StatusCodes.Status403Forbidden,
+                        new DcrError("insufficient_scope", DcrErrorDescriptions.TokenNotForClient)).ConfigureAwait(false);
                 }
 
                 return;
@@ -171,7 +174,7 @@ internal static class ManagementEndpoints
                 var body = await registrations.GetAsync(clientId, ct).ConfigureAwait(false);
                 if (body is null)
                 {
-                    await ChallengeAsync(context, "invalid_token", "The client is not registered.").ConfigureAwait(false);
+                    await ChallengeAsync(context, "invalid_token", DcrErrorDescriptions.ClientNotRegistered).ConfigureAwait(false);
                     return;
                 }
 

@@ -208,7 +208,8 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
         catch (DcrInfrastructureException exception)
         {
             _logger.AuthorizationDependencyUnavailable(registration.ClientId, exception);
-            return AuthorizationRequestResult.Failure(new DcrError("temporarily_unavailable", "The client's keys or the bank's intents could not be read; try again later."));
+            return AuthorizationRequestResult.Failure(
+                new DcrError("temporarily_unavailable", DcrErrorDescriptions.AuthorizationDependencyUnavailable));
         }
     }
 

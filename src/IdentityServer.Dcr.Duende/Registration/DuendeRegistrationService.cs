@@ -122,7 +122,7 @@ public class DuendeRegistrationService : IRegistrationService
         var existing = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
         if (existing is null)
         {
-            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata("The client does not exist."));
+            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound));
         }
 
         var dcr = new DcrRequestContext(request, DcrOperation.Update) { ExistingRegistration = existing };

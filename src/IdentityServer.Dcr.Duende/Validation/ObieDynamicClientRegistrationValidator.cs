@@ -61,7 +61,9 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         if (context is not ObieDynamicClientRegistrationContext obie)
         {
             Logger.UnsignedRequestRefused();
-            return new DynamicClientRegistrationError(DcrErrors.InvalidSoftwareStatement, "A signed registration request (application/jose) is required.");
+            return new DynamicClientRegistrationError(
+                DcrErrors.InvalidSoftwareStatement,
+                DcrErrorDescriptions.SignedRequestRequired);
         }
 
         var dcr = obie.Dcr;
@@ -79,7 +81,9 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         }
         catch (JsonException)
         {
-            return new DynamicClientRegistrationError(DcrErrors.InvalidClientMetadata, "The registration request's claims do not form a client metadata document.");
+            return new DynamicClientRegistrationError(
+                DcrErrors.InvalidClientMetadata,
+                DcrErrorDescriptions.ClaimsNotMetadataDocument);
         }
 
         return new SuccessfulStep();

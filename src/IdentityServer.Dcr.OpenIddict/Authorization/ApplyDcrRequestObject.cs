@@ -144,7 +144,7 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
         }
         catch (DcrInfrastructureException)
         {
-            context.Reject(Errors.TemporarilyUnavailable, "The client's keys or the bank's intents could not be read; try again later.");
+            context.Reject(Errors.TemporarilyUnavailable, DcrErrorDescriptions.AuthorizationDependencyUnavailable);
             return null;
         }
 

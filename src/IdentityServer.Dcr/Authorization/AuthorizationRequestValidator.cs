@@ -103,17 +103,17 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         // 1. A signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
         if (string.IsNullOrEmpty(request.RequestObject))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "A signed request object (request) is required: parameters outside a request object are not accepted.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestObjectRequired);
         }
 
         if (request.OuterParameters.ContainsKey("request_uri"))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "request and request_uri cannot both be given.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestAndRequestUri);
         }
 
         if (!CompactJws.TryParse(request.RequestObject, options.MaxRequestObjectLength, out var jws, out var parseError))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object {parseError}.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectMalformed(parseError));
         }
 
         // 2. The registered algorithm (or one the bank accepts when none is registered), never none.
@@ -122,24 +122,24 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             : [.. Options.CurrentValue.Registration.RequestObjectSigningAlgorithms];
         if (!accepted.Contains(jws.Algorithm, StringComparer.Ordinal) || !JwsVerifier.SupportedAlgorithms.Contains(jws.Algorithm))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object is not signed with the registered request_object_signing_alg.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectAlgorithmNotRegistered);
         }
 
         // 3. The key from the TPP's JWKS (rotation and SSRF policy of the resolver), and the signature.
         if (!Uri.TryCreate(metadata.JwksUri, UriKind.Absolute, out var jwksUri))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The client has no usable jwks_uri to verify its request objects with.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectNoJwksUri);
         }
 
         var lookup = await Jwks.FindKeyAsync(jwksUri, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
         if (lookup.Key is not { } key)
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectKeyNotFound(lookup.Reason));
         }
 
         if (!JwsVerifier.TryVerify(jws, key, [.. accepted], out var verifyFailure))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object's signature was not verified: {verifyFailure}.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectSignatureInvalid(verifyFailure));
         }
 
         // 4. The JWT claims: iss, aud, exp, nbf, client_id.
@@ -152,24 +152,24 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         // 5. The redirect URI: required inside, registered (exact match), and not contradicted outside.
         if (ClaimReader.ReadString(claims, "redirect_uri", out var redirectUri) != ClaimState.Present || string.IsNullOrEmpty(redirectUri))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object must carry redirect_uri.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectRedirectUriMissing);
         }
 
         if (!metadata.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "The redirect_uri is not one the client registered.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriNotRegistered);
         }
 
         if (request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect) && outerRedirect is not null && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "The redirect_uri outside the request object differs from the one inside.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriMismatch);
         }
 
         // From here the verified, registered redirect URI may receive the error, with the request object's state.
         var stateState = ClaimReader.ReadString(claims, "state", out var state);
         if (stateState == ClaimState.WrongType)
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object's state must be a string.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.StateNotString);
         }
 
         AuthorizationRequestResult Redirect(string error, string description) => AuthorizationRequestResult.Failure(new DcrError(error, description), redirectUri, state);
@@ -181,20 +181,20 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 
         if (!metadata.GrantTypes.Contains("authorization_code", StringComparer.Ordinal))
         {
-            return Redirect(AuthorizationErrors.UnauthorizedClient, "The client did not register the authorization_code grant.");
+            return Redirect(AuthorizationErrors.UnauthorizedClient, DcrErrorDescriptions.AuthorizationCodeGrantNotRegistered);
         }
 
         // 6. The response type: inside, registered, and one the engine serves.
         if (ClaimReader.ReadString(claims, "response_type", out var responseType) != ClaimState.Present || string.IsNullOrEmpty(responseType))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry response_type.");
+            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ResponseTypeMissing);
         }
 
         var normalisedResponseType = string.Join(' ', responseType.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         if (!SupportedResponseTypes.Contains(normalisedResponseType)
             || !metadata.ResponseTypes.Any(r => string.Equals(string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)), normalisedResponseType, StringComparison.Ordinal)))
         {
-            return Redirect(AuthorizationErrors.UnsupportedResponseType, $"The response_type {ClientText.Sanitize(responseType)} is not one the client registered and the bank supports.");
+            return Redirect(AuthorizationErrors.UnsupportedResponseType, DcrErrorDescriptions.ResponseTypeNotSupported(responseType));
         }
 
         var hybrid = normalisedResponseType == "code id_token";
@@ -202,32 +202,32 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             && !(hybrid ? responseMode == "fragment" : responseMode is "query" or "fragment"))
         {
             return Redirect(AuthorizationErrors.InvalidRequestObject, hybrid
-                ? "The response_mode of code id_token must be fragment."
-                : "The response_mode must be query or fragment.");
+                ? DcrErrorDescriptions.HybridResponseModeNotFragment
+                : DcrErrorDescriptions.ResponseModeNotQueryOrFragment);
         }
 
         // 7. Scope: inside, registered, with openid for an ID token.
         if (ClaimReader.ReadString(claims, "scope", out var scope) != ClaimState.Present || string.IsNullOrWhiteSpace(scope))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry scope.");
+            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ScopeMissing);
         }
 
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var registeredScopes = metadata.GetScopes();
         if (scopes.FirstOrDefault(s => !registeredScopes.Contains(s, StringComparer.Ordinal)) is { } unregistered)
         {
-            return Redirect(AuthorizationErrors.InvalidScope, $"The scope {ClientText.Sanitize(unregistered)} is not one the client registered.");
+            return Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeNotRegistered(unregistered));
         }
 
         if (!scopes.Contains("openid", StringComparer.Ordinal))
         {
-            return Redirect(AuthorizationErrors.InvalidScope, "The scope must contain openid.");
+            return Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeWithoutOpenId);
         }
 
         // 8. nonce for an ID token in the front channel; PKCE S256 for code alone and for every pushed request.
         if (hybrid && (ClaimReader.ReadString(claims, "nonce", out var nonce) != ClaimState.Present || string.IsNullOrEmpty(nonce)))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry nonce.");
+            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.NonceMissing);
         }
 
         var challengeState = ClaimReader.ReadString(claims, "code_challenge", out var challenge);
@@ -235,14 +235,14 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         if ((!hybrid || request.Pushed || challengeState == ClaimState.Present)
             && (challengeState != ClaimState.Present || string.IsNullOrEmpty(challenge) || challengeMethod != "S256"))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "PKCE is required: code_challenge with code_challenge_method S256.");
+            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.PkceRequired);
         }
 
         // 9. The intent: this client's, awaiting authorisation, not expired.
         var intentId = ReadIntentId(claims);
         if (intentId is null && options.RequireIntent)
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must name an intent: claims.id_token.openbanking_intent_id.");
+            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.IntentRequired);
         }
 
         if (intentId is not null && await CheckIntentAsync(registration.ClientId, intentId, ct).ConfigureAwait(false) is { } intentFailure)
@@ -302,7 +302,7 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             var chosen = values.Count == 0 ? supported.FirstOrDefault() : supported.FirstOrDefault(values.Contains);
             if (chosen is null && essential)
             {
-                return (null, $"None of the requested acr values ({ClientText.Sanitize(string.Join(", ", values), 200)}) is one this bank's sign-in delivers: {string.Join(", ", supported)}.");
+                return (null, DcrErrorDescriptions.AcrNotDelivered(values, supported));
             }
 
             return (chosen, null);
@@ -323,49 +323,49 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         ArgumentNullException.ThrowIfNull(options);
         if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present || !string.Equals(issuer, clientId, StringComparison.Ordinal))
         {
-            return "The request object's iss must be the client_id.";
+            return DcrErrorDescriptions.RequestObjectIssuerNotClient;
         }
 
         if (ClaimReader.ReadString(claims, "client_id", out var innerClientId) != ClaimState.Present || !string.Equals(innerClientId, clientId, StringComparison.Ordinal))
         {
-            return "The request object's client_id must be the client's.";
+            return DcrErrorDescriptions.RequestObjectClientIdNotClient;
         }
 
         if (ClaimReader.ReadStringOrArray(claims, "aud", out var audience) != ClaimState.Present || !audience.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
         {
-            return "The request object's aud must be the bank's issuer.";
+            return DcrErrorDescriptions.RequestObjectAudienceNotIssuer;
         }
 
         var now = TimeProvider.GetUtcNow();
         if (ClaimReader.ReadNumericDate(claims, "exp", out var exp) != ClaimState.Present)
         {
-            return "The request object must carry exp as a NumericDate.";
+            return DcrErrorDescriptions.RequestObjectExpMissing;
         }
 
         if (ClaimReader.ReadNumericDate(claims, "nbf", out var nbf) != ClaimState.Present)
         {
-            return "The request object must carry nbf as a NumericDate.";
+            return DcrErrorDescriptions.RequestObjectNbfMissing;
         }
 
         if (now - options.ClockSkew >= exp)
         {
-            return "The request object has expired (exp).";
+            return DcrErrorDescriptions.RequestObjectExpired;
         }
 
         if (nbf > now + options.ClockSkew)
         {
-            return "The request object is not valid yet (nbf).";
+            return DcrErrorDescriptions.RequestObjectNotYetValid;
         }
 
         if (now - nbf > options.MaxRequestObjectLifetime + options.ClockSkew)
         {
-            return $"The request object's nbf is more than {options.MaxRequestObjectLifetime.TotalMinutes:0} minutes in the past.";
+            return DcrErrorDescriptions.RequestObjectNbfTooOld(options.MaxRequestObjectLifetime);
         }
 
         var lifetime = exp - nbf;
         if (lifetime <= TimeSpan.Zero || lifetime > options.MaxRequestObjectLifetime)
         {
-            return $"The request object's exp must be after its nbf and at most {options.MaxRequestObjectLifetime.TotalMinutes:0} minutes after it.";
+            return DcrErrorDescriptions.RequestObjectLifetimeTooLong(options.MaxRequestObjectLifetime);
         }
 
         return null;
@@ -381,14 +381,14 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         ArgumentNullException.ThrowIfNull(outer);
         if (outer.TryGetValue("client_id", out var outerClient) && outerClient is not null && !string.Equals(outerClient, clientId, StringComparison.Ordinal))
         {
-            return "The client_id outside the request object differs from the one inside.";
+            return DcrErrorDescriptions.ClientIdMismatch;
         }
 
         if (outer.TryGetValue("response_type", out var outerType) && outerType is not null
             && ClaimReader.ReadString(claims, "response_type", out var innerType) == ClaimState.Present
             && !string.Equals(outerType, innerType, StringComparison.Ordinal))
         {
-            return "The response_type outside the request object differs from the one inside.";
+            return DcrErrorDescriptions.ResponseTypeMismatch;
         }
 
         return null;
@@ -430,22 +430,22 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     {
         if (_intents is null)
         {
-            return "The bank has no intent store: no intent can be authorised.";
+            return DcrErrorDescriptions.NoIntentStore;
         }
 
         var intent = await _intents.FindAsync(intentId, ct).ConfigureAwait(false);
         if (intent is null || !string.Equals(intent.ClientId, clientId, StringComparison.Ordinal))
         {
             // Another client's intent is reported as unknown: its existence is not this client's business.
-            return "The openbanking_intent_id names no intent of this client.";
+            return DcrErrorDescriptions.IntentNotFound;
         }
 
         if (intent.Status != IntentStatus.AwaitingAuthorisation)
         {
-            return $"The intent is {intent.Status}, not AwaitingAuthorisation.";
+            return DcrErrorDescriptions.IntentNotAwaitingAuthorisation(intent.Status);
         }
 
-        return intent.ExpiresAt is { } expires && expires <= TimeProvider.GetUtcNow() ? "The intent has expired." : null;
+        return intent.ExpiresAt is { } expires && expires <= TimeProvider.GetUtcNow() ? DcrErrorDescriptions.IntentExpired : null;
     }
 
     /// <summary>The request object's claims as request parameters: strings as they are, other values as JSON text.</summary>

@@ -120,7 +120,7 @@ public class RegistrationProcessor : IRegistrationProcessor
                     Logger.RequestReplayed(ssa.SoftwareId, DcrErrorDescriptions.Truncate(context.UsedRequestToken!.Jti));
                     return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
                 case StoreWriteResult.NotFound:
-                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata("The client was deleted while this update was processed."));
+                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientDeletedDuringUpdate));
                 case StoreWriteResult.ConcurrencyConflict:
                     // Another update won the race: apply this one on top of it rather than lose either.
                     existing = await Store.FindByClientIdAsync(existing.ClientId, ct).ConfigureAwait(false)
@@ -193,6 +193,6 @@ public class RegistrationProcessor : IRegistrationProcessor
         => Convert.ToBase64String(RandomNumberGenerator.GetBytes(27)).Replace('+', '-').Replace('/', '_');
 
     /// <summary>The error for a second registration of a software that must be registered once.</summary>
-    internal static readonly DcrError DuplicateError = DcrError.InvalidClientMetadata(
-        "This software is already registered with this bank; update the existing client (PUT) instead of registering again.");
+    internal static readonly DcrError DuplicateError =
+        DcrError.InvalidClientMetadata(DcrErrorDescriptions.SoftwareAlreadyRegistered);
 }

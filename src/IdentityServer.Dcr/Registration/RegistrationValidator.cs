@@ -103,15 +103,15 @@ public class RegistrationValidator : IRegistrationValidator
             || !string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal))
         {
             Logger.UpdateMovesClient(existing.ClientId, ssa.SoftwareId, ssa.OrganisationId);
-            return DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
+            return DcrError.UnapprovedSoftwareStatement(DcrErrorDescriptions.UpdateMovesClient);
         }
 
         var wasSecret = RegistrationProcessor.SecretMethods.Contains(existing.Metadata.TokenEndpointAuthMethod);
         var isSecret = RegistrationProcessor.SecretMethods.Contains(context.Metadata!.TokenEndpointAuthMethod);
         return wasSecret == isSecret
             ? DcrStepResult.Success
-            : DcrError.InvalidClientMetadata(
-                $"An update cannot change token_endpoint_auth_method from '{existing.Metadata.TokenEndpointAuthMethod}' to '{context.Metadata.TokenEndpointAuthMethod}': "
-                + "moving between secret-based and key- or certificate-based client authentication needs a new registration.");
+            : DcrError.InvalidClientMetadata(DcrErrorDescriptions.UpdateChangesAuthenticationKind(
+                existing.Metadata.TokenEndpointAuthMethod,
+                context.Metadata.TokenEndpointAuthMethod));
     }
 }

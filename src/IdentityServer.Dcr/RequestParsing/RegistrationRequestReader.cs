@@ -55,7 +55,7 @@ public class RegistrationRequestReader : IRegistrationRequestReader
 
         if (!CompactJws.TryParse(token, limit, out var jws, out var error))
         {
-            return DcrError.InvalidClientMetadata($"The registration request {error}.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.RegistrationRequestMalformed(error));
         }
 
         context.RequestToken = jws;
@@ -89,7 +89,7 @@ public class RegistrationRequestReader : IRegistrationRequestReader
         }
         catch (DecoderFallbackException)
         {
-            return DcrError.InvalidClientMetadata("The request body is not valid UTF-8.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyNotUtf8);
         }
 
         if (text.Length == 0)

@@ -77,7 +77,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "software_id", out var softwareId);
         if (state == ClaimState.WrongType || (state == ClaimState.Present && !string.Equals(softwareId, ssa.SoftwareId, StringComparison.Ordinal)))
         {
-            return DcrError.InvalidClientMetadata("The request's software_id must match the software statement's software_id.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SoftwareIdMismatch);
         }
 
         metadata.SoftwareId = ssa.SoftwareId;
@@ -98,12 +98,12 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "grant_types", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's grant_types is not an array of strings.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.GrantTypesNotStrings);
         }
 
         if (requested.Count == 0)
         {
-            return DcrError.InvalidClientMetadata("The request has no grant_types.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.GrantTypesMissing);
         }
 
         var defined = DcrSpecProfile.GrantTypes(options.SpecVersion);
@@ -128,14 +128,14 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "response_types", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's response_types is not an array of strings.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ResponseTypesNotStrings);
         }
 
         if (!metadata.GrantTypes.Contains("authorization_code"))
         {
             if (requested.Count > 0)
             {
-                return DcrError.InvalidClientMetadata("response_types are only allowed with the authorization_code grant type.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ResponseTypesWithoutAuthorizationCode);
             }
 
             metadata.ResponseTypes = [];
@@ -174,7 +174,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "redirect_uris", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidRedirectUri("The request's redirect_uris is not an array of strings.");
+            return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUrisNotStrings);
         }
 
         var candidates = state == ClaimState.Absent ? ssa.SoftwareRedirectUris : requested;
@@ -189,13 +189,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             }
             else if (!substitute)
             {
-                return DcrError.InvalidRedirectUri($"The redirect URI '{DcrErrorDescriptions.Truncate(uri, 120)}' {problem}.");
+                return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUriInvalid(uri, problem));
             }
         }
 
         if (registered.Count == 0 && metadata.GrantTypes.Contains("authorization_code"))
         {
-            return DcrError.InvalidRedirectUri("At least one valid redirect URI listed in the software statement is required for the authorization_code grant type.");
+            return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUriRequired);
         }
 
         metadata.RedirectUris = registered;
@@ -223,8 +223,8 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         if (state != ClaimState.Present || string.IsNullOrEmpty(method))
         {
             return DcrError.InvalidClientMetadata(state == ClaimState.WrongType
-                ? "The request's token_endpoint_auth_method is not a string."
-                : "The request has no token_endpoint_auth_method.");
+                ? DcrErrorDescriptions.TokenEndpointAuthMethodNotString
+                : DcrErrorDescriptions.TokenEndpointAuthMethodMissing);
         }
 
         if (!registration.TokenEndpointAuthMethods.Contains(method) || !DcrSpecProfile.TokenEndpointAuthMethods.Contains(method))
@@ -247,14 +247,14 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var algState = ClaimReader.ReadString(claims, "token_endpoint_auth_signing_alg", out var alg);
         if (algState == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's token_endpoint_auth_signing_alg is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.TokenEndpointAuthSigningAlgNotString);
         }
 
         if (method is "private_key_jwt" or "client_secret_jwt")
         {
             if (string.IsNullOrEmpty(alg))
             {
-                return DcrError.InvalidClientMetadata($"token_endpoint_auth_signing_alg is required for {method}.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SigningAlgRequired(method));
             }
 
             if (!registration.TokenEndpointAuthSigningAlgorithms.Contains(alg))
@@ -286,30 +286,30 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "tls_client_auth_subject_dn", out var subjectDn);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's tls_client_auth_subject_dn is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotString);
         }
 
         if (metadata.TokenEndpointAuthMethod != "tls_client_auth")
         {
             return state == ClaimState.Present
-                ? DcrError.InvalidClientMetadata("tls_client_auth_subject_dn may only be sent with token_endpoint_auth_method tls_client_auth.")
+                ? DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnWithoutTlsClientAuth)
                 : DcrStepResult.Success;
         }
 
         if (string.IsNullOrWhiteSpace(subjectDn))
         {
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn is required for tls_client_auth.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnRequired);
         }
 
         var maxLength = DcrSpecProfile.MaxSubjectDnLength(options.SpecVersion);
         if (subjectDn.Length > maxLength)
         {
-            return DcrError.InvalidClientMetadata($"tls_client_auth_subject_dn is longer than {maxLength} characters.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnTooLong(maxLength));
         }
 
         if (!DistinguishedName.TryParse(subjectDn, out var parsed))
         {
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn is not a distinguished name (RFC 4514).");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotDistinguishedName);
         }
 
         var certificate = context.Request.ClientCertificate;
@@ -317,7 +317,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             && !parsed.Matches(DistinguishedName.FromX500(certificate.SubjectName)))
         {
             Logger.SubjectDnMismatch(context.SoftwareStatement!.SoftwareId, certificate.Thumbprint);
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn does not name the transport certificate presented with this request.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotOfCertificate);
         }
 
         metadata.TlsClientAuthSubjectDn = subjectDn;
@@ -350,7 +350,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "scope", out var scope);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's scope is not a space-separated string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ScopeNotString);
         }
 
         if (string.IsNullOrWhiteSpace(scope))
@@ -361,7 +361,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (scope.Length > DcrSpecProfile.MaxScopeLength)
         {
-            return DcrError.InvalidClientMetadata($"The request's scope is longer than {DcrSpecProfile.MaxScopeLength} characters.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ScopeTooLong(DcrSpecProfile.MaxScopeLength));
         }
 
         var requested = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
@@ -388,7 +388,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "application_type", out var type);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's application_type is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ApplicationTypeNotString);
         }
 
         var defined = DcrSpecProfile.ApplicationTypes(options.SpecVersion);
@@ -457,21 +457,22 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var userCodeState = ClaimReader.ReadBoolean(claims, "backchannel_user_code_parameter_supported", out var userCode);
         if (modeState == ClaimState.WrongType || endpointState == ClaimState.WrongType || algState == ClaimState.WrongType || userCodeState == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("A backchannel_* claim of the request has the wrong type.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaClaimWrongType);
         }
 
         var anyCiba = modeState == ClaimState.Present || endpointState == ClaimState.Present || algState == ClaimState.Present || userCodeState == ClaimState.Present;
         if (!metadata.GrantTypes.Contains(DcrSpecProfile.CibaGrantType))
         {
             return anyCiba
-                ? DcrError.InvalidClientMetadata("backchannel_* metadata may only be sent with the urn:openid:params:grant-type:ciba grant type.")
+                ? DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaWithoutCibaGrant)
                 : DcrStepResult.Success;
         }
 
         var registration = options.Registration;
         if (string.IsNullOrEmpty(mode) || !registration.BackchannelTokenDeliveryModes.Contains(mode))
         {
-            return DcrError.InvalidClientMetadata($"backchannel_token_delivery_mode must be one of: {string.Join(", ", registration.BackchannelTokenDeliveryModes)}.");
+            return DcrError.InvalidClientMetadata(
+                DcrErrorDescriptions.CibaDeliveryModeNotSupported(registration.BackchannelTokenDeliveryModes));
         }
 
         if (mode != "poll")
@@ -479,7 +480,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             if (string.IsNullOrEmpty(endpoint) || endpoint.Length > DcrSpecProfile.MaxNotificationEndpointLength
                 || UriRules.CheckAbsoluteHttps(endpoint, allowHttp: false, out _) is not null)
             {
-                return DcrError.InvalidClientMetadata($"backchannel_client_notification_endpoint must be an HTTPS URL for the {mode} mode.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaNotificationEndpointInvalid(mode));
             }
 
             metadata.BackchannelClientNotificationEndpoint = endpoint;
@@ -487,12 +488,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (string.IsNullOrEmpty(alg) || !registration.BackchannelAuthenticationRequestSigningAlgorithms.Contains(alg))
         {
-            return DcrError.InvalidClientMetadata($"backchannel_authentication_request_signing_alg must be one of: {string.Join(", ", registration.BackchannelAuthenticationRequestSigningAlgorithms)}.");
+            return DcrError.InvalidClientMetadata(
+                DcrErrorDescriptions.CibaSigningAlgNotSupported(registration.BackchannelAuthenticationRequestSigningAlgorithms));
         }
 
         if (userCodeState == ClaimState.Present && userCode)
         {
-            return DcrError.InvalidClientMetadata("backchannel_user_code_parameter_supported must be false.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaUserCodeNotFalse);
         }
 
         metadata.BackchannelTokenDeliveryMode = mode;
@@ -527,12 +529,12 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             {
                 if (item.ValueKind != System.Text.Json.JsonValueKind.String)
                 {
-                    return DcrError.InvalidClientMetadata($"The request's {name} is not a string.");
+                    return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataClaimNotString(name));
                 }
 
                 if (UriRules.CheckAbsoluteHttps(item.GetString()!, allowHttp: false, out _) is { } problem)
                 {
-                    return DcrError.InvalidClientMetadata($"The request's {name} '{DcrErrorDescriptions.Truncate(item.GetString(), 120)}' {problem}.");
+                    return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataUriInvalid(name, item.GetString(), problem));
                 }
             }
         }
@@ -604,7 +606,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
     }
 
     private static DcrError Unsupported(string claim, string value, IEnumerable<string> supported)
-        => DcrError.InvalidClientMetadata($"The {claim} '{DcrErrorDescriptions.Truncate(value)}' is not supported; supported: {string.Join(", ", supported)}.");
+        => DcrError.InvalidClientMetadata(DcrErrorDescriptions.ValueNotSupported(claim, value, supported));
 
     private static DcrStepResult Select(
         List<string> requested,
@@ -625,7 +627,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var rejected = requested.First(r => !supported.Contains(r));
         if (options.Registration.HandlingFor(field) == UnsupportedValueHandling.Reject || accepted.Count == 0)
         {
-            return DcrError.InvalidClientMetadata($"The {claim} value '{DcrErrorDescriptions.Truncate(rejected)}' {refusal}; supported: {string.Join(", ", supported)}.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ValueRefused(claim, rejected, refusal, supported));
         }
 
         return DcrStepResult.Success;
@@ -637,7 +639,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, claim, out var alg);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata($"The request's {claim} is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataClaimNotString(claim));
         }
 
         if (string.IsNullOrEmpty(alg))

@@ -104,8 +104,8 @@ public class TransportCertificateValidator : ITransportCertificateValidator
         }
 
         Logger.CertificateNotBound(certificate.Thumbprint, ssa.SoftwareId, ssa.OrganisationId);
-        return Task.FromResult(DcrStepResult.Failure(DcrError.UnapprovedSoftwareStatement(
-            "The transport certificate does not belong to the organisation or software of the software statement.")));
+        return Task.FromResult(DcrStepResult.Failure(
+            DcrError.UnapprovedSoftwareStatement(DcrErrorDescriptions.CertificateNotOfSoftwareStatement)));
     }
 
     /// <summary>
@@ -141,7 +141,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
                 var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
                 Logger.CertificateChainInvalid(certificate.Thumbprint, status);
-                return DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status}).");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotTrusted(status));
             }
         }
 
@@ -235,7 +235,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             // Something other than revocation failed with the network on (a CRL that does not verify, for example).
             var status = flags.ToString();
             Logger.CertificateChainInvalid(certificate.Thumbprint, status);
-            return new(DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status})."), TimeSpan.Zero, null);
+            return new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotTrusted(status)), TimeSpan.Zero, null);
         }
 
         // Unknown: accept and log, or refuse; an unreachable source is retried soon rather than cached for long.
