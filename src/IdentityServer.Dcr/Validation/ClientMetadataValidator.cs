@@ -16,9 +16,10 @@ namespace IdentityServer.Dcr.Validation;
 /// <summary>
 /// The default <see cref="IClientMetadataValidator"/>. Steps, in order: <see cref="ValidateSoftwareId"/>,
 /// <see cref="ValidateGrantTypes"/>, <see cref="ValidateResponseTypes"/>, <see cref="ValidateRedirectUris"/>,
-/// <see cref="ValidateTokenEndpointAuthMethod"/>, <see cref="ValidateScope"/>, <see cref="ValidateApplicationType"/>,
-/// <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>, <see cref="ValidateUriFields"/>. Each reads the request's claims and writes
-/// the registered value to the <see cref="ClientMetadata"/> being built.
+/// <see cref="ValidateTokenEndpointAuthMethod"/>, <see cref="ValidateSubjectDn"/>, <see cref="ValidateScope"/>,
+/// <see cref="ValidateApplicationType"/>, <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>,
+/// <see cref="ValidateUriFields"/>. Each reads the request's claims and writes the registered value to the
+/// <see cref="ClientMetadata"/> being built.
 /// </summary>
 public partial class ClientMetadataValidator : IClientMetadataValidator
 {
@@ -51,6 +52,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             || !(result = ValidateResponseTypes(context, options, metadata)).Succeeded
             || !(result = ValidateRedirectUris(context, options, metadata)).Succeeded
             || !(result = ValidateTokenEndpointAuthMethod(context, options, metadata)).Succeeded
+            || !(result = ValidateSubjectDn(context, options, metadata)).Succeeded
             || !(result = ValidateScope(context, options, metadata)).Succeeded
             || !(result = ValidateApplicationType(context, options, metadata)).Succeeded
             || !(result = ValidateSigningAlgorithms(context, options, metadata)).Succeeded
@@ -203,10 +205,9 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
     }
 
     /// <summary>
-    /// <c>token_endpoint_auth_method</c> is required and must be supported. <c>private_key_jwt</c> needs a supported
-    /// <c>token_endpoint_auth_signing_alg</c>; <c>tls_client_auth</c> needs a <c>tls_client_auth_subject_dn</c> that
-    /// parses as a distinguished name and (by default) names the presented transport certificate; no other method may
-    /// carry one.
+    /// <c>token_endpoint_auth_method</c> is required and must be supported. <c>private_key_jwt</c> and
+    /// <c>client_secret_jwt</c> need a supported <c>token_endpoint_auth_signing_alg</c>. The subject DN of
+    /// <c>tls_client_auth</c> is the next step, <see cref="ValidateSubjectDn"/>.
     /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
@@ -270,10 +271,15 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             metadata.TokenEndpointAuthSigningAlg = alg;
         }
 
-        return ValidateSubjectDn(context, options, metadata);
+        return DcrStepResult.Success;
     }
 
-    /// <summary>Validates <c>tls_client_auth_subject_dn</c>: required exactly for <c>tls_client_auth</c>.</summary>
+    /// <summary>
+    /// <c>tls_client_auth_subject_dn</c>: required exactly for <c>tls_client_auth</c> (no other method may carry
+    /// one), at most the specification's length, a distinguished name (RFC 4514) and, by default
+    /// (<see cref="RegistrationOptions.RequireSubjectDnOfPresentedCertificate"/>), the subject of the presented
+    /// transport certificate.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
