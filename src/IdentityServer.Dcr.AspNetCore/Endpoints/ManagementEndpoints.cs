@@ -70,10 +70,13 @@ internal static class ManagementEndpoints
         try
         {
             // Mutual TLS: a trusted transport certificate, as for registration.
-            var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+            var accessor = services.GetService<IClientCertificateAccessor>()
+                ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
             var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
             var transport = services.GetRequiredService<ITransportCertificateValidator>();
-            var certificateCheck = await transport.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
+            var certificateCheck = await transport.ValidateCertificateAsync(
+                new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)),
+                ct).ConfigureAwait(false);
             if (!certificateCheck.Succeeded)
             {
                 await ChallengeAsync(context, null, certificateCheck.Error.ErrorDescription).ConfigureAwait(false);
@@ -164,7 +167,13 @@ internal static class ManagementEndpoints
         }
     }
 
-    private static async Task ExecuteAsync(HttpContext context, string clientId, Operation operation, IServiceProvider services, DcrOptions options, CancellationToken ct)
+    private static async Task ExecuteAsync(
+        HttpContext context,
+        string clientId,
+        Operation operation,
+        IServiceProvider services,
+        DcrOptions options,
+        CancellationToken ct)
     {
         var registrations = services.GetRequiredService<IRegistrationService>();
         switch (operation)
@@ -190,9 +199,13 @@ internal static class ManagementEndpoints
                     return;
                 }
 
-                var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+                var accessor = services.GetService<IClientCertificateAccessor>()
+                    ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
                 var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
-                var result = await registrations.UpdateAsync(clientId, new DcrRequest(context.Request.ContentType, requestBody.Value, certificate), ct).ConfigureAwait(false);
+                var result = await registrations.UpdateAsync(
+                    clientId,
+                    new DcrRequest(context.Request.ContentType, requestBody.Value, certificate),
+                    ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
                     await DcrHttp.WriteJsonAsync(context, StatusCodes.Status200OK, result.Value).ConfigureAwait(false);
@@ -205,7 +218,8 @@ internal static class ManagementEndpoints
                 return;
 
             case Operation.Delete:
-                var administration = services.GetService<RegistrationAdministration>() ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
+                var administration = services.GetService<RegistrationAdministration>()
+                    ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
                 await administration.DeleteAsync(clientId, actor: null, ct).ConfigureAwait(false);
 
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -217,7 +231,8 @@ internal static class ManagementEndpoints
     internal static bool IsEnabled(DcrOptions options, Operation operation) => operation switch
     {
         Operation.Read => options.Management.EnableRead,
-        Operation.LegacyPostRead => options.Management.EnableRead && options.Management.EnableLegacyPostRead && options.SpecVersion < DcrSpecVersion.Version34,
+        Operation.LegacyPostRead
+            => options.Management.EnableRead && options.Management.EnableLegacyPostRead && options.SpecVersion < DcrSpecVersion.Version34,
         Operation.Update => options.Management.EnableUpdate,
         _ => options.Management.EnableDelete,
     };

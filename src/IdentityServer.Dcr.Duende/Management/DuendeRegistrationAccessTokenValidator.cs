@@ -31,7 +31,11 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
     /// <param name="grants">Duende's persisted grant store (revocation list).</param>
     /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="logger">The logger.</param>
-    public DuendeRegistrationAccessTokenValidator(ITokenValidator tokens, IPersistedGrantStore grants, IClientCertificateAccessor certificates, ILogger<DuendeRegistrationAccessTokenValidator> logger)
+    public DuendeRegistrationAccessTokenValidator(
+        ITokenValidator tokens,
+        IPersistedGrantStore grants,
+        IClientCertificateAccessor certificates,
+        ILogger<DuendeRegistrationAccessTokenValidator> logger)
     {
         Tokens = tokens;
         Grants = grants;
@@ -111,6 +115,8 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
         }
 
         var expected = Base64Url.EncodeToString(SHA256.HashData(certificate.RawData));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(thumbprint.GetString() ?? string.Empty));
+        return CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(expected),
+            Encoding.ASCII.GetBytes(thumbprint.GetString() ?? string.Empty));
     }
 }

@@ -156,6 +156,8 @@ public class DuendeRegistrationService : IRegistrationService
     {
         ObieDynamicClientRegistrationResponse success => DcrResult.Success(success.Body),
         DynamicClientRegistrationError error => DcrResult.Failure<JsonObject>(new DcrError(error.Error, error.ErrorDescription)),
-        _ => throw new InvalidOperationException($"The registration processor returned {response.GetType().Name}; the OBIE service needs an {nameof(ObieDynamicClientRegistrationResponse)}."),
+        _ => throw new InvalidOperationException(
+            $"The registration processor returned {response.GetType().Name}; the OBIE service needs an "
+            + $"{nameof(ObieDynamicClientRegistrationResponse)}."),
     };
 }

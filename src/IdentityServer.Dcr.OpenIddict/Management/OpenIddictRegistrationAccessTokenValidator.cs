@@ -36,7 +36,11 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
     /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="logger">The logger.</param>
-    public OpenIddictRegistrationAccessTokenValidator(OpenIddictValidationService validation, IClientCertificateAccessor certificates, IOptionsMonitor<DcrOptions> options, ILogger<OpenIddictRegistrationAccessTokenValidator> logger)
+    public OpenIddictRegistrationAccessTokenValidator(
+        OpenIddictValidationService validation,
+        IClientCertificateAccessor certificates,
+        IOptionsMonitor<DcrOptions> options,
+        ILogger<OpenIddictRegistrationAccessTokenValidator> logger)
     {
         Validation = validation;
         Certificates = certificates;

@@ -63,7 +63,10 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public virtual async Task<AuthorizationRequestResult> ValidateAsync(ClientRegistration registration, AuthorizationRequest request, CancellationToken ct)
+    public virtual async Task<AuthorizationRequestResult> ValidateAsync(
+        ClientRegistration registration,
+        AuthorizationRequest request,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(request);
@@ -80,16 +83,27 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 
         DcrTelemetry.AuthorizationRequests.Add(1, result.Succeeded
             ? new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Success } }
-            : new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Rejected }, { DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(result.Error.Error) } });
+            : new TagList
+            {
+                { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Rejected },
+                { DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(result.Error.Error) },
+            });
         if (!result.Succeeded)
         {
-            Logger.AuthorizationRequestRefused(registration.ClientId, result.Error.Error, result.Error.ErrorDescription, result.RedirectUri is not null);
+            Logger.AuthorizationRequestRefused(
+                registration.ClientId,
+                result.Error.Error,
+                result.Error.ErrorDescription,
+                result.RedirectUri is not null);
         }
 
         return result;
     }
 
-    private async Task<AuthorizationRequestResult> ValidateCoreAsync(ClientRegistration registration, AuthorizationRequest request, CancellationToken ct)
+    private async Task<AuthorizationRequestResult> ValidateCoreAsync(
+        ClientRegistration registration,
+        AuthorizationRequest request,
+        CancellationToken ct)
     {
         var options = Options.CurrentValue.Authorization;
         var metadata = registration.Metadata;
@@ -160,7 +174,9 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriNotRegistered);
         }
 
-        if (request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect) && outerRedirect is not null && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
+        if (request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect)
+            && outerRedirect is not null
+            && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
         {
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriMismatch);
         }
@@ -172,7 +188,8 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.StateNotString);
         }
 
-        AuthorizationRequestResult Redirect(string error, string description) => AuthorizationRequestResult.Failure(new DcrError(error, description), redirectUri, state);
+        AuthorizationRequestResult Redirect(string error, string description)
+            => AuthorizationRequestResult.Failure(new DcrError(error, description), redirectUri, state);
 
         if (CheckOuterParameters(registration.ClientId, claims, request.OuterParameters) is { } mismatch)
         {
@@ -192,7 +209,11 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 
         var normalisedResponseType = string.Join(' ', responseType.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
         if (!SupportedResponseTypes.Contains(normalisedResponseType)
-            || !metadata.ResponseTypes.Any(r => string.Equals(string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)), normalisedResponseType, StringComparison.Ordinal)))
+            || !metadata.ResponseTypes.Any(
+                r => string.Equals(
+                    string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)),
+                    normalisedResponseType,
+                    StringComparison.Ordinal)))
         {
             return Redirect(AuthorizationErrors.UnsupportedResponseType, DcrErrorDescriptions.ResponseTypeNotSupported(responseType));
         }
@@ -272,14 +293,18 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected static (string? Acr, string? Failure) SelectAcr(JsonElement claims, IList<string> supported)
     {
         ArgumentNullException.ThrowIfNull(supported);
-        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("claims", out var requested) || requested.ValueKind != JsonValueKind.Object)
+        if (claims.ValueKind != JsonValueKind.Object
+            || !claims.TryGetProperty("claims", out var requested)
+            || requested.ValueKind != JsonValueKind.Object)
         {
             return (null, null);
         }
 
         foreach (var member in new[] { "id_token", "userinfo" })
         {
-            if (!requested.TryGetProperty(member, out var section) || section.ValueKind != JsonValueKind.Object || !section.TryGetProperty("acr", out var acr))
+            if (!requested.TryGetProperty(member, out var section)
+                || section.ValueKind != JsonValueKind.Object
+                || !section.TryGetProperty("acr", out var acr))
             {
                 continue;
             }
@@ -326,12 +351,14 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return DcrErrorDescriptions.RequestObjectIssuerNotClient;
         }
 
-        if (ClaimReader.ReadString(claims, "client_id", out var innerClientId) != ClaimState.Present || !string.Equals(innerClientId, clientId, StringComparison.Ordinal))
+        if (ClaimReader.ReadString(claims, "client_id", out var innerClientId) != ClaimState.Present
+            || !string.Equals(innerClientId, clientId, StringComparison.Ordinal))
         {
             return DcrErrorDescriptions.RequestObjectClientIdNotClient;
         }
 
-        if (ClaimReader.ReadStringOrArray(claims, "aud", out var audience) != ClaimState.Present || !audience.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
+        if (ClaimReader.ReadStringOrArray(claims, "aud", out var audience) != ClaimState.Present
+            || !audience.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
         {
             return DcrErrorDescriptions.RequestObjectAudienceNotIssuer;
         }
@@ -379,7 +406,9 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected virtual string? CheckOuterParameters(string clientId, JsonElement claims, IReadOnlyDictionary<string, string?> outer)
     {
         ArgumentNullException.ThrowIfNull(outer);
-        if (outer.TryGetValue("client_id", out var outerClient) && outerClient is not null && !string.Equals(outerClient, clientId, StringComparison.Ordinal))
+        if (outer.TryGetValue("client_id", out var outerClient)
+            && outerClient is not null
+            && !string.Equals(outerClient, clientId, StringComparison.Ordinal))
         {
             return DcrErrorDescriptions.ClientIdMismatch;
         }
@@ -402,7 +431,9 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     /// <returns>The intent id, or <see langword="null"/>.</returns>
     protected static string? ReadIntentId(JsonElement claims)
     {
-        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("claims", out var requested) || requested.ValueKind != JsonValueKind.Object)
+        if (claims.ValueKind != JsonValueKind.Object
+            || !claims.TryGetProperty("claims", out var requested)
+            || requested.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -469,5 +500,6 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         return parameters;
     }
 
-    private static AuthorizationRequestResult Page(string error, string description) => AuthorizationRequestResult.Failure(new DcrError(error, description));
+    private static AuthorizationRequestResult Page(string error, string description)
+        => AuthorizationRequestResult.Failure(new DcrError(error, description));
 }

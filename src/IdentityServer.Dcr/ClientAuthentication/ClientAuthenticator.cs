@@ -36,7 +36,12 @@ public class ClientAuthenticator : IClientAuthenticator
     /// <param name="options">The engine options.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ClientAuthenticator(IJwksResolver jwks, ITransportCertificateValidator transport, IOptionsMonitor<DcrOptions> options, TimeProvider timeProvider, ILogger<ClientAuthenticator> logger)
+    public ClientAuthenticator(
+        IJwksResolver jwks,
+        ITransportCertificateValidator transport,
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ClientAuthenticator> logger)
     {
         Jwks = jwks;
         Transport = transport;
@@ -187,7 +192,10 @@ public class ClientAuthenticator : IClientAuthenticator
     /// <param name="jws">The parsed assertion.</param>
     /// <param name="failure">Why it is refused.</param>
     /// <returns>Whether it could be read.</returns>
-    internal virtual bool ReadAssertion(string? assertion, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompactJws? jws, out string? failure)
+    internal virtual bool ReadAssertion(
+        string? assertion,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompactJws? jws,
+        out string? failure)
     {
         if (CompactJws.TryParse(assertion, MaxAssertionLength, out jws, out var error))
         {
@@ -199,7 +207,10 @@ public class ClientAuthenticator : IClientAuthenticator
         return false;
     }
 
-    /// <summary>Step 2: the assertion's <c>alg</c> is the registered <c>token_endpoint_auth_signing_alg</c>, or one the bank accepts when none is registered.</summary>
+    /// <summary>
+    /// Step 2: the assertion's <c>alg</c> is the registered <c>token_endpoint_auth_signing_alg</c>, or one the bank
+    /// accepts when none is registered.
+    /// </summary>
     /// <param name="client">The registered client.</param>
     /// <param name="jws">The parsed assertion.</param>
     /// <returns>Why it is refused, or <see langword="null"/>.</returns>
@@ -213,7 +224,10 @@ public class ClientAuthenticator : IClientAuthenticator
             : DcrErrorDescriptions.AssertionAlgorithmNotRegistered;
     }
 
-    /// <summary>Step 3: <c>iss</c> = <c>sub</c> = client; <c>jti</c> present; <c>exp</c> present, not passed and not too far; <c>nbf</c>, when present, passed.</summary>
+    /// <summary>
+    /// Step 3: <c>iss</c> = <c>sub</c> = client; <c>jti</c> present; <c>exp</c> present, not passed and not too far;
+    /// <c>nbf</c>, when present, passed.
+    /// </summary>
     /// <param name="client">The registered client.</param>
     /// <param name="jws">The parsed assertion.</param>
     /// <param name="jti">The <c>jti</c>.</param>
@@ -224,8 +238,12 @@ public class ClientAuthenticator : IClientAuthenticator
         jti = string.Empty;
         expiresAt = default;
         var claims = jws.Payload;
-        if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present || !string.Equals(issuer, client.ClientId, StringComparison.Ordinal)
-            || ClaimReader.ReadString(claims, "sub", out var subject) != ClaimState.Present || !string.Equals(subject, client.ClientId, StringComparison.Ordinal))
+        if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present
+            || !string.Equals(issuer, client.ClientId, StringComparison.Ordinal)
+            || ClaimReader.ReadString(claims, "sub", out var subject) != ClaimState.Present || !string.Equals(
+                subject,
+                client.ClientId,
+                StringComparison.Ordinal))
         {
             return DcrErrorDescriptions.AssertionIssuerNotClient;
         }

@@ -69,10 +69,18 @@ public class RegistrationValidator : IRegistrationValidator
         // Each stage is timed and traced (DcrTelemetry): dcr.registration.stage.duration, activity "dcr.stage <name>".
         DcrStepResult result;
         if (!(result = await DcrTelemetry.MeasureStageAsync("read", () => Task.FromResult(Reader.Read(context))).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("transport", () => Transport.ValidateCertificateAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("software_statement", () => SoftwareStatement.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("binding", () => Transport.ValidateBindingAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("request_object", () => RequestObject.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("transport", () => Transport.ValidateCertificateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("software_statement", () => SoftwareStatement.ValidateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("binding", () => Transport.ValidateBindingAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("request_object", () => RequestObject.ValidateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
             || !(result = await DcrTelemetry.MeasureStageAsync("metadata", () => Metadata.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
             || !(result = ValidateUpdate(context)).Succeeded)
         {

@@ -66,7 +66,10 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.SuccessTask;
     }
 
-    /// <summary>A <c>software_id</c> in the request must be the SSA's; the SSA's <c>software_id</c> and <c>software_jwks_endpoint</c> are registered.</summary>
+    /// <summary>
+    /// A <c>software_id</c> in the request must be the SSA's; the SSA's <c>software_id</c> and
+    /// <c>software_jwks_endpoint</c> are registered.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
@@ -110,7 +113,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         var defined = DcrSpecProfile.GrantTypes(options.SpecVersion);
         var supported = options.Registration.GrantTypes.Where(defined.Contains).ToList();
-        return Select(requested.Distinct(StringComparer.Ordinal).ToList(), supported, MetadataField.GrantTypes, "grant_types", options, out var registered)
+        return Select(
+            requested.Distinct(StringComparer.Ordinal).ToList(),
+            supported,
+            MetadataField.GrantTypes,
+            "grant_types",
+            options,
+            out var registered)
             is { Succeeded: false } failure ? failure : Set(() => metadata.GrantTypes = registered);
     }
 
@@ -371,7 +380,14 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         }
 
         var requested = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
-        var result = Select(requested, permitted, MetadataField.Scope, "scope", options, out var registered, "is not permitted for this software's roles");
+        var result = Select(
+            requested,
+            permitted,
+            MetadataField.Scope,
+            "scope",
+            options,
+            out var registered,
+            "is not permitted for this software's roles");
         if (!result.Succeeded)
         {
             return result;
@@ -413,7 +429,10 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.Success;
     }
 
-    /// <summary><c>id_token_signed_response_alg</c> and <c>request_object_signing_alg</c>: supported values; the first supported one when absent.</summary>
+    /// <summary>
+    /// <c>id_token_signed_response_alg</c> and <c>request_object_signing_alg</c>: supported values; the first supported
+    /// one when absent.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
@@ -424,13 +443,25 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metadata);
         var registration = options.Registration;
-        var result = SelectAlgorithm(context, "id_token_signed_response_alg", registration.IdTokenSigningAlgorithms, MetadataField.IdTokenSignedResponseAlg, registration, out var idTokenAlg);
+        var result = SelectAlgorithm(
+            context,
+            "id_token_signed_response_alg",
+            registration.IdTokenSigningAlgorithms,
+            MetadataField.IdTokenSignedResponseAlg,
+            registration,
+            out var idTokenAlg);
         if (!result.Succeeded)
         {
             return result;
         }
 
-        result = SelectAlgorithm(context, "request_object_signing_alg", registration.RequestObjectSigningAlgorithms, MetadataField.RequestObjectSigningAlg, registration, out var requestObjectAlg);
+        result = SelectAlgorithm(
+            context,
+            "request_object_signing_alg",
+            registration.RequestObjectSigningAlgorithms,
+            MetadataField.RequestObjectSigningAlg,
+            registration,
+            out var requestObjectAlg);
         if (!result.Succeeded)
         {
             return result;
@@ -461,12 +492,18 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var endpointState = ClaimReader.ReadString(claims, "backchannel_client_notification_endpoint", out var endpoint);
         var algState = ClaimReader.ReadString(claims, "backchannel_authentication_request_signing_alg", out var alg);
         var userCodeState = ClaimReader.ReadBoolean(claims, "backchannel_user_code_parameter_supported", out var userCode);
-        if (modeState == ClaimState.WrongType || endpointState == ClaimState.WrongType || algState == ClaimState.WrongType || userCodeState == ClaimState.WrongType)
+        if (modeState == ClaimState.WrongType
+            || endpointState == ClaimState.WrongType
+            || algState == ClaimState.WrongType
+            || userCodeState == ClaimState.WrongType)
         {
             return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaClaimWrongType);
         }
 
-        var anyCiba = modeState == ClaimState.Present || endpointState == ClaimState.Present || algState == ClaimState.Present || userCodeState == ClaimState.Present;
+        var anyCiba = modeState == ClaimState.Present
+            || endpointState == ClaimState.Present
+            || algState == ClaimState.Present
+            || userCodeState == ClaimState.Present;
         if (!metadata.GrantTypes.Contains(DcrSpecProfile.CibaGrantType))
         {
             return anyCiba
@@ -639,7 +676,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.Success;
     }
 
-    private static DcrStepResult SelectAlgorithm(DcrRequestContext context, string claim, IList<string> supported, MetadataField field, RegistrationOptions options, out string? selected)
+    private static DcrStepResult SelectAlgorithm(
+        DcrRequestContext context,
+        string claim,
+        IList<string> supported,
+        MetadataField field,
+        RegistrationOptions options,
+        out string? selected)
     {
         selected = null;
         var state = ClaimReader.ReadString(context.RequestClaims, claim, out var alg);

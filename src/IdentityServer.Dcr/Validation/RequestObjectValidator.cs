@@ -29,7 +29,12 @@ public partial class RequestObjectValidator : IRequestObjectValidator
     /// <param name="store">Answers replay checks.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RequestObjectValidator(IOptionsMonitor<DcrOptions> options, IJwksResolver jwksResolver, IClientRegistrationStore store, TimeProvider timeProvider, ILogger<RequestObjectValidator> logger)
+    public RequestObjectValidator(
+        IOptionsMonitor<DcrOptions> options,
+        IJwksResolver jwksResolver,
+        IClientRegistrationStore store,
+        TimeProvider timeProvider,
+        ILogger<RequestObjectValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -98,7 +103,8 @@ public partial class RequestObjectValidator : IRequestObjectValidator
             return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementJwksEndpointMissing);
         }
 
-        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
+        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct)
+            .ConfigureAwait(false);
         switch (lookup.Status)
         {
             case JwksLookupStatus.Found:

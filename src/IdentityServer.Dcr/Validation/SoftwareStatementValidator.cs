@@ -35,7 +35,11 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
     /// <param name="anchors">Finds trust anchors' keys.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SoftwareStatementValidator(IOptionsMonitor<DcrOptions> options, ITrustAnchorKeyResolver anchors, TimeProvider timeProvider, ILogger<SoftwareStatementValidator> logger)
+    public SoftwareStatementValidator(
+        IOptionsMonitor<DcrOptions> options,
+        ITrustAnchorKeyResolver anchors,
+        TimeProvider timeProvider,
+        ILogger<SoftwareStatementValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -118,7 +122,10 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
     /// <param name="options">The SSA options.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>Success, or the error to return.</returns>
-    protected virtual async Task<DcrStepResult> VerifySignatureAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    protected virtual async Task<DcrStepResult> VerifySignatureAsync(
+        DcrRequestContext context,
+        SoftwareStatementOptions options,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jws = context.SoftwareStatementToken!;
@@ -155,7 +162,10 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         return DcrStepResult.Success;
     }
 
-    /// <summary>Step 3: <c>iat</c> is required, not in the future and within <see cref="SoftwareStatementOptions.MaxAge"/>; <c>exp</c> and <c>nbf</c> are honoured when present.</summary>
+    /// <summary>
+    /// Step 3: <c>iat</c> is required, not in the future and within <see cref="SoftwareStatementOptions.MaxAge"/>;
+    /// <c>exp</c> and <c>nbf</c> are honoured when present.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The SSA options.</param>
     /// <param name="ct">Cancels the operation.</param>

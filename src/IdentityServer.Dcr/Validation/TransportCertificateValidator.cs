@@ -28,7 +28,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     /// <param name="options">The engine options.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public TransportCertificateValidator(IOptionsMonitor<DcrOptions> options, TimeProvider timeProvider, ILogger<TransportCertificateValidator> logger)
+    public TransportCertificateValidator(
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider timeProvider,
+        ILogger<TransportCertificateValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -73,7 +76,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     }
 
     /// <inheritdoc />
-    public virtual Task<DcrStepResult> ValidateRegistrationBindingAsync(X509Certificate2 certificate, ClientRegistration registration, CancellationToken ct)
+    public virtual Task<DcrStepResult> ValidateRegistrationBindingAsync(
+        X509Certificate2 certificate,
+        ClientRegistration registration,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(registration);
@@ -83,7 +89,8 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             return DcrStepResult.SuccessTask;
         }
 
-        if (NamesTpp(certificate, registration.OrganisationId, registration.SoftwareId, CompetentAuthorityRegistrationId(registration.SoftwareStatementClaims)))
+        var registrationId = CompetentAuthorityRegistrationId(registration.SoftwareStatementClaims);
+        if (NamesTpp(certificate, registration.OrganisationId, registration.SoftwareId, registrationId))
         {
             return DcrStepResult.SuccessTask;
         }
@@ -98,7 +105,9 @@ public class TransportCertificateValidator : ITransportCertificateValidator
         ArgumentNullException.ThrowIfNull(context);
         var certificate = context.Request.ClientCertificate;
         var ssa = context.SoftwareStatement!;
-        if (certificate is null || !Options.CurrentValue.Transport.RequireCertificateBoundToSoftwareStatement || IsBoundToSoftwareStatement(certificate, ssa))
+        if (certificate is null
+            || !Options.CurrentValue.Transport.RequireCertificateBoundToSoftwareStatement
+            || IsBoundToSoftwareStatement(certificate, ssa))
         {
             return DcrStepResult.SuccessTask;
         }
@@ -249,7 +258,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
         Logger.CertificateRevocationUnknownRefused(certificate.Thumbprint, offline);
         return offline
-            ? new(DcrStepResult.Success, TimeSpan.Zero, new DcrInfrastructureException("The revocation status of the transport certificate could not be fetched."))
+            ? new(
+                DcrStepResult.Success,
+                TimeSpan.Zero,
+                new DcrInfrastructureException("The revocation status of the transport certificate could not be fetched."))
             : new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateRevocationUnknown), retryAfter, null);
     }
 
@@ -284,7 +296,11 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(softwareStatement);
-        return NamesTpp(certificate, softwareStatement.OrganisationId, softwareStatement.SoftwareId, softwareStatement.CompetentAuthorityRegistrationId);
+        return NamesTpp(
+            certificate,
+            softwareStatement.OrganisationId,
+            softwareStatement.SoftwareId,
+            softwareStatement.CompetentAuthorityRegistrationId);
     }
 
     /// <summary>The rule of <see cref="IsBoundToSoftwareStatement"/>, for an organisation, software and competent-authority registration.</summary>
