@@ -17,7 +17,12 @@ namespace IdentityServer.Dcr.Authorization;
 /// <summary>
 /// The default <see cref="IAuthorizationRequestValidator"/>. The order matters: nothing of the request object is
 /// trusted before its signature is verified with the client's key, and no error is sent to a redirect URI before the
-/// verified request object names one that is registered (until then errors are for the user's screen).
+/// verified request object names one that is registered (until then errors are for the user's screen). Steps, in
+/// order: <c>ValidateClientEnabled</c>, <c>ReadRequestObject</c>, <c>ValidateAlgorithm</c>, <c>VerifySignatureAsync</c>,
+/// <c>ValidateJwtClaims</c> (<see cref="CheckJwtClaims"/>), <c>ValidateRedirectUri</c> (and the state; errors go to
+/// the redirect URI from here on), <c>ValidateOuterParameters</c> (<see cref="CheckOuterParameters"/>),
+/// <c>ValidateGrant</c>, <c>ValidateResponseType</c>, <c>ValidateScope</c>, <c>ValidateNonceAndPkce</c>,
+/// <c>ValidateIntentAsync</c> (<see cref="CheckIntentAsync"/>), <c>ValidateAcr</c> (<see cref="SelectAcr"/>).
 /// </summary>
 public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 {
@@ -105,16 +110,36 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         AuthorizationRequest request,
         CancellationToken ct)
     {
-        var options = Options.CurrentValue.Authorization;
-        var metadata = registration.Metadata;
+        var validation = new RequestValidation(registration, request, Options.CurrentValue);
+        return ValidateClientEnabled(validation)
+            ?? ReadRequestObject(validation)
+            ?? ValidateAlgorithm(validation)
+            ?? await VerifySignatureAsync(validation, ct).ConfigureAwait(false)
+            ?? ValidateJwtClaims(validation)
+            ?? ValidateRedirectUri(validation)
+            ?? ValidateOuterParameters(validation)
+            ?? ValidateGrant(validation)
+            ?? ValidateResponseType(validation)
+            ?? ValidateScope(validation)
+            ?? ValidateNonceAndPkce(validation)
+            ?? await ValidateIntentAsync(validation, ct).ConfigureAwait(false)
+            ?? ValidateAcr(validation)
+            ?? AuthorizationRequestResult.Success(
+                ToParameters(validation.Claims, registration.ClientId),
+                validation.IntentId,
+                validation.Acr);
+    }
 
-        // 0. A disabled client gets nothing; not redirected (RFC 6749 §4.1.2.1: as for a client that is not valid).
-        if (registration.IsDisabled)
-        {
-            return AuthorizationRequestResult.Failure(DcrError.ClientDisabled(AuthorizationErrors.UnauthorizedClient));
-        }
+    // Step 1: a disabled client gets nothing; not redirected (RFC 6749 §4.1.2.1: as for a client that is not valid).
+    private static AuthorizationRequestResult? ValidateClientEnabled(RequestValidation validation)
+        => validation.Registration.IsDisabled
+            ? AuthorizationRequestResult.Failure(DcrError.ClientDisabled(AuthorizationErrors.UnauthorizedClient))
+            : null;
 
-        // 1. A signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
+    // Step 2: a signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
+    private static AuthorizationRequestResult? ReadRequestObject(RequestValidation validation)
+    {
+        var request = validation.Request;
         if (string.IsNullOrEmpty(request.RequestObject))
         {
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestObjectRequired);
@@ -125,22 +150,34 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestAndRequestUri);
         }
 
-        if (!CompactJws.TryParse(request.RequestObject, options.MaxRequestObjectLength, out var jws, out var parseError))
+        var maxLength = validation.Options.Authorization.MaxRequestObjectLength;
+        if (!CompactJws.TryParse(request.RequestObject, maxLength, out var jws, out var parseError))
         {
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectMalformed(parseError));
         }
 
-        // 2. The registered algorithm (or one the bank accepts when none is registered), never none.
-        IReadOnlyCollection<string> accepted = metadata.RequestObjectSigningAlg is { Length: > 0 } registered
-            ? [registered]
-            : [.. Options.CurrentValue.Registration.RequestObjectSigningAlgorithms];
-        if (!accepted.Contains(jws.Algorithm, StringComparer.Ordinal) || !JwsVerifier.SupportedAlgorithms.Contains(jws.Algorithm))
-        {
-            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectAlgorithmNotRegistered);
-        }
+        validation.Jws = jws;
+        return null;
+    }
 
-        // 3. The key from the TPP's JWKS (rotation and SSRF policy of the resolver), and the signature.
-        if (!Uri.TryCreate(metadata.JwksUri, UriKind.Absolute, out var jwksUri))
+    // Step 3: the registered algorithm (or one the bank accepts when none is registered), never none.
+    private static AuthorizationRequestResult? ValidateAlgorithm(RequestValidation validation)
+    {
+        var algorithm = validation.Jws.Algorithm;
+        validation.AcceptedAlgorithms = validation.Registration.Metadata.RequestObjectSigningAlg is { Length: > 0 } registered
+            ? [registered]
+            : [.. validation.Options.Registration.RequestObjectSigningAlgorithms];
+        return validation.AcceptedAlgorithms.Contains(algorithm, StringComparer.Ordinal)
+            && JwsVerifier.SupportedAlgorithms.Contains(algorithm)
+            ? null
+            : Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectAlgorithmNotRegistered);
+    }
+
+    // Step 4: the key from the TPP's JWKS (rotation and SSRF policy of the resolver), and the signature.
+    private async Task<AuthorizationRequestResult?> VerifySignatureAsync(RequestValidation validation, CancellationToken ct)
+    {
+        var jws = validation.Jws;
+        if (!Uri.TryCreate(validation.Registration.Metadata.JwksUri, UriKind.Absolute, out var jwksUri))
         {
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectNoJwksUri);
         }
@@ -151,135 +188,171 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectKeyNotFound(lookup.Reason));
         }
 
-        if (!JwsVerifier.TryVerify(jws, key, [.. accepted], out var verifyFailure))
-        {
-            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectSignatureInvalid(verifyFailure));
-        }
+        return JwsVerifier.TryVerify(jws, key, [.. validation.AcceptedAlgorithms], out var verifyFailure)
+            ? null
+            : Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectSignatureInvalid(verifyFailure));
+    }
 
-        // 4. The JWT claims: iss, aud, exp, nbf, client_id.
-        var claims = jws.Payload;
-        if (CheckJwtClaims(registration.ClientId, claims, request.Audiences, options) is { } claimFailure)
-        {
-            return Page(AuthorizationErrors.InvalidRequestObject, claimFailure);
-        }
+    // Step 5: the JWT claims: iss, aud, exp, nbf, client_id (CheckJwtClaims).
+    private AuthorizationRequestResult? ValidateJwtClaims(RequestValidation validation)
+    {
+        var clientId = validation.Registration.ClientId;
+        var audiences = validation.Request.Audiences;
+        return CheckJwtClaims(clientId, validation.Claims, audiences, validation.Options.Authorization) is { } claimFailure
+            ? Page(AuthorizationErrors.InvalidRequestObject, claimFailure)
+            : null;
+    }
 
-        // 5. The redirect URI: required inside, registered (exact match), and not contradicted outside.
-        if (ClaimReader.ReadString(claims, "redirect_uri", out var redirectUri) != ClaimState.Present || string.IsNullOrEmpty(redirectUri))
+    // Step 6: the redirect URI: required inside, registered (exact match), and not contradicted outside; then the
+    // state. From here the verified, registered redirect URI may receive the error, with the request object's state.
+    private static AuthorizationRequestResult? ValidateRedirectUri(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        if (ClaimReader.ReadString(claims, "redirect_uri", out var redirectUri) != ClaimState.Present
+            || string.IsNullOrEmpty(redirectUri))
         {
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectRedirectUriMissing);
         }
 
-        if (!metadata.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+        if (!validation.Registration.Metadata.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
         {
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriNotRegistered);
         }
 
-        if (request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect)
+        if (validation.Request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect)
             && outerRedirect is not null
             && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
         {
             return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriMismatch);
         }
 
-        // From here the verified, registered redirect URI may receive the error, with the request object's state.
-        var stateState = ClaimReader.ReadString(claims, "state", out var state);
-        if (stateState == ClaimState.WrongType)
+        if (ClaimReader.ReadString(claims, "state", out var state) == ClaimState.WrongType)
         {
             return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.StateNotString);
         }
 
-        AuthorizationRequestResult Redirect(string error, string description)
-            => AuthorizationRequestResult.Failure(new DcrError(error, description), redirectUri, state);
+        validation.RedirectUri = redirectUri;
+        validation.State = state;
+        return null;
+    }
 
-        if (CheckOuterParameters(registration.ClientId, claims, request.OuterParameters) is { } mismatch)
+    // Step 7: parameters outside the request object do not contradict it (CheckOuterParameters).
+    private AuthorizationRequestResult? ValidateOuterParameters(RequestValidation validation)
+        => CheckOuterParameters(validation.Registration.ClientId, validation.Claims, validation.Request.OuterParameters) is { } mismatch
+            ? validation.Redirect(AuthorizationErrors.InvalidRequestObject, mismatch)
+            : null;
+
+    // Step 8: the client registered the authorization_code grant.
+    private static AuthorizationRequestResult? ValidateGrant(RequestValidation validation)
+        => validation.Registration.Metadata.GrantTypes.Contains("authorization_code", StringComparer.Ordinal)
+            ? null
+            : validation.Redirect(AuthorizationErrors.UnauthorizedClient, DcrErrorDescriptions.AuthorizationCodeGrantNotRegistered);
+
+    // Step 9: the response type: inside, registered, and one the engine serves; the response mode fits it.
+    private static AuthorizationRequestResult? ValidateResponseType(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        if (ClaimReader.ReadString(claims, "response_type", out var responseType) != ClaimState.Present
+            || string.IsNullOrEmpty(responseType))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, mismatch);
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ResponseTypeMissing);
         }
 
-        if (!metadata.GrantTypes.Contains("authorization_code", StringComparer.Ordinal))
-        {
-            return Redirect(AuthorizationErrors.UnauthorizedClient, DcrErrorDescriptions.AuthorizationCodeGrantNotRegistered);
-        }
-
-        // 6. The response type: inside, registered, and one the engine serves.
-        if (ClaimReader.ReadString(claims, "response_type", out var responseType) != ClaimState.Present || string.IsNullOrEmpty(responseType))
-        {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ResponseTypeMissing);
-        }
-
-        var normalisedResponseType = string.Join(' ', responseType.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var normalisedResponseType = NormaliseResponseType(responseType);
         if (!SupportedResponseTypes.Contains(normalisedResponseType)
-            || !metadata.ResponseTypes.Any(
-                r => string.Equals(
-                    string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)),
-                    normalisedResponseType,
-                    StringComparison.Ordinal)))
+            || !validation.Registration.Metadata.ResponseTypes.Any(
+                r => string.Equals(NormaliseResponseType(r), normalisedResponseType, StringComparison.Ordinal)))
         {
-            return Redirect(AuthorizationErrors.UnsupportedResponseType, DcrErrorDescriptions.ResponseTypeNotSupported(responseType));
+            return validation.Redirect(
+                AuthorizationErrors.UnsupportedResponseType,
+                DcrErrorDescriptions.ResponseTypeNotSupported(responseType));
         }
 
         var hybrid = normalisedResponseType == "code id_token";
+        validation.Hybrid = hybrid;
         if (ClaimReader.ReadString(claims, "response_mode", out var responseMode) == ClaimState.Present
             && !(hybrid ? responseMode == "fragment" : responseMode is "query" or "fragment"))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, hybrid
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, hybrid
                 ? DcrErrorDescriptions.HybridResponseModeNotFragment
                 : DcrErrorDescriptions.ResponseModeNotQueryOrFragment);
         }
 
-        // 7. Scope: inside, registered, with openid for an ID token.
-        if (ClaimReader.ReadString(claims, "scope", out var scope) != ClaimState.Present || string.IsNullOrWhiteSpace(scope))
+        return null;
+    }
+
+    // Step 10: scope: inside, registered, with openid for an ID token.
+    private static AuthorizationRequestResult? ValidateScope(RequestValidation validation)
+    {
+        if (ClaimReader.ReadString(validation.Claims, "scope", out var scope) != ClaimState.Present || string.IsNullOrWhiteSpace(scope))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ScopeMissing);
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ScopeMissing);
         }
 
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var registeredScopes = metadata.GetScopes();
+        var registeredScopes = validation.Registration.Metadata.GetScopes();
         if (scopes.FirstOrDefault(s => !registeredScopes.Contains(s, StringComparer.Ordinal)) is { } unregistered)
         {
-            return Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeNotRegistered(unregistered));
+            return validation.Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeNotRegistered(unregistered));
         }
 
-        if (!scopes.Contains("openid", StringComparer.Ordinal))
-        {
-            return Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeWithoutOpenId);
-        }
+        return scopes.Contains("openid", StringComparer.Ordinal)
+            ? null
+            : validation.Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeWithoutOpenId);
+    }
 
-        // 8. nonce for an ID token in the front channel; PKCE S256 for code alone and for every pushed request.
+    // Step 11: nonce for an ID token in the front channel; PKCE S256 for code alone and for every pushed request.
+    private static AuthorizationRequestResult? ValidateNonceAndPkce(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        var hybrid = validation.Hybrid;
         if (hybrid && (ClaimReader.ReadString(claims, "nonce", out var nonce) != ClaimState.Present || string.IsNullOrEmpty(nonce)))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.NonceMissing);
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.NonceMissing);
         }
 
         var challengeState = ClaimReader.ReadString(claims, "code_challenge", out var challenge);
         ClaimReader.ReadString(claims, "code_challenge_method", out var challengeMethod);
-        if ((!hybrid || request.Pushed || challengeState == ClaimState.Present)
-            && (challengeState != ClaimState.Present || string.IsNullOrEmpty(challenge) || challengeMethod != "S256"))
+        return (!hybrid || validation.Request.Pushed || challengeState == ClaimState.Present)
+            && (challengeState != ClaimState.Present || string.IsNullOrEmpty(challenge) || challengeMethod != "S256")
+            ? validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.PkceRequired)
+            : null;
+    }
+
+    // Step 12: the intent: named when required, this client's, awaiting authorisation, not expired (CheckIntentAsync).
+    private async Task<AuthorizationRequestResult?> ValidateIntentAsync(RequestValidation validation, CancellationToken ct)
+    {
+        var intentId = ReadIntentId(validation.Claims);
+        if (intentId is null && validation.Options.Authorization.RequireIntent)
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.PkceRequired);
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.IntentRequired);
         }
 
-        // 9. The intent: this client's, awaiting authorisation, not expired.
-        var intentId = ReadIntentId(claims);
-        if (intentId is null && options.RequireIntent)
+        if (intentId is not null
+            && await CheckIntentAsync(validation.Registration.ClientId, intentId, ct).ConfigureAwait(false) is { } intentFailure)
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.IntentRequired);
+            return validation.Redirect(AuthorizationErrors.AccessDenied, intentFailure);
         }
 
-        if (intentId is not null && await CheckIntentAsync(registration.ClientId, intentId, ct).ConfigureAwait(false) is { } intentFailure)
-        {
-            return Redirect(AuthorizationErrors.AccessDenied, intentFailure);
-        }
+        validation.IntentId = intentId;
+        return null;
+    }
 
-        // 10. acr: an essential one must be among what the bank's sign-in delivers.
-        var (acr, acrFailure) = SelectAcr(claims, options.AcrValues);
+    // Step 13: acr: an essential one must be among what the bank's sign-in delivers (SelectAcr).
+    private static AuthorizationRequestResult? ValidateAcr(RequestValidation validation)
+    {
+        var (acr, acrFailure) = SelectAcr(validation.Claims, validation.Options.Authorization.AcrValues);
         if (acrFailure is not null)
         {
-            return Redirect(AuthorizationErrors.AccessDenied, acrFailure);
+            return validation.Redirect(AuthorizationErrors.AccessDenied, acrFailure);
         }
 
-        return AuthorizationRequestResult.Success(ToParameters(claims, registration.ClientId), intentId, acr);
+        validation.Acr = acr;
+        return null;
     }
+
+    private static string NormaliseResponseType(string value)
+        => string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     /// <summary>
     /// The <c>acr</c> to assert for a request object that asks for one in <c>claims.id_token</c> or
@@ -502,4 +575,34 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 
     private static AuthorizationRequestResult Page(string error, string description)
         => AuthorizationRequestResult.Failure(new DcrError(error, description));
+
+    // What the steps of one validation have established so far.
+    private sealed class RequestValidation(ClientRegistration registration, AuthorizationRequest request, DcrOptions options)
+    {
+        public ClientRegistration Registration { get; } = registration;
+
+        public AuthorizationRequest Request { get; } = request;
+
+        public DcrOptions Options { get; } = options;
+
+        public CompactJws Jws { get; set; } = null!;
+
+        public JsonElement Claims => Jws.Payload;
+
+        public IReadOnlyCollection<string> AcceptedAlgorithms { get; set; } = [];
+
+        public string? RedirectUri { get; set; }
+
+        public string? State { get; set; }
+
+        public bool Hybrid { get; set; }
+
+        public string? IntentId { get; set; }
+
+        public string? Acr { get; set; }
+
+        // An error for the verified, registered redirect URI, with the request object's state.
+        public AuthorizationRequestResult Redirect(string error, string description)
+            => AuthorizationRequestResult.Failure(new DcrError(error, description), RedirectUri, State);
+    }
 }
