@@ -120,4 +120,23 @@ public static partial class DcrErrorDescriptions
     internal static string UpdateChangesAuthenticationKind(string from, string to)
         => $"An update cannot change token_endpoint_auth_method from '{from}' to '{to}': "
             + "moving between secret-based and key- or certificate-based client authentication needs a new registration.";
+
+    // Why a URI is refused, phrased to follow "The redirect URI 'x' " (UriRules, ClientMetadataValidator.CheckRedirectUri).
+    internal const string UriHasControlCharacter = "contains a control character";
+    internal const string UriHasSpace = "contains a space";
+    internal const string UriHasUnencodedCharacter = "contains a character a URI may not hold unencoded (RFC 3986)";
+    internal const string UriHasBadPercentEncoding = "has a '%' that does not start a percent-encoding";
+    internal const string UriNotAbsoluteHttps = "is not an absolute https URL";
+    internal const string UriNotAbsoluteHttpsOrHttp = "is not an absolute https or http URL";
+    internal const string UriHasFragment = "has a fragment";
+    internal const string UriHasUserInformation = "has user information";
+    internal const string UriHostNotIdn = "has a host that is not a valid internationalised domain name";
+    internal const string UriIsLoopback = "names localhost or a loopback address";
+    internal const string UriNotInSoftwareStatement = "is not one of the software statement's software_redirect_uris";
+
+    // Why a requested value is refused, phrased to follow "The scope value 'x' " (ClientMetadataValidator).
+    internal const string ValueNotSupportedReason = "is not supported";
+    internal const string ScopeNotPermittedReason = "is not permitted for this software's roles";
+
+    internal static string UriTooLong(int maxLength) => $"is longer than {maxLength} characters";
 }

@@ -387,7 +387,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             "scope",
             options,
             out var registered,
-            "is not permitted for this software's roles");
+            DcrErrorDescriptions.ScopeNotPermittedReason);
         if (!result.Succeeded)
         {
             return result;
@@ -600,7 +600,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         ArgumentNullException.ThrowIfNull(options);
         if (uri.Length > DcrSpecProfile.MaxRedirectUriLength)
         {
-            return $"is longer than {DcrSpecProfile.MaxRedirectUriLength} characters";
+            return DcrErrorDescriptions.UriTooLong(DcrSpecProfile.MaxRedirectUriLength);
         }
 
         if (UriRules.CheckAbsoluteHttps(uri, allowHttp: false, out var parsed) is { } syntax)
@@ -610,17 +610,17 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (!UriHosts.TryGetIdnHost(parsed!, out var idnHost))
         {
-            return "has a host that is not a valid internationalised domain name";
+            return DcrErrorDescriptions.UriHostNotIdn;
         }
 
         if (!options.AllowLoopbackRedirectUris && IsLoopback(idnHost))
         {
-            return "names localhost or a loopback address";
+            return DcrErrorDescriptions.UriIsLoopback;
         }
 
         if (softwareStatement.SoftwareRedirectUris.Count > 0 && !softwareStatement.SoftwareRedirectUris.Contains(uri, StringComparer.Ordinal))
         {
-            return "is not one of the software statement's software_redirect_uris";
+            return DcrErrorDescriptions.UriNotInSoftwareStatement;
         }
 
         return null;
@@ -658,7 +658,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         string claim,
         DcrOptions options,
         out IReadOnlyList<string> registered,
-        string refusal = "is not supported")
+        string refusal = DcrErrorDescriptions.ValueNotSupportedReason)
     {
         var accepted = requested.Where(supported.Contains).ToList();
         registered = accepted;
