@@ -46,7 +46,9 @@ internal static class HostingExtensions
         // The issuer Duende publishes is the configured one (Dcr:Issuer), whatever host name or port the request used,
         // and registration requests may name it as their aud (with or without a trailing slash), as TPP tools read it
         // from discovery.
-        var configuredIssuer = Uri.TryCreate(builder.Configuration["Dcr:Issuer"], UriKind.Absolute, out var issuerUri) ? issuerUri.AbsoluteUri.TrimEnd('/') : null;
+        var configuredIssuer = Uri.TryCreate(builder.Configuration["Dcr:Issuer"], UriKind.Absolute, out var issuerUri)
+            ? issuerUri.AbsoluteUri.TrimEnd('/')
+            : null;
         var identityServer = builder.Services.AddIdentityServer(options =>
         {
             options.KeyManagement.Enabled = false;
@@ -93,7 +95,8 @@ internal static class HostingExtensions
         builder.AddDcrOpenApi();
 
         identityServer
-            .AddConfigurationStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
+            .AddConfigurationStore(
+                o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
             .AddObieDynamicClientRegistration(builder.Configuration.GetSection("Dcr"));
 
@@ -107,12 +110,14 @@ internal static class HostingExtensions
             builder.Services.AddSandboxIntents(builder.Configuration, Path.Combine(builder.Environment.ContentRootPath, "App_Data", "sandbox"));
             builder.Services.PostConfigure<DcrOptions>(options =>
             {
-                options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
+                options.SoftwareStatement.TrustAnchors.Add(
+                    new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
                 options.Transport.TrustedRoots.Add(sandbox.CertificateAuthority);
             });
             builder.Services.Configure<JwksHttpHandlerOptions>(handler => handler.ConfigureHandler.Add(h =>
                 h.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
+                    errors == System.Net.Security.SslPolicyErrors.None
+                        || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
         }
 
         return builder;
@@ -132,11 +137,16 @@ internal static class HostingExtensions
             return;
         }
 
-        var credentials = ServerCredentials.Load(builder.Configuration, builder.Environment, Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
+        var credentials = ServerCredentials.Load(
+            builder.Configuration,
+            builder.Environment,
+            Path.Combine(builder.Environment.ContentRootPath, "App_Data"));
         identityServer.AddSigningCredential(credentials.Signing, SecurityAlgorithms.RsaSsaPssSha256);
         if (credentials.EcSigning?.GetECDsaPrivateKey() is { } ec)
         {
-            identityServer.AddSigningCredential(new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint }, IdentityServerConstants.ECDsaSigningAlgorithm.ES256);
+            identityServer.AddSigningCredential(
+                new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint },
+                IdentityServerConstants.ECDsaSigningAlgorithm.ES256);
         }
     }
 
@@ -200,7 +210,10 @@ internal static class HostingExtensions
         {
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("Could not check for the database {Database} through the maintenance database ({Reason}); the migrations will create it.", target.Database, exception.Message);
+                logger.LogInformation(
+                    "Could not check for the database {Database} through the maintenance database ({Reason}); the migrations will create it.",
+                    target.Database,
+                    exception.Message);
             }
         }
     }

@@ -26,7 +26,10 @@ internal static class HostingExtensions
         var appData = Path.Combine(builder.Environment.ContentRootPath, "App_Data");
         Directory.CreateDirectory(appData);
         var sandbox = builder.Configuration.GetValue<bool>("Sandbox:Enabled") && builder.Environment.IsDevelopment()
-            ? SandboxPki.LoadOrCreate(Path.Combine(appData, "sandbox"), SandboxCrlUrl(builder.Configuration), builder.Configuration.GetValue<TimeSpan?>("Sandbox:CrlValidity"))
+            ? SandboxPki.LoadOrCreate(
+                Path.Combine(appData, "sandbox"),
+                SandboxCrlUrl(builder.Configuration),
+                builder.Configuration.GetValue<TimeSpan?>("Sandbox:CrlValidity"))
             : null;
 
         // Mutual TLS: ask for a client certificate on every connection, accept any at the TLS layer, and let the
@@ -65,7 +68,8 @@ internal static class HostingExtensions
             server.AddSigningCredentials(new SigningCredentials(new X509SecurityKey(credentials.Signing), SecurityAlgorithms.RsaSsaPssSha256));
             if (credentials.EcSigning?.GetECDsaPrivateKey() is { } ec)
             {
-                server.AddSigningCredentials(new SigningCredentials(new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint }, SecurityAlgorithms.EcdsaSha256));
+                server.AddSigningCredentials(
+                    new SigningCredentials(new ECDsaSecurityKey(ec) { KeyId = credentials.EcSigning.Thumbprint }, SecurityAlgorithms.EcdsaSha256));
             }
 
             // Access tokens are signed JWTs, not encrypted: the bank's resource servers (and FAPI profiles) validate
@@ -225,13 +229,15 @@ internal static class HostingExtensions
         builder.Services.AddSandboxIntents(builder.Configuration, sandboxDirectory);
         builder.Services.PostConfigure<DcrOptions>(options =>
         {
-            options.SoftwareStatement.TrustAnchors.Add(new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
+            options.SoftwareStatement.TrustAnchors.Add(
+                new TrustAnchorOptions { Issuer = issuer, Jwks = SandboxEndpoints.AnchorJwks(sandbox).ToJsonString() });
             options.Transport.TrustedRoots.Add(sandbox.CertificateAuthority);
         });
 
         // The sandbox serves TPP JWKS itself, over its own TLS certificate.
         builder.Services.Configure<JwksHttpHandlerOptions>(handler => handler.ConfigureHandler.Add(h =>
             h.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                errors == System.Net.Security.SslPolicyErrors.None || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
+                errors == System.Net.Security.SslPolicyErrors.None
+                    || certificate?.GetCertHashString() == sandbox.ServerCertificate.GetCertHashString()));
     }
 }

@@ -30,7 +30,8 @@ internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certifica
         if (!environment.IsDevelopment())
         {
             throw new InvalidOperationException(
-                "Outside Development, set Server:SigningCertificate:Path and Server:EncryptionCertificate:Path (PKCS#12 files, with :Password if any): the token signing and encryption certificates.");
+                "Outside Development, set Server:SigningCertificate:Path and Server:EncryptionCertificate:Path "
+                + "(PKCS#12 files, with :Password if any): the token signing and encryption certificates.");
         }
 
         var directory = Path.Combine(appData, "server");
@@ -38,7 +39,11 @@ internal sealed record ServerCredentials(X509Certificate2 Signing, X509Certifica
         return new(
             LoadOrCreate(Path.Combine(directory, "signing.pfx"), "CN=IdentityServer.Dcr Demo Token Signing", X509KeyUsageFlags.DigitalSignature),
             LoadOrCreate(Path.Combine(directory, "encryption.pfx"), "CN=IdentityServer.Dcr Demo Token Encryption", X509KeyUsageFlags.KeyEncipherment),
-            LoadOrCreate(Path.Combine(directory, "ec-signing.pfx"), "CN=IdentityServer.Dcr Demo Token Signing (P-256)", X509KeyUsageFlags.DigitalSignature, ec: true));
+            LoadOrCreate(
+                Path.Combine(directory, "ec-signing.pfx"),
+                "CN=IdentityServer.Dcr Demo Token Signing (P-256)",
+                X509KeyUsageFlags.DigitalSignature,
+                ec: true));
     }
 
     private static X509Certificate2 LoadOrCreate(string path, string subject, X509KeyUsageFlags usage, bool ec = false)

@@ -6,7 +6,10 @@ namespace IdentityServer.Dcr.AspNetCore;
 /// <summary>Default values of the ASP.NET Core endpoints.</summary>
 public static class DcrDefaults
 {
-    /// <summary>The default registration endpoint path: <c>/connect/register</c>. OBIE names it <c>/register</c>; any path works when discovery advertises it.</summary>
+    /// <summary>
+    /// The default registration endpoint path: <c>/connect/register</c>. OBIE names it <c>/register</c>; any path works
+    /// when discovery advertises it.
+    /// </summary>
     public const string RegistrationPath = "/connect/register";
 
     /// <summary>The <c>Retry-After</c> value, in seconds, of a 503 answer when a dependency is unavailable.</summary>

@@ -13,7 +13,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-#pragma warning disable IDE0130 // Namespace does not match folder: DI extensions live in Microsoft.Extensions.DependencyInjection so they need no using (house style §3.4).
+// Namespace does not match folder: DI extensions live in Microsoft.Extensions.DependencyInjection so they need no
+// using (house style §3.4).
+#pragma warning disable IDE0130
 namespace Microsoft.Extensions.DependencyInjection;
 #pragma warning restore IDE0130
 
@@ -30,7 +32,10 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="configure">Adjusts <see cref="DcrEntityFrameworkOptions"/> (schema, command timeout).</param>
     /// <returns><paramref name="services"/>.</returns>
-    public static IServiceCollection AddDcrPostgreSqlStore(this IServiceCollection services, string connectionString, Action<DcrEntityFrameworkOptions>? configure = null)
+    public static IServiceCollection AddDcrPostgreSqlStore(
+        this IServiceCollection services,
+        string connectionString,
+        Action<DcrEntityFrameworkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -52,7 +57,10 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
     /// <param name="configure">Adjusts <see cref="DcrEntityFrameworkOptions"/> (command timeout; the schema is ignored).</param>
     /// <returns><paramref name="services"/>.</returns>
-    public static IServiceCollection AddDcrSqliteStore(this IServiceCollection services, string connectionString, Action<DcrEntityFrameworkOptions>? configure = null)
+    public static IServiceCollection AddDcrSqliteStore(
+        this IServiceCollection services,
+        string connectionString,
+        Action<DcrEntityFrameworkOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -89,28 +97,37 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         configure?.Invoke(options);
         if (options.Schema is not null && string.IsNullOrWhiteSpace(options.Schema))
         {
-            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.Schema)} must be null or a schema name, not blank.");
+            throw new InvalidOperationException(
+                $"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.Schema)} must be null or a schema name, not blank.");
         }
 
         if (options.PurgeInterval is { } interval && interval <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.PurgeInterval)} must be positive, or null to switch the purge off.");
+            throw new InvalidOperationException(
+                $"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.PurgeInterval)} must be "
+                + $"positive, or null to switch the purge off.");
         }
 
         if (options.AuditRetention is { } retention && retention <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.AuditRetention)} must be positive, or null to keep the audit trail forever.");
+            throw new InvalidOperationException(
+                $"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.AuditRetention)} must be "
+                + $"positive, or null to keep the audit trail forever.");
         }
 
         if (options.CommandTimeout is { } timeout && timeout <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException($"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.CommandTimeout)} must be positive.");
+            throw new InvalidOperationException(
+                $"{nameof(DcrEntityFrameworkOptions)}.{nameof(DcrEntityFrameworkOptions.CommandTimeout)} must be positive.");
         }
 
         return options;
     }
 
-    private static IServiceCollection AddDcrStore<TContext>(this IServiceCollection services, Action<DbContextOptionsBuilder> configure, DcrEntityFrameworkOptions options)
+    private static IServiceCollection AddDcrStore<TContext>(
+        this IServiceCollection services,
+        Action<DbContextOptionsBuilder> configure,
+        DcrEntityFrameworkOptions options)
         where TContext : DcrDbContext
     {
         // Replace semantics: EF Core accumulates option callbacks across AddDbContextFactory calls, so drop the ones
@@ -124,7 +141,8 @@ public static class DcrEntityFrameworkServiceCollectionExtensions
         services.AddPooledDbContextFactory<TContext>(configure);
 
         services.RemoveAll<IDbContextFactory<DcrDbContext>>();
-        services.AddSingleton<IDbContextFactory<DcrDbContext>>(sp => new DcrDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
+        services.AddSingleton<IDbContextFactory<DcrDbContext>>(
+            sp => new DcrDbContextFactory<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()));
 
         services.AddLogging();
         // TryAdd: a subclass registered by a plug-in (for example OpenIddict's, which overrides OnWritingAsync) stays,

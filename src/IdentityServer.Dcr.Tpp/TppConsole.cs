@@ -3,7 +3,10 @@
 
 namespace IdentityServer.Dcr.Tpp;
 
-/// <summary>Where the commands write: what they do to <see cref="Out"/>, HTTP exchanges (with <c>--verbose</c>) and errors to <see cref="Error"/>.</summary>
+/// <summary>
+/// Where the commands write: what they do to <see cref="Out"/>, HTTP exchanges (with <c>--verbose</c>) and errors to
+/// <see cref="Error"/>.
+/// </summary>
 internal sealed class TppConsole(TextWriter output, TextWriter error, bool verbose)
 {
     public TextWriter Out { get; } = output;

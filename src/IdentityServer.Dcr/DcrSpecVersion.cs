@@ -19,6 +19,9 @@ public enum DcrSpecVersion
     /// <summary>DCR 3.3 (the default): adds the CIBA grant type and its <c>backchannel_*</c> metadata.</summary>
     Version33 = 33,
 
-    /// <summary>DCR 3.4: <c>application_type</c> <c>native</c> replaces <c>mobile</c>; adds the JWT bearer grant; subject DN up to 512 characters.</summary>
+    /// <summary>
+    /// DCR 3.4: <c>application_type</c> <c>native</c> replaces <c>mobile</c>; adds the JWT bearer grant; subject DN up
+    /// to 512 characters.
+    /// </summary>
     Version34 = 34,
 }

@@ -175,7 +175,9 @@ public abstract partial class ObieLifecycleTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
             Assert.That(json["error"]?.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
-            Assert.That(json["error_description"]?.GetValue<string>(), Does.Contain("clientAuth"));
+            Assert.That(
+                json["error_description"]?.GetValue<string>(),
+                Is.EqualTo("The transport certificate is not a TLS client certificate: it must carry the clientAuth extended key usage."));
             Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
     }
@@ -220,7 +222,7 @@ public abstract partial class ObieLifecycleTests
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
-            Assert.That(json["error_description"]?.GetValue<string>(), Does.Contain("nbf"));
+            Assert.That(json["error_description"]?.GetValue<string>(), Is.EqualTo("The registration request is not valid yet (nbf)."));
             Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
     }
@@ -273,7 +275,9 @@ public abstract partial class ObieLifecycleTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
             Assert.That(json["error"]?.GetValue<string>(), Is.EqualTo("invalid_software_statement"));
-            Assert.That(json["error_description"]?.GetValue<string>(), Does.Contain("base64url"));
+            Assert.That(
+                json["error_description"]?.GetValue<string>(),
+                Is.EqualTo("The software statement is not base64url-encoded without padding (RFC 7515)."));
             Assert.That(await Environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
     }

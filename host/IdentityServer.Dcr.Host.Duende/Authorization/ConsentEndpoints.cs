@@ -31,7 +31,10 @@ internal static class ConsentEndpoints
     /// <summary>The page's path (Duende's <c>UserInteraction.LoginUrl</c> and <c>ConsentUrl</c>).</summary>
     public const string Path = "/connect/consent";
 
-    /// <summary>Duende's error page (<c>UserInteraction.ErrorUrl</c>): errors that must not go back to a client (an unknown client, an untrusted redirect URI).</summary>
+    /// <summary>
+    /// Duende's error page (<c>UserInteraction.ErrorUrl</c>): errors that must not go back to a client (an unknown
+    /// client, an untrusted redirect URI).
+    /// </summary>
     public const string ErrorPath = "/connect/error";
 
     /// <summary>The query and form field holding Duende's authorize callback URL.</summary>
@@ -76,7 +79,13 @@ internal static class ConsentEndpoints
         var validation = await validator.ValidateAsync(parameters);
         if (validation.IsError)
         {
-            return Complete(new AuthorizeResponse { Request = validation.ValidatedRequest, Error = validation.Error, ErrorDescription = validation.ErrorDescription });
+            return Complete(
+                new AuthorizeResponse
+                {
+                    Request = validation.ValidatedRequest,
+                    Error = validation.Error,
+                    ErrorDescription = validation.ErrorDescription,
+                });
         }
 
         var request = validation.ValidatedRequest;
@@ -124,7 +133,10 @@ internal static class ConsentEndpoints
     }
 
     /// <summary>The bank's error page: Duende's error message for the request, plain HTML, 400; never a redirect to the client.</summary>
-    private static async Task<IResult> ErrorAsync(HttpContext context, global::Duende.IdentityServer.Services.IIdentityServerInteractionService interaction, string? errorId)
+    private static async Task<IResult> ErrorAsync(
+        HttpContext context,
+        global::Duende.IdentityServer.Services.IIdentityServerInteractionService interaction,
+        string? errorId)
     {
         var error = errorId is null ? null : await interaction.GetErrorContextAsync(errorId);
         var code = System.Net.WebUtility.HtmlEncode(error?.Error ?? "invalid_request");
@@ -133,7 +145,9 @@ internal static class ConsentEndpoints
         context.Response.Headers["X-Frame-Options"] = "DENY";
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
         return Results.Content(
-            $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorization error - IdentityServer.Dcr sandbox bank</title></head><body><main><h1>The request cannot be processed</h1><p id=\"error\">{code}</p><p>{description}</p></main></body></html>",
+            $"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Authorization error - "
+            + $"IdentityServer.Dcr sandbox bank</title></head><body><main><h1>The request cannot be "
+            + $"processed</h1><p id=\"error\">{code}</p><p>{description}</p></main></body></html>",
             "text/html; charset=utf-8",
             System.Text.Encoding.UTF8,
             StatusCodes.Status400BadRequest);

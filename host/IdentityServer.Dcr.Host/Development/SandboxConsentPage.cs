@@ -17,7 +17,13 @@ namespace IdentityServer.Dcr.Host.Development;
 public static class SandboxConsentPage
 {
     /// <summary>The page's own form fields (never carried as request parameters).</summary>
-    public static readonly IReadOnlySet<string> Fields = new HashSet<string>(StringComparer.Ordinal) { "customer", "password", "decision", "__RequestVerificationToken" };
+    public static readonly IReadOnlySet<string> Fields = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "customer",
+        "password",
+        "decision",
+        "__RequestVerificationToken",
+    };
 
     /// <summary>
     /// Reads the posted form: no decision (show the page), a decision refused (the page again, with the error), or a
@@ -60,7 +66,12 @@ public static class SandboxConsentPage
     /// <param name="error">Why the last decision was not taken, if it was not.</param>
     /// <param name="hiddenFields">The request's own parameters, to post back.</param>
     /// <returns>The page (<c>200</c>, or <c>400</c> with an error).</returns>
-    public static IResult Render(HttpContext context, IAntiforgery antiforgery, AuthorizationIntent intent, string? error, IEnumerable<(string Name, string Value)> hiddenFields)
+    public static IResult Render(
+        HttpContext context,
+        IAntiforgery antiforgery,
+        AuthorizationIntent intent,
+        string? error,
+        IEnumerable<(string Name, string Value)> hiddenFields)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(antiforgery);
@@ -70,7 +81,9 @@ public static class SandboxConsentPage
         html.Append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">")
             .Append("<title>Authorise access - IdentityServer.Dcr sandbox bank</title></head><body><main>")
             .Append("<h1>Authorise access to your accounts</h1>")
-            .Append("<p>The provider with client id <strong>").Append(Encode(intent.ClientId)).Append("</strong> asks for:</p><ul id=\"permissions\">");
+            .Append("<p>The provider with client id <strong>")
+            .Append(Encode(intent.ClientId))
+            .Append("</strong> asks for:</p><ul id=\"permissions\">");
         foreach (var permission in intent.Permissions)
         {
             html.Append("<li>").Append(Encode(permission)).Append("</li>");
@@ -93,9 +106,15 @@ public static class SandboxConsentPage
             html.Append("<input type=\"hidden\" name=\"").Append(Encode(name)).Append("\" value=\"").Append(Encode(value)).Append("\">");
         }
 
-        html.Append("<input type=\"hidden\" name=\"").Append(Encode(tokens.FormFieldName)).Append("\" value=\"").Append(Encode(tokens.RequestToken ?? string.Empty)).Append("\">")
+        html.Append("<input type=\"hidden\" name=\"")
+            .Append(Encode(tokens.FormFieldName))
+            .Append("\" value=\"")
+            .Append(Encode(tokens.RequestToken ?? string.Empty))
+            .Append("\">")
             .Append("<p><label for=\"customer\">Customer id</label> <input id=\"customer\" name=\"customer\" autocomplete=\"username\" required></p>")
-            .Append("<p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>")
+            .Append(
+                "<p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" "
+                + "type=\"password\" autocomplete=\"current-password\" required></p>")
             .Append("<p><button type=\"submit\" name=\"decision\" value=\"approve\" id=\"approve\">Approve</button> ")
             .Append("<button type=\"submit\" name=\"decision\" value=\"reject\" id=\"reject\" formnovalidate>Reject</button></p>")
             .Append("</form></main></body></html>");
@@ -116,7 +135,10 @@ public static class SandboxConsentPage
 /// <param name="Error">Why a posted decision was not taken.</param>
 public sealed record SandboxConsentForm(string? Customer, bool? Approved, string? Error);
 
-/// <summary>The sandbox's customers: <c>Sandbox:Customers:N:Id</c> and <c>:Password</c>; by default one, <c>customer-1</c> / <c>sandbox</c>.</summary>
+/// <summary>
+/// The sandbox's customers: <c>Sandbox:Customers:N:Id</c> and <c>:Password</c>; by default one, <c>customer-1</c> /
+/// <c>sandbox</c>.
+/// </summary>
 public static class SandboxCustomers
 {
     /// <summary>Whether <paramref name="id"/> is a sandbox customer with <paramref name="password"/>.</summary>

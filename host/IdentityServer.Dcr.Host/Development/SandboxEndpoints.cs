@@ -25,9 +25,12 @@ public static partial class SandboxEndpoints
         group.MapPost("/software-statements", async (HttpRequest request) =>
         {
             var input = await ReadObjectAsync(request);
-            if (input is null || Text(input, "software_jwks_endpoint") is not { } jwksEndpoint || !Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out _))
+            if (input is null
+                || Text(input, "software_jwks_endpoint") is not { } jwksEndpoint
+                || !Uri.TryCreate(jwksEndpoint, UriKind.Absolute, out _))
             {
-                return Results.BadRequest(new { error = "invalid_request", error_description = "Send a JSON object with software_jwks_endpoint (an absolute URL)." });
+                return Results.BadRequest(
+                    new { error = "invalid_request", error_description = "Send a JSON object with software_jwks_endpoint (an absolute URL)." });
             }
 
             var softwareId = Identifier(Text(input, "software_id")) ?? NewId(22);
@@ -45,13 +48,22 @@ public static partial class SandboxEndpoints
                 ["software_version"] = "1.0",
                 ["software_redirect_uris"] = input["redirect_uris"]?.DeepClone() ?? new JsonArray("https://tpp.example.com/callback"),
                 ["software_roles"] = input["software_roles"]?.DeepClone() ?? new JsonArray("AISP", "PISP", "CBPII"),
-                ["organisation_competent_authority_claims"] = new JsonObject { ["authority_id"] = "OBGBR", ["registration_id"] = "Unknown" + orgId, ["status"] = "Active" },
+                ["organisation_competent_authority_claims"] = new JsonObject
+                {
+                    ["authority_id"] = "OBGBR",
+                    ["registration_id"] = "Unknown" + orgId,
+                    ["status"] = "Active",
+                },
                 ["org_status"] = "Active",
                 ["org_id"] = orgId,
                 ["org_name"] = "Sandbox TPP Ltd",
                 ["software_jwks_endpoint"] = jwksEndpoint,
             };
-            var ssa = JWT.Encode(claims.ToJsonString(), pki.AnchorKey, JwsAlgorithm.PS256, new Dictionary<string, object> { ["kid"] = pki.AnchorKeyId, ["typ"] = "JWT" });
+            var ssa = JWT.Encode(
+                claims.ToJsonString(),
+                pki.AnchorKey,
+                JwsAlgorithm.PS256,
+                new Dictionary<string, object> { ["kid"] = pki.AnchorKeyId, ["typ"] = "JWT" });
             return Results.Text(ssa, "application/jwt");
         });
         group.MapPost("/transport-certificates", async (HttpRequest request) =>
@@ -61,7 +73,12 @@ public static partial class SandboxEndpoints
             var orgId = Identifier(input is null ? null : Text(input, "org_id"));
             if (softwareId is null || orgId is null)
             {
-                return Results.BadRequest(new { error = "invalid_request", error_description = "Send a JSON object with software_id and org_id (letters and digits, up to 64)." });
+                return Results.BadRequest(
+                    new
+                    {
+                        error = "invalid_request",
+                        error_description = "Send a JSON object with software_id and org_id (letters and digits, up to 64).",
+                    });
             }
 
             using var certificate = pki.IssueTransportCertificate(softwareId, orgId);
@@ -100,7 +117,8 @@ public static partial class SandboxEndpoints
             if (Identifier(softwareId) is null || input?["keys"] is not JsonArray keys || keys.Count is 0 or > 20
                 || keys.Any(k => k is not JsonObject key || key.ContainsKey("d") || key.ContainsKey("k")))
             {
-                return Results.BadRequest(new { error = "invalid_request", error_description = "Send a JWKS of 1 to 20 public keys (no private or symmetric keys)." });
+                return Results.BadRequest(
+                    new { error = "invalid_request", error_description = "Send a JWKS of 1 to 20 public keys (no private or symmetric keys)." });
             }
 
             // Kept in memory and under App_Data, so enrolled TPPs keep working after a restart of the host.
@@ -118,7 +136,11 @@ public static partial class SandboxEndpoints
             }
 
             var file = Path.Combine(pki.SoftwareJwksDirectory, softwareId + ".json");
-            var jwks = pki.SoftwareJwks.TryGetValue(softwareId, out var cached) ? cached : File.Exists(file) ? pki.SoftwareJwks.GetOrAdd(softwareId, File.ReadAllText(file)) : null;
+            var jwks = pki.SoftwareJwks.TryGetValue(softwareId, out var cached)
+                ? cached
+                : File.Exists(file)
+                ? pki.SoftwareJwks.GetOrAdd(softwareId, File.ReadAllText(file))
+                : null;
             return jwks is null ? Results.NotFound() : Results.Text(jwks, "application/json");
         });
     }
@@ -134,7 +156,8 @@ public static partial class SandboxEndpoints
 
     public static JsonObject AnchorJwks(SandboxPki pki)
     {
-        var jwk = JsonNode.Parse(new Jwk(pki.AnchorKey, isPrivate: false) { KeyId = pki.AnchorKeyId, Use = "sig", Alg = "PS256" }.ToJson(JWT.DefaultSettings.JsonMapper))!;
+        var jwk = JsonNode.Parse(
+            new Jwk(pki.AnchorKey, isPrivate: false) { KeyId = pki.AnchorKeyId, Use = "sig", Alg = "PS256" }.ToJson(JWT.DefaultSettings.JsonMapper))!;
         return new JsonObject { ["keys"] = new JsonArray(jwk) };
     }
 

@@ -102,7 +102,14 @@ public static partial class SandboxIntentEndpoints
         context.Response.Headers[InteractionIdHeader] = valid ? received[0] : Guid.NewGuid().ToString();
         if (received.Count > 0 && !valid)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The x-fapi-interaction-id header is not valid.", new ObError("UK.OBIE.Header.Invalid", "Send one x-fapi-interaction-id of up to 128 letters, digits, '-', '_', '.' or ':' (an RFC 4122 UUID).", InteractionIdHeader));
+            await WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "The x-fapi-interaction-id header is not valid.",
+                new ObError(
+                    "UK.OBIE.Header.Invalid",
+                    "Send one x-fapi-interaction-id of up to 128 letters, digits, '-', '_', '.' or ':' (an RFC 4122 UUID).",
+                    InteractionIdHeader));
             return;
         }
 
@@ -119,11 +126,18 @@ public static partial class SandboxIntentEndpoints
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SandboxIntentEndpoints).FullName!)
                 .LogError(exception, "The sandbox consent endpoint could not reach a store.");
             context.Response.Headers.RetryAfter = "5";
-            await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The service is unavailable; try again later.", new ObError("UK.OBIE.UnexpectedError", "A store the bank depends on is unavailable.", null));
+            await WriteErrorAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                "The service is unavailable; try again later.",
+                new ObError("UK.OBIE.UnexpectedError", "A store the bank depends on is unavailable.", null));
         }
     }
 
-    /// <summary>Mutual TLS, bearer token, certificate of the token's client, <c>accounts</c> scope; the client id, or null once a 401/403 is written.</summary>
+    /// <summary>
+    /// Mutual TLS, bearer token, certificate of the token's client, <c>accounts</c> scope; the client id, or null once
+    /// a 401/403 is written.
+    /// </summary>
     private static async Task<string?> AuthenticateAsync(HttpContext context)
     {
         var services = context.RequestServices;
@@ -139,7 +153,11 @@ public static partial class SandboxIntentEndpoints
         var chain = await transport.ValidateChainAsync(certificate, ct);
         if (!chain.Succeeded)
         {
-            await ChallengeAsync(context, StatusCodes.Status401Unauthorized, "invalid_request", chain.Error.ErrorDescription ?? "The transport certificate is not trusted.");
+            await ChallengeAsync(
+                context,
+                StatusCodes.Status401Unauthorized,
+                "invalid_request",
+                chain.Error.ErrorDescription ?? "The transport certificate is not trusted.");
             return null;
         }
 
@@ -168,13 +186,21 @@ public static partial class SandboxIntentEndpoints
         var binding = await transport.ValidateRegistrationBindingAsync(certificate, registration, ct);
         if (!binding.Succeeded)
         {
-            await ChallengeAsync(context, StatusCodes.Status401Unauthorized, "invalid_token", binding.Error.ErrorDescription ?? "The certificate is not the client's.");
+            await ChallengeAsync(
+                context,
+                StatusCodes.Status401Unauthorized,
+                "invalid_token",
+                binding.Error.ErrorDescription ?? "The certificate is not the client's.");
             return null;
         }
 
         if (!result.Scopes.Contains(RequiredScope, StringComparer.Ordinal))
         {
-            await ChallengeAsync(context, StatusCodes.Status403Forbidden, "insufficient_scope", $"The access token must carry the '{RequiredScope}' scope.");
+            await ChallengeAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                "insufficient_scope",
+                $"The access token must carry the '{RequiredScope}' scope.");
             return null;
         }
 
@@ -187,7 +213,11 @@ public static partial class SandboxIntentEndpoints
         var body = await ReadBodyAsync(context.Request, ct);
         if (body is null)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The request body is too large.", new ObError("UK.OBIE.Resource.InvalidFormat", $"The body must be at most {MaxBodySize} bytes.", null));
+            await WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "The request body is too large.",
+                new ObError("UK.OBIE.Resource.InvalidFormat", $"The body must be at most {MaxBodySize} bytes.", null));
             return;
         }
 
@@ -210,7 +240,13 @@ public static partial class SandboxIntentEndpoints
         }
 
         var store = context.RequestServices.GetRequiredService<SandboxIntentStore>();
-        var intent = await store.CreateAsync(clientId, request.Permissions, request.ExpirationDateTime, request.TransactionFromDateTime, request.TransactionToDateTime, ct);
+        var intent = await store.CreateAsync(
+            clientId,
+            request.Permissions,
+            request.ExpirationDateTime,
+            request.TransactionFromDateTime,
+            request.TransactionToDateTime,
+            ct);
         var self = SelfLink(context.Request, intent.IntentId);
         context.Response.Headers.Location = self;
         await WriteJsonAsync(context, StatusCodes.Status201Created, ConsentResponse(intent, request.Risk, self));
@@ -222,13 +258,21 @@ public static partial class SandboxIntentEndpoints
         var intent = consentId.Length > 128 ? null : await store.GetAsync(consentId, context.RequestAborted);
         if (intent is null)
         {
-            await WriteErrorAsync(context, StatusCodes.Status400BadRequest, "The consent does not exist.", new ObError("UK.OBIE.Resource.NotFound", "No account-access consent has this ConsentId.", "ConsentId"));
+            await WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                "The consent does not exist.",
+                new ObError("UK.OBIE.Resource.NotFound", "No account-access consent has this ConsentId.", "ConsentId"));
             return;
         }
 
         if (!string.Equals(intent.ClientId, clientId, StringComparison.Ordinal))
         {
-            await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "The consent belongs to another client.", new ObError("UK.OBIE.Resource.ConsentMismatch", "The consent was not created by this client.", "ConsentId"));
+            await WriteErrorAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                "The consent belongs to another client.",
+                new ObError("UK.OBIE.Resource.ConsentMismatch", "The consent was not created by this client.", "ConsentId"));
             return;
         }
 
@@ -310,7 +354,10 @@ public static partial class SandboxIntentEndpoints
         return token.Length == 0 || token.Length > 16 * 1024 ? null : token;
     }
 
-    /// <summary>RFC 6750: 401 or 403 with <c>WWW-Authenticate: Bearer</c> (no error attribute when no token was sent), and no body, as OB answers them.</summary>
+    /// <summary>
+    /// RFC 6750: 401 or 403 with <c>WWW-Authenticate: Bearer</c> (no error attribute when no token was sent), and no
+    /// body, as OB answers them.
+    /// </summary>
     private static Task ChallengeAsync(HttpContext context, int status, string? error, string? description)
     {
         var challenge = new StringBuilder("Bearer");
@@ -371,7 +418,8 @@ public static partial class SandboxIntentEndpoints
         return WriteJsonAsync(context, status, body);
     }
 
-    private static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal);
+    private static string ReasonPhrase(int status)
+        => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status).Replace(" ", "", StringComparison.Ordinal);
 
     private static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)
     {
@@ -387,7 +435,12 @@ public static partial class SandboxIntentEndpoints
     private sealed record ObError(string ErrorCode, string Message, string? Path);
 
     /// <summary>A validated <c>OBReadConsent1</c>.</summary>
-    private sealed record ConsentRequest(IReadOnlyList<string> Permissions, DateTimeOffset? ExpirationDateTime, DateTimeOffset? TransactionFromDateTime, DateTimeOffset? TransactionToDateTime, JsonObject Risk)
+    private sealed record ConsentRequest(
+        IReadOnlyList<string> Permissions,
+        DateTimeOffset? ExpirationDateTime,
+        DateTimeOffset? TransactionFromDateTime,
+        DateTimeOffset? TransactionToDateTime,
+        JsonObject Risk)
     {
         private const int MaxPermissions = 64;
 
@@ -397,7 +450,11 @@ public static partial class SandboxIntentEndpoints
             errors = [];
             if (root is not JsonObject body)
             {
-                errors.Add(new ObError("UK.OBIE.Resource.InvalidFormat", "The body must be a JSON object: {\"Data\":{\"Permissions\":[...]},\"Risk\":{}}.", null));
+                errors.Add(
+                    new ObError(
+                        "UK.OBIE.Resource.InvalidFormat",
+                        "The body must be a JSON object: {\"Data\":{\"Permissions\":[...]},\"Risk\":{}}.",
+                        null));
                 return null;
             }
 
@@ -433,7 +490,11 @@ public static partial class SandboxIntentEndpoints
 
             if (from is { } start && to is { } end && start > end)
             {
-                errors.Add(new ObError("UK.OBIE.Field.InvalidDate", "TransactionFromDateTime must not be after TransactionToDateTime.", "Data.TransactionFromDateTime"));
+                errors.Add(
+                    new ObError(
+                        "UK.OBIE.Field.InvalidDate",
+                        "TransactionFromDateTime must not be after TransactionToDateTime.",
+                        "Data.TransactionFromDateTime"));
             }
 
             return errors.Count == 0 ? new ConsentRequest(permissions!, expiration, from, to, risk) : null;
@@ -452,7 +513,8 @@ public static partial class SandboxIntentEndpoints
 
             if (array.Count is 0 or > MaxPermissions)
             {
-                errors.Add(new ObError("UK.OBIE.Field.Invalid", $"Permissions must list between 1 and {PermissionCodes.Count} OB permission codes.", Path));
+                errors.Add(
+                    new ObError("UK.OBIE.Field.Invalid", $"Permissions must list between 1 and {PermissionCodes.Count} OB permission codes.", Path));
                 return null;
             }
 
@@ -469,7 +531,11 @@ public static partial class SandboxIntentEndpoints
                 else
                 {
                     var shown = item is JsonValue text && text.TryGetValue<string>(out var s) ? $"'{ClientText.Sanitize(s)}'" : "a non-string value";
-                    errors.Add(new ObError("UK.OBIE.Field.Invalid", $"Permissions contains {shown}, which is not an OB permission code (for example ReadAccountsBasic).", Path));
+                    errors.Add(
+                        new ObError(
+                            "UK.OBIE.Field.Invalid",
+                            $"Permissions contains {shown}, which is not an OB permission code (for example ReadAccountsBasic).",
+                            Path));
                     return null;
                 }
             }
@@ -480,7 +546,12 @@ public static partial class SandboxIntentEndpoints
             var direction = permissions.Contains("ReadTransactionsCredits") || permissions.Contains("ReadTransactionsDebits");
             if (level != direction)
             {
-                errors.Add(new ObError("UK.OBIE.Field.Invalid", "ReadTransactionsBasic or ReadTransactionsDetail must be requested together with ReadTransactionsCredits and/or ReadTransactionsDebits.", Path));
+                errors.Add(
+                    new ObError(
+                        "UK.OBIE.Field.Invalid",
+                        "ReadTransactionsBasic or ReadTransactionsDetail must be requested together with "
+                        + "ReadTransactionsCredits and/or ReadTransactionsDebits.",
+                        Path));
                 return null;
             }
 
@@ -500,7 +571,11 @@ public static partial class SandboxIntentEndpoints
                 return parsed;
             }
 
-            errors.Add(new ObError("UK.OBIE.Field.InvalidDate", $"{name} must be an ISO 8601 date-time, such as 2030-01-31T09:30:00+00:00.", "Data." + name));
+            errors.Add(
+                new ObError(
+                    "UK.OBIE.Field.InvalidDate",
+                    $"{name} must be an ISO 8601 date-time, such as 2030-01-31T09:30:00+00:00.",
+                    "Data." + name));
             return null;
         }
     }

@@ -43,7 +43,12 @@ public sealed class SandboxIntentStore : IIntentStore
 
         Directory.CreateDirectory(directory);
         DatabasePath = Path.Combine(directory, "intents.db");
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = DatabasePath, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30 }.ConnectionString;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            DefaultTimeout = 30,
+        }.ConnectionString;
         _time = time ?? TimeProvider.System;
         AuthorisationTimeout = authorisationTimeout ?? DefaultAuthorisationTimeout;
 
@@ -81,7 +86,13 @@ public sealed class SandboxIntentStore : IIntentStore
     /// <param name="transactionTo">The <c>TransactionToDateTime</c>, if any.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The new intent.</returns>
-    public async Task<SandboxIntent> CreateAsync(string clientId, IReadOnlyList<string> permissions, DateTimeOffset? expiresAt, DateTimeOffset? transactionFrom, DateTimeOffset? transactionTo, CancellationToken ct)
+    public async Task<SandboxIntent> CreateAsync(
+        string clientId,
+        IReadOnlyList<string> permissions,
+        DateTimeOffset? expiresAt,
+        DateTimeOffset? transactionFrom,
+        DateTimeOffset? transactionTo,
+        CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentNullException.ThrowIfNull(permissions);
@@ -104,7 +115,8 @@ public sealed class SandboxIntentStore : IIntentStore
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO Intents (IntentId, ClientId, Status, Permissions, CreatedAt, StatusUpdatedAt, AuthoriseBy, ExpiresAt, TransactionFrom, TransactionTo)
+            INSERT INTO Intents (IntentId, ClientId, Status, Permissions, CreatedAt, StatusUpdatedAt, AuthoriseBy, ExpiresAt,
+                TransactionFrom, TransactionTo)
             VALUES ($id, $client, $status, $permissions, $created, $created, $authoriseBy, $expires, $from, $to);
             """;
         command.Parameters.AddWithValue("$id", intent.IntentId);
@@ -130,7 +142,8 @@ public sealed class SandboxIntentStore : IIntentStore
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT IntentId, ClientId, Status, Permissions, CreatedAt, StatusUpdatedAt, AuthoriseBy, ExpiresAt, TransactionFrom, TransactionTo, CustomerId
+            SELECT IntentId, ClientId, Status, Permissions, CreatedAt, StatusUpdatedAt, AuthoriseBy, ExpiresAt, TransactionFrom,
+                TransactionTo, CustomerId
             FROM Intents WHERE IntentId = $id;
             """;
         command.Parameters.AddWithValue("$id", intentId);

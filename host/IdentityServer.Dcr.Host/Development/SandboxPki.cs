@@ -18,7 +18,14 @@ public sealed class SandboxPki
     private readonly HashSet<string> _revoked;
     private long _crlNumber = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
-    private SandboxPki(X509Certificate2 ca, X509Certificate2 server, RSA anchorKey, string anchorKeyId, Uri? crlDistributionPoint, string revokedPath, TimeSpan crlValidity)
+    private SandboxPki(
+        X509Certificate2 ca,
+        X509Certificate2 server,
+        RSA anchorKey,
+        string anchorKeyId,
+        Uri? crlDistributionPoint,
+        string revokedPath,
+        TimeSpan crlValidity)
     {
         CrlValidity = crlValidity;
         SoftwareJwksDirectory = Path.Combine(Path.GetDirectoryName(revokedPath)!, "software-jwks");
@@ -33,7 +40,10 @@ public sealed class SandboxPki
             : new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>How long a CRL of the sandbox CA is valid (Sandbox:CrlValidity, default a minute): a revocation is seen within this time, plus the engine's verdict cache.</summary>
+    /// <summary>
+    /// How long a CRL of the sandbox CA is valid (Sandbox:CrlValidity, default a minute): a revocation is seen within
+    /// this time, plus the engine's verdict cache.
+    /// </summary>
     public TimeSpan CrlValidity { get; }
 
     /// <summary>Where the TPP JWKS the sandbox hosts are kept (App_Data/sandbox/software-jwks), so they survive a restart.</summary>
@@ -74,7 +84,14 @@ public sealed class SandboxPki
         }
 
         var keyId = Convert.ToHexString(SHA256.HashData(anchor.ExportSubjectPublicKeyInfo()))[..16].ToLowerInvariant();
-        return new SandboxPki(ca, server, anchor, keyId, crlDistributionPoint, Path.Combine(directory, "revoked-serials.txt"), crlValidity ?? TimeSpan.FromMinutes(1));
+        return new SandboxPki(
+            ca,
+            server,
+            anchor,
+            keyId,
+            crlDistributionPoint,
+            Path.Combine(directory, "revoked-serials.txt"),
+            crlValidity ?? TimeSpan.FromMinutes(1));
     }
 
     /// <summary>Issues a transport certificate named like an Open Banking one: <c>CN=software_id, OU=org_id, O=OpenBanking, C=GB</c>.</summary>
@@ -136,13 +153,23 @@ public sealed class SandboxPki
         }
 
         var now = DateTimeOffset.UtcNow;
-        return builder.Build(CertificateAuthority, Interlocked.Increment(ref _crlNumber), now.Add(CrlValidity), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, now.AddMinutes(-1));
+        return builder.Build(
+            CertificateAuthority,
+            Interlocked.Increment(ref _crlNumber),
+            now.Add(CrlValidity),
+            HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1,
+            now.AddMinutes(-1));
     }
 
     private static X509Certificate2 CreateCa(string path)
     {
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=IdentityServer.Dcr Sandbox CA, O=IdentityServer.Dcr Sandbox, C=GB", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest(
+            "CN=IdentityServer.Dcr Sandbox CA, O=IdentityServer.Dcr Sandbox, C=GB",
+            key,
+            HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

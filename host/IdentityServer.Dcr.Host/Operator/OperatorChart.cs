@@ -32,10 +32,18 @@ internal static class OperatorChart
         var created = days.Sum(d => d.Created);
         var refused = days.Sum(d => d.Refused);
         var svg = new StringBuilder(8192);
-        svg.Append(CultureInfo.InvariantCulture, $"<svg id=\"activity-chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-labelledby=\"chart-title chart-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" data-days=\"{days.Count}\">")
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<svg id=\"activity-chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+            + $"aria-labelledby=\"chart-title chart-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" "
+            + $"height=\"{height}\" data-days=\"{days.Count}\">")
             .Append("<title id=\"chart-title\">Registrations created and attempts refused per day</title>")
-            .Append(CultureInfo.InvariantCulture, $"<desc id=\"chart-desc\">{days.Count} days: {created} created, {refused} refused in all. The table below lists each day.</desc>")
-            .Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{bottom}\" x2=\"{width - 5}\" y2=\"{bottom}\" stroke=\"#555\"/>")
+            .Append(
+                CultureInfo.InvariantCulture,
+                $"<desc id=\"chart-desc\">{days.Count} days: {created} created, {refused} refused in all. The table below lists each day.</desc>")
+            .Append(
+                CultureInfo.InvariantCulture,
+                $"<line class=\"axis\" x1=\"{Left}\" y1=\"{bottom}\" x2=\"{width - 5}\" y2=\"{bottom}\" stroke=\"#555\"/>")
             .Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{bottom}\" stroke=\"#555\"/>")
             .Append(CultureInfo.InvariantCulture, $"<text class=\"chart-label\" x=\"{Left - 6}\" y=\"{bottom + 4}\" text-anchor=\"end\">0</text>")
             .Append(CultureInfo.InvariantCulture, $"<text class=\"chart-label\" x=\"{Left - 6}\" y=\"{Top + 4}\" text-anchor=\"end\">{max}</text>");
@@ -46,7 +54,10 @@ internal static class OperatorChart
             var date = day.Start.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             Bar(svg, "created", x, bottom, max, day.Created, $"{date}: {day.Created} created");
             Bar(svg, "refused", x + BarWidth + 2, bottom, max, day.Refused, $"{date}: {day.Refused} refused");
-            svg.Append(CultureInfo.InvariantCulture, $"<text class=\"chart-label\" x=\"{x + BarWidth}\" y=\"{bottom + 16}\" text-anchor=\"middle\">{day.Start.UtcDateTime.ToString("dd MMM", CultureInfo.InvariantCulture)}</text>");
+            svg.Append(
+                CultureInfo.InvariantCulture,
+                $"<text class=\"chart-label\" x=\"{x + BarWidth}\" y=\"{bottom + 16}\" "
+                + $"text-anchor=\"middle\">{day.Start.UtcDateTime.ToString("dd MMM", CultureInfo.InvariantCulture)}</text>");
         }
 
         return svg.Append("</svg>").ToString();
@@ -56,6 +67,10 @@ internal static class OperatorChart
     {
         var height = (int)Math.Round(PlotHeight * (double)count / max, MidpointRounding.AwayFromZero);
         var fill = kind == "created" ? "#2e7d32" : "#b3261e";
-        svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"bar-{kind}\" x=\"{x}\" y=\"{bottom - height}\" width=\"{BarWidth}\" height=\"{height}\" fill=\"{fill}\" data-count=\"{count}\"><title>{OperatorHtml.Encode(label)}</title></rect>");
+        svg.Append(
+            CultureInfo.InvariantCulture,
+            $"<rect class=\"bar-{kind}\" x=\"{x}\" y=\"{bottom - height}\" width=\"{BarWidth}\" "
+            + $"height=\"{height}\" fill=\"{fill}\" "
+            + $"data-count=\"{count}\"><title>{OperatorHtml.Encode(label)}</title></rect>");
     }
 }

@@ -19,7 +19,8 @@ internal static class OperatorHtml
     /// The operator pages' Content Security Policy: nothing but the pages' own stylesheet; forms post to the bank only;
     /// never framed.
     /// </summary>
-    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>The stylesheet, served at <c>/operator/operator.css</c> (the policy allows no inline style).</summary>
     public const string Stylesheet = """
@@ -80,7 +81,11 @@ internal static class OperatorHtml
     /// <param name="suffix">A further segment (an action), or none.</param>
     /// <returns>The path, not yet HTML-encoded.</returns>
     public static string RegistrationPath(HttpContext context, string clientId, string? suffix = null)
-        => context.Request.PathBase + OperatorArea.BasePath + "/registrations/" + Uri.EscapeDataString(clientId) + (suffix is null ? string.Empty : "/" + suffix);
+        => context.Request.PathBase
+            + OperatorArea.BasePath
+            + "/registrations/"
+            + Uri.EscapeDataString(clientId)
+            + (suffix is null ? string.Empty : "/" + suffix);
 
     /// <summary>A hidden antiforgery field for a form on this page.</summary>
     /// <param name="context">The request.</param>
@@ -103,7 +108,13 @@ internal static class OperatorHtml
     /// <param name="statusCode">The status code.</param>
     /// <param name="signedIn">Whether to show the operator's name and navigation (not on the sign-in page).</param>
     /// <returns>The result.</returns>
-    public static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int statusCode = StatusCodes.Status200OK, bool signedIn = true)
+    public static IResult Page(
+        HttpContext context,
+        IAntiforgery antiforgery,
+        string title,
+        string body,
+        int statusCode = StatusCodes.Status200OK,
+        bool signedIn = true)
     {
         var root = context.Request.PathBase + OperatorArea.BasePath;
         var html = new StringBuilder(4096);

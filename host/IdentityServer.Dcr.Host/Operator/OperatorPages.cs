@@ -20,7 +20,10 @@ namespace IdentityServer.Dcr.Host.Operator;
 /// </summary>
 internal static class OperatorPages
 {
-    /// <summary>The rows of the list per page unless the query asks for another number (at most <see cref="DcrRegistrationSearch.MaxPageSize"/>).</summary>
+    /// <summary>
+    /// The rows of the list per page unless the query asks for another number (at most
+    /// <see cref="DcrRegistrationSearch.MaxPageSize"/>).
+    /// </summary>
     public const int DefaultPageSize = 25;
 
     /// <summary>How many days the activity page shows unless the query asks for another number (1 to 90).</summary>
@@ -33,11 +36,17 @@ internal static class OperatorPages
     {
         area.MapGet(string.Empty, ListAsync);
         area.MapGet("/registrations/{clientId}", RegistrationAsync);
-        area.MapPost("/registrations/{clientId}/disable", (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
+        area.MapPost(
+            "/registrations/{clientId}/disable",
+            (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
             => ActAsync(context, clientId, administration, antiforgery, OperatorAction.Disable));
-        area.MapPost("/registrations/{clientId}/enable", (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
+        area.MapPost(
+            "/registrations/{clientId}/enable",
+            (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
             => ActAsync(context, clientId, administration, antiforgery, OperatorAction.Enable));
-        area.MapPost("/registrations/{clientId}/delete", (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
+        area.MapPost(
+            "/registrations/{clientId}/delete",
+            (HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery)
             => ActAsync(context, clientId, administration, antiforgery, OperatorAction.Delete));
         area.MapGet("/activity", ActivityAsync);
     }
@@ -70,7 +79,8 @@ internal static class OperatorPages
     /// <returns>A 400 page.</returns>
     public static IResult FormRefused(HttpContext context, IAntiforgery antiforgery)
         => OperatorHtml.Page(context, antiforgery, "Form refused",
-            "<h1>Form refused</h1><p role=\"alert\" class=\"problem\" id=\"error\">The form expired or did not come from this page: nothing was changed. Go back, reload the page and try again.</p>",
+            "<h1>Form refused</h1><p role=\"alert\" class=\"problem\" id=\"error\">The form expired or did not "
+            + "come from this page: nothing was changed. Go back, reload the page and try again.</p>",
             StatusCodes.Status400BadRequest);
 
     private static async Task<IResult> ListAsync(HttpContext context, EntityFrameworkClientRegistrationStore store, IAntiforgery antiforgery)
@@ -94,7 +104,9 @@ internal static class OperatorPages
         DcrRegistrationSearchResult result;
         try
         {
-            result = await store.SearchAsync(new DcrRegistrationSearch { Text = text, Status = status, Page = page, PageSize = size }, context.RequestAborted);
+            result = await store.SearchAsync(
+                new DcrRegistrationSearch { Text = text, Status = status, Page = page, PageSize = size },
+                context.RequestAborted);
         }
         catch (DcrInfrastructureException)
         {
@@ -115,25 +127,36 @@ internal static class OperatorPages
         }
 
         html.Append("<form method=\"get\" action=\"").Append(OperatorHtml.Encode(root)).Append("\" role=\"search\" class=\"search\">")
-            .Append("<p><label for=\"q\">Search</label> <input id=\"q\" name=\"q\" type=\"search\" maxlength=\"256\" aria-describedby=\"q-hint\" value=\"")
-            .Append(OperatorHtml.Encode(text)).Append("\"><span id=\"q-hint\" class=\"hint\">Part of a client id, software id or organisation id</span></p>")
+            .Append(
+                "<p><label for=\"q\">Search</label> <input id=\"q\" name=\"q\" type=\"search\" maxlength=\"256\" "
+                + "aria-describedby=\"q-hint\" value=\"")
+            .Append(OperatorHtml.Encode(text))
+            .Append("\"><span id=\"q-hint\" class=\"hint\">Part of a client id, software id or organisation id</span></p>")
             .Append("<p><label for=\"status\">Status</label> <select id=\"status\" name=\"status\">")
             .Append(Option("all", "All", status == DcrRegistrationStatusFilter.All))
             .Append(Option("enabled", "Enabled", status == DcrRegistrationStatusFilter.Enabled))
             .Append(Option("disabled", "Disabled", status == DcrRegistrationStatusFilter.Disabled))
             .Append("</select></p><p><button type=\"submit\">Search</button></p></form>");
 
-        html.Append(CultureInfo.InvariantCulture, $"<p id=\"count\">{result.TotalCount} {(result.TotalCount == 1 ? "registration" : "registrations")}")
+        html.Append(
+            CultureInfo.InvariantCulture,
+            $"<p id=\"count\">{result.TotalCount} {(result.TotalCount == 1 ? "registration" : "registrations")}")
             .Append(text.Length > 0 || status != DcrRegistrationStatusFilter.All ? " match." : ".").Append("</p>");
         if (result.Items.Count > 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<table id=\"registrations\"><caption>Registrations, newest first: page {result.Page} of {result.PageCount}</caption>")
-                .Append("<thead><tr><th scope=\"col\">Client</th><th scope=\"col\">Software</th><th scope=\"col\">Organisation</th><th scope=\"col\">Status</th>")
+            html.Append(
+                CultureInfo.InvariantCulture,
+                $"<table id=\"registrations\"><caption>Registrations, newest first: page {result.Page} of {result.PageCount}</caption>")
+                .Append(
+                    "<thead><tr><th scope=\"col\">Client</th><th scope=\"col\">Software</th><th "
+                    + "scope=\"col\">Organisation</th><th scope=\"col\">Status</th>")
                 .Append("<th scope=\"col\">Created</th><th scope=\"col\">Certificate expires</th></tr></thead><tbody>");
             var now = DateTimeOffset.UtcNow;
             foreach (var registration in result.Items)
             {
-                html.Append("<tr><td><a class=\"id\" href=\"").Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId))).Append("\">")
+                html.Append("<tr><td><a class=\"id\" href=\"")
+                    .Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId)))
+                    .Append("\">")
                     .Append(OperatorHtml.Encode(registration.ClientId)).Append("</a></td><td>");
                 if (registration.SoftwareName is { Length: > 0 } name)
                 {
@@ -147,7 +170,10 @@ internal static class OperatorPages
                 }
 
                 html.Append("<span class=\"id\">").Append(OperatorHtml.Encode(registration.OrganisationId)).Append("</span></td><td>")
-                    .Append(Status(registration.DisabledAt)).Append("</td><td>").Append(OperatorHtml.Encode(OperatorHtml.Time(registration.ClientIdIssuedAt))).Append("</td><td>")
+                    .Append(Status(registration.DisabledAt))
+                    .Append("</td><td>")
+                    .Append(OperatorHtml.Encode(OperatorHtml.Time(registration.ClientIdIssuedAt)))
+                    .Append("</td><td>")
                     .Append(Expiry(registration.TransportCertificate, now)).Append("</td></tr>");
             }
 
@@ -156,11 +182,17 @@ internal static class OperatorPages
 
         if (result.PageCount > 1)
         {
-            string PageLink(int target) => root + "?" + QueryString(("q", text), ("status", query["status"].ToString()), ("size", size == DefaultPageSize ? string.Empty : size.ToString(CultureInfo.InvariantCulture)), ("page", target.ToString(CultureInfo.InvariantCulture)));
+            string PageLink(int target) => root + "?" + QueryString(
+                ("q", text),
+                ("status", query["status"].ToString()),
+                ("size", size == DefaultPageSize ? string.Empty : size.ToString(CultureInfo.InvariantCulture)),
+                ("page", target.ToString(CultureInfo.InvariantCulture)));
             html.Append("<nav aria-label=\"Pages\" class=\"pages\">");
             if (result.Page > 1)
             {
-                html.Append("<a rel=\"prev\" href=\"").Append(OperatorHtml.Encode(PageLink(Math.Min(result.Page - 1, result.PageCount)))).Append("\">Previous page</a>");
+                html.Append("<a rel=\"prev\" href=\"")
+                    .Append(OperatorHtml.Encode(PageLink(Math.Min(result.Page - 1, result.PageCount))))
+                    .Append("\">Previous page</a>");
             }
 
             html.Append(CultureInfo.InvariantCulture, $"<span>Page {result.Page} of {result.PageCount}</span>");
@@ -175,7 +207,12 @@ internal static class OperatorPages
         return OperatorHtml.Page(context, antiforgery, "Registrations", html.ToString());
     }
 
-    private static async Task<IResult> RegistrationAsync(HttpContext context, string clientId, EntityFrameworkClientRegistrationStore store, EntityFrameworkDcrAuditStore audit, IAntiforgery antiforgery)
+    private static async Task<IResult> RegistrationAsync(
+        HttpContext context,
+        string clientId,
+        EntityFrameworkClientRegistrationStore store,
+        EntityFrameworkDcrAuditStore audit,
+        IAntiforgery antiforgery)
     {
         ClientRegistration? registration;
         List<DcrAuditRecord> history;
@@ -185,16 +222,27 @@ internal static class OperatorPages
             if (registration is null)
             {
                 return OperatorHtml.Page(context, antiforgery, "No such registration",
-                    "<h1>No such registration</h1><p role=\"alert\" class=\"problem\">There is no registration <span class=\"id\">" + OperatorHtml.Encode(clientId)
-                    + "</span>.</p><p><a href=\"" + OperatorHtml.Encode(context.Request.PathBase + OperatorArea.BasePath) + "\">All registrations</a></p>",
+                    "<h1>No such registration</h1><p role=\"alert\" class=\"problem\">There is no registration <span class=\"id\">"
+                        + OperatorHtml.Encode(clientId)
+                    + "</span>.</p><p><a href=\"" + OperatorHtml.Encode(
+                        context.Request.PathBase + OperatorArea.BasePath) + "\">All registrations</a></p>",
                     StatusCodes.Status404NotFound);
             }
 
             // The software's entries (its refused attempts included) and the client's (a refused update may name the
             // client without a readable SSA), newest first.
-            var bySoftware = await audit.FindAsync(new DcrAuditQuery { SoftwareId = registration.SoftwareId, Limit = AuditEntries }, context.RequestAborted);
+            var bySoftware = await audit.FindAsync(
+                new DcrAuditQuery { SoftwareId = registration.SoftwareId, Limit = AuditEntries },
+                context.RequestAborted);
             var byClient = await audit.FindAsync(new DcrAuditQuery { ClientId = clientId, Limit = AuditEntries }, context.RequestAborted);
-            history = [.. bySoftware.Concat(byClient).DistinctBy(e => e.Id).OrderByDescending(e => e.OccurredAt).ThenBy(e => e.Id).Take(AuditEntries)];
+            history =
+            [
+                .. bySoftware.Concat(byClient)
+                    .DistinctBy(e => e.Id)
+                    .OrderByDescending(e => e.OccurredAt)
+                    .ThenBy(e => e.Id)
+                    .Take(AuditEntries),
+            ];
         }
         catch (DcrInfrastructureException)
         {
@@ -204,11 +252,15 @@ internal static class OperatorPages
         var claims = ParseClaims(registration.SoftwareStatementClaims);
         var softwareName = claims.FirstOrDefault(c => c.Name == "software_client_name").Value;
         var html = new StringBuilder(16384)
-            .Append("<p><a href=\"").Append(OperatorHtml.Encode(context.Request.PathBase + OperatorArea.BasePath)).Append("\">All registrations</a></p>")
+            .Append("<p><a href=\"")
+            .Append(OperatorHtml.Encode(context.Request.PathBase + OperatorArea.BasePath))
+            .Append("\">All registrations</a></p>")
             .Append("<h1>Registration <span class=\"id\">").Append(OperatorHtml.Encode(registration.ClientId)).Append("</span></h1>");
         var message = context.Request.Query["done"].ToString() switch
         {
-            "disabled" => "The client is disabled: its client authentication, authorization requests and registration management are refused, and its tokens were revoked.",
+            "disabled"
+                => "The client is disabled: its client authentication, authorization requests and registration "
+                    + "management are refused, and its tokens were revoked.",
             "enabled" => "The client is enabled again. Tokens revoked while it was disabled stay revoked; it asks for new ones.",
             _ => null,
         };
@@ -241,7 +293,9 @@ internal static class OperatorPages
         html.Append("<section aria-labelledby=\"certificate\"><h2 id=\"certificate\">Transport certificate</h2>");
         if (registration.TransportCertificate is { } certificate)
         {
-            html.Append("<dl><dt>Thumbprint (SHA-256)</dt><dd class=\"id\" id=\"thumbprint\">").Append(OperatorHtml.Encode(certificate.Thumbprint)).Append("</dd>")
+            html.Append("<dl><dt>Thumbprint (SHA-256)</dt><dd class=\"id\" id=\"thumbprint\">")
+                .Append(OperatorHtml.Encode(certificate.Thumbprint))
+                .Append("</dd>")
                 .Append("<dt>Subject</dt><dd class=\"id\">").Append(OperatorHtml.Encode(certificate.Subject)).Append("</dd>")
                 .Append("<dt>Expires</dt><dd>").Append(Expiry(certificate, DateTimeOffset.UtcNow)).Append("</dd></dl>");
         }
@@ -265,19 +319,31 @@ internal static class OperatorPages
         html.Append("<section aria-labelledby=\"actions\" class=\"actions\"><h2 id=\"actions\">Actions</h2>");
         if (registration.IsDisabled)
         {
-            html.Append("<form method=\"post\" action=\"").Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "enable"))).Append("\">")
-                .Append(token).Append("<p>Enabling lets the client authenticate and be authorized again.</p><p><button type=\"submit\">Enable</button></p></form>");
+            html.Append("<form method=\"post\" action=\"")
+                .Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "enable")))
+                .Append("\">")
+                .Append(token)
+                .Append("<p>Enabling lets the client authenticate and be authorized again.</p><p><button type=\"submit\">Enable</button></p></form>");
         }
         else
         {
-            html.Append("<form method=\"post\" action=\"").Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "disable"))).Append("\">")
-                .Append(token).Append("<p>Disabling refuses the client's authentication, authorization requests and registration management, and revokes its tokens. The registration is kept.</p>")
+            html.Append("<form method=\"post\" action=\"")
+                .Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "disable")))
+                .Append("\">")
+                .Append(token).Append(
+                    "<p>Disabling refuses the client's authentication, authorization requests and registration "
+                    + "management, and revokes its tokens. The registration is kept.</p>")
                 .Append("<p><button type=\"submit\">Disable</button></p></form>");
         }
 
-        html.Append("<form method=\"post\" action=\"").Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "delete"))).Append("\">")
-            .Append(token).Append("<p>Deleting removes the registration and the server's client and revokes its tokens; the TPP must register again.</p>")
-            .Append("<p><input type=\"checkbox\" id=\"confirm-delete\" name=\"confirm\" value=\"yes\" required> <label for=\"confirm-delete\">Delete this registration</label></p>")
+        html.Append("<form method=\"post\" action=\"")
+            .Append(OperatorHtml.Encode(OperatorHtml.RegistrationPath(context, registration.ClientId, "delete")))
+            .Append("\">")
+            .Append(token)
+            .Append("<p>Deleting removes the registration and the server's client and revokes its tokens; the TPP must register again.</p>")
+            .Append(
+                "<p><input type=\"checkbox\" id=\"confirm-delete\" name=\"confirm\" value=\"yes\" required> "
+                + "<label for=\"confirm-delete\">Delete this registration</label></p>")
             .Append("<p><button type=\"submit\" class=\"danger\">Delete</button></p></form></section>");
     }
 
@@ -292,13 +358,17 @@ internal static class OperatorPages
 
         html.Append("<table id=\"audit\"><caption>The software <span class=\"id\">").Append(OperatorHtml.Encode(registration.SoftwareId))
             .Append(CultureInfo.InvariantCulture, $"</span> and this client, newest first (at most {AuditEntries})</caption>")
-            .Append("<thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Operation</th><th scope=\"col\">Outcome</th><th scope=\"col\">Error</th>")
+            .Append(
+                "<thead><tr><th scope=\"col\">Time</th><th scope=\"col\">Operation</th><th scope=\"col\">Outcome</th><th scope=\"col\">Error</th>")
             .Append("<th scope=\"col\">Client</th><th scope=\"col\">By</th><th scope=\"col\">Certificate</th></tr></thead><tbody>");
         foreach (var entry in history)
         {
             html.Append("<tr><td>").Append(OperatorHtml.Encode(OperatorHtml.Time(entry.OccurredAt))).Append("</td><td>")
                 .Append(OperatorHtml.Encode(entry.Operation)).Append("</td><td>").Append(OperatorHtml.Encode(entry.Outcome)).Append("</td><td>")
-                .Append(OperatorHtml.Encode(entry.ErrorCode)).Append("</td><td class=\"id\">").Append(OperatorHtml.Encode(entry.ClientId)).Append("</td><td>")
+                .Append(OperatorHtml.Encode(entry.ErrorCode))
+                .Append("</td><td class=\"id\">")
+                .Append(OperatorHtml.Encode(entry.ClientId))
+                .Append("</td><td>")
                 .Append(OperatorHtml.Encode(entry.Actor ?? "TPP")).Append("</td><td class=\"id\">")
                 .Append(OperatorHtml.Encode(entry.CertificateSubject)).Append("</td></tr>");
         }
@@ -306,7 +376,12 @@ internal static class OperatorPages
         html.Append("</tbody></table></section>");
     }
 
-    private static async Task<IResult> ActAsync(HttpContext context, string clientId, RegistrationAdministration administration, IAntiforgery antiforgery, OperatorAction action)
+    private static async Task<IResult> ActAsync(
+        HttpContext context,
+        string clientId,
+        RegistrationAdministration administration,
+        IAntiforgery antiforgery,
+        OperatorAction action)
     {
         if (!await ValidAntiforgeryAsync(context, antiforgery))
         {
@@ -316,7 +391,8 @@ internal static class OperatorPages
         if (OperatorArea.OperatorName(context.User) is not { } name)
         {
             return OperatorHtml.Page(context, antiforgery, "Not changed",
-                "<h1>Not changed</h1><p role=\"alert\" class=\"problem\">The operator sign-in gave no name (no name or sub claim), which the audit trail needs: nothing was changed.</p>",
+                "<h1>Not changed</h1><p role=\"alert\" class=\"problem\">The operator sign-in gave no name (no "
+                + "name or sub claim), which the audit trail needs: nothing was changed.</p>",
                 StatusCodes.Status403Forbidden);
         }
 
@@ -344,7 +420,11 @@ internal static class OperatorPages
         {
             // The store's write is one transaction, but revoking the tokens comes after it: the change may be made
             // without the revocation.
-            return Unavailable(context, antiforgery, "The registration store could not be reached: the change may not have been made, or its tokens not revoked. Open the registration again to see its state, and repeat the action.");
+            return Unavailable(
+                context,
+                antiforgery,
+                "The registration store could not be reached: the change may not have been made, or its tokens "
+                + "not revoked. Open the registration again to see its state, and repeat the action.");
         }
 
         return action switch
@@ -355,14 +435,20 @@ internal static class OperatorPages
         };
     }
 
-    private static async Task<IResult> ActivityAsync(HttpContext context, EntityFrameworkDcrAuditStore audit, TimeProvider clock, IAntiforgery antiforgery)
+    private static async Task<IResult> ActivityAsync(
+        HttpContext context,
+        EntityFrameworkDcrAuditStore audit,
+        TimeProvider clock,
+        IAntiforgery antiforgery)
     {
         var days = Math.Clamp(Number(context.Request.Query["days"], DefaultDays), 1, 90);
         var tomorrow = new DateTimeOffset(clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
         IReadOnlyList<DcrAuditActivity> activity;
         try
         {
-            activity = await audit.SummariseAsync(new DcrAuditActivityQuery { From = tomorrow.AddDays(-days), To = tomorrow }, context.RequestAborted);
+            activity = await audit.SummariseAsync(
+                new DcrAuditActivityQuery { From = tomorrow.AddDays(-days), To = tomorrow },
+                context.RequestAborted);
         }
         catch (DcrInfrastructureException)
         {
@@ -371,22 +457,40 @@ internal static class OperatorPages
 
         var html = new StringBuilder(16384)
             .Append("<h1>Registrations and refusals</h1>")
-            .Append(CultureInfo.InvariantCulture, $"<p>The last {days} days (UTC days), from the audit trail: registrations created and attempts refused, per day.</p>")
+            .Append(
+                CultureInfo.InvariantCulture,
+                $"<p>The last {days} days (UTC days), from the audit trail: registrations created and attempts refused, per day.</p>")
             .Append("<figure>").Append(OperatorChart.Render(activity))
-            .Append("<figcaption><span class=\"key key-created\"></span> Created <span class=\"key key-refused\"></span> Refused. The same numbers, with updates, deletions and operator actions, are in the table.</figcaption></figure>")
-            .Append("<table id=\"activity\"><caption>Per day (UTC)</caption><thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Created</th><th scope=\"col\">Refused</th>")
-            .Append("<th scope=\"col\">Updated</th><th scope=\"col\">Deleted</th><th scope=\"col\">Disabled</th><th scope=\"col\">Enabled</th></tr></thead><tbody>");
+            .Append(
+                "<figcaption><span class=\"key key-created\"></span> Created <span class=\"key "
+                + "key-refused\"></span> Refused. The same numbers, with updates, deletions and operator actions, "
+                + "are in the table.</figcaption></figure>")
+            .Append(
+                "<table id=\"activity\"><caption>Per day (UTC)</caption><thead><tr><th scope=\"col\">Day</th><th "
+                + "scope=\"col\">Created</th><th scope=\"col\">Refused</th>")
+            .Append(
+                "<th scope=\"col\">Updated</th><th scope=\"col\">Deleted</th><th scope=\"col\">Disabled</th><th "
+                + "scope=\"col\">Enabled</th></tr></thead><tbody>");
         foreach (var day in activity)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{day.Start.UtcDateTime:yyyy-MM-dd}</th><td class=\"number\">{day.Created}</td><td class=\"number\">{day.Refused}</td>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"number\">{day.Updated}</td><td class=\"number\">{day.Deleted}</td><td class=\"number\">{day.Disabled}</td><td class=\"number\">{day.Enabled}</td></tr>");
+            html.Append(
+                CultureInfo.InvariantCulture,
+                $"<tr><th scope=\"row\">{day.Start.UtcDateTime:yyyy-MM-dd}</th><td "
+                + $"class=\"number\">{day.Created}</td><td class=\"number\">{day.Refused}</td>")
+                .Append(
+                    CultureInfo.InvariantCulture,
+                    $"<td class=\"number\">{day.Updated}</td><td class=\"number\">{day.Deleted}</td><td "
+                    + $"class=\"number\">{day.Disabled}</td><td class=\"number\">{day.Enabled}</td></tr>");
         }
 
         html.Append("</tbody></table>");
         return OperatorHtml.Page(context, antiforgery, "Activity", html.ToString());
     }
 
-    private static IResult Unavailable(HttpContext context, IAntiforgery antiforgery, string message = "The registration store cannot be reached just now. Try again shortly.")
+    private static IResult Unavailable(
+        HttpContext context,
+        IAntiforgery antiforgery,
+        string message = "The registration store cannot be reached just now. Try again shortly.")
         => OperatorHtml.Page(context, antiforgery, "Unavailable",
             "<h1>Unavailable</h1><p role=\"alert\" class=\"problem\">" + OperatorHtml.Encode(message) + "</p>",
             StatusCodes.Status503ServiceUnavailable);
@@ -421,7 +525,11 @@ internal static class OperatorPages
             .Append("<thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Value</th></tr></thead><tbody>");
         foreach (var (name, value) in rows)
         {
-            html.Append("<tr><th scope=\"row\" class=\"id\">").Append(OperatorHtml.Encode(name)).Append("</th><td class=\"id\">").Append(OperatorHtml.Encode(value)).Append("</td></tr>");
+            html.Append("<tr><th scope=\"row\" class=\"id\">")
+                .Append(OperatorHtml.Encode(name))
+                .Append("</th><td class=\"id\">")
+                .Append(OperatorHtml.Encode(value))
+                .Append("</td></tr>");
         }
 
         html.Append("</tbody></table>");
@@ -448,8 +556,13 @@ internal static class OperatorPages
             ("backchannel_token_delivery_mode", metadata.BackchannelTokenDeliveryMode),
             ("backchannel_client_notification_endpoint", metadata.BackchannelClientNotificationEndpoint),
             ("backchannel_authentication_request_signing_alg", metadata.BackchannelAuthenticationRequestSigningAlg),
-            ("backchannel_user_code_parameter_supported", metadata.BackchannelUserCodeParameterSupported is { } supported ? (supported ? "true" : "false") : null),
-            ("client_secret_expires_at", registration.ClientSecretHash is null ? null : registration.ClientSecretExpiresAt is { } expires ? OperatorHtml.Time(expires) : "never"),
+            ("backchannel_user_code_parameter_supported", metadata.BackchannelUserCodeParameterSupported switch
+            {
+                true => "true",
+                false => "false",
+                null => null,
+            }),
+            ("client_secret_expires_at", registration.ClientSecretHash is null ? null : SecretExpiry(registration.ClientSecretExpiresAt)),
         };
         return values.Where(v => !string.IsNullOrEmpty(v.Value)).Select(v => (v.Name, v.Value!));
     }
@@ -461,7 +574,7 @@ internal static class OperatorPages
         {
             using var document = JsonDocument.Parse(json);
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? [.. document.RootElement.EnumerateObject().Select(p => (p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() ?? string.Empty : p.Value.GetRawText()))]
+                ? [.. document.RootElement.EnumerateObject().Select(p => (p.Name, Text(p.Value)))]
                 : [];
         }
         catch (JsonException)
@@ -470,11 +583,18 @@ internal static class OperatorPages
         }
     }
 
+    private static string SecretExpiry(DateTimeOffset? expires) => expires is { } at ? OperatorHtml.Time(at) : "never";
+
+    private static string Text(JsonElement value)
+        => value.ValueKind == JsonValueKind.String ? value.GetString() ?? string.Empty : value.GetRawText();
+
     private static int Number(Microsoft.Extensions.Primitives.StringValues value, int fallback)
         => int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : fallback;
 
     private static string QueryString(params (string Name, string Value)[] parameters)
-        => string.Join('&', parameters.Where(p => p.Value.Length > 0).Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
+        => string.Join(
+            '&',
+            parameters.Where(p => p.Value.Length > 0).Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
 
     private enum OperatorAction
     {

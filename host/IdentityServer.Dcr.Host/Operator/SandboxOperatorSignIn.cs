@@ -75,7 +75,11 @@ internal static class SandboxOperatorSignIn
             }
             else if (form?["name"].ToString() is { Length: > 0 } name && Verify(configuration, name, form["password"].ToString()))
             {
-                var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, Role)], Scheme, ClaimTypes.Name, ClaimTypes.Role);
+                var identity = new ClaimsIdentity(
+                    [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, Role)],
+                    Scheme,
+                    ClaimTypes.Name,
+                    ClaimTypes.Role);
                 await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
                 return OperatorHtml.SeeOther(context, returnUrl);
             }
@@ -97,9 +101,17 @@ internal static class SandboxOperatorSignIn
             .Append(OperatorHtml.AntiforgeryField(context, antiforgery))
             .Append("<input type=\"hidden\" name=\"ReturnUrl\" value=\"").Append(OperatorHtml.Encode(returnUrl)).Append("\">")
             .Append("<p><label for=\"name\">Operator</label> <input id=\"name\" name=\"name\" autocomplete=\"username\" required></p>")
-            .Append("<p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>")
+            .Append(
+                "<p><label for=\"password\">Password</label> <input id=\"password\" name=\"password\" "
+                + "type=\"password\" autocomplete=\"current-password\" required></p>")
             .Append("<p><button type=\"submit\">Sign in</button></p></form>");
-        return OperatorHtml.Page(context, antiforgery, "Sign in", body.ToString(), error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest, signedIn: false);
+        return OperatorHtml.Page(
+            context,
+            antiforgery,
+            "Sign in",
+            body.ToString(),
+            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest,
+            signedIn: false);
     }
 
     /// <summary>Where to go after signing in: a path of the area on this host, else the area's first page.</summary>

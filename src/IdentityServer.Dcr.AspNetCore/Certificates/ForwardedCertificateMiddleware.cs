@@ -39,8 +39,10 @@ public sealed class ForwardedCertificateMiddleware
     {
         ArgumentNullException.ThrowIfNull(context);
         return ForwardedCertificates.Apply(context, _options.CurrentValue.Transport, _logger) == ForwardedCertificateOutcome.Refused
-            ? DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, new DcrError("invalid_request",
-                "The client certificate forwarded by the proxy must be exactly one header value holding exactly one certificate."))
+            ? DcrHttp.WriteErrorAsync(
+                context,
+                StatusCodes.Status400BadRequest,
+                new DcrError("invalid_request", DcrErrorDescriptions.ForwardedCertificateInvalid))
             : _next(context);
     }
 }

@@ -66,7 +66,8 @@ public static class ForwardedCertificates
 
     private static ForwardedCertificateOutcome Resolve(HttpContext context, TransportOptions transport, ILogger logger)
     {
-        if (transport.ForwardedCertificateHeader is not { Length: > 0 } header || !IsTrustedProxy(context.Connection.RemoteIpAddress, transport.TrustedProxies))
+        if (transport.ForwardedCertificateHeader is not { Length: > 0 } header
+            || !IsTrustedProxy(context.Connection.RemoteIpAddress, transport.TrustedProxies))
         {
             return ForwardedCertificateOutcome.NotForwarded;
         }
@@ -107,7 +108,10 @@ public static class ForwardedCertificates
     /// <param name="certificate">The certificate.</param>
     /// <param name="problem">Why it was refused.</param>
     /// <returns>Whether exactly one certificate was read.</returns>
-    public static bool TryParse(string value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out X509Certificate2? certificate, out string problem)
+    public static bool TryParse(
+        string value,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out X509Certificate2? certificate,
+        out string problem)
     {
         ArgumentNullException.ThrowIfNull(value);
         certificate = null;

@@ -67,15 +67,34 @@ public static class DcrEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(group);
         var services = ((IEndpointRouteBuilder)group).ServiceProvider;
-        Map(group.MapGet(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read)),
-            "GetRegistration", "read a registration", ManagementEndpoints.Operation.Read);
-        Map(group.MapPost(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead)),
-            "GetRegistrationByPost", "read a registration (POST, before 3.4)", ManagementEndpoints.Operation.LegacyPostRead);
-        var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
+        Map(
+            group.MapGet(
+                ClientIdPattern,
+                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
+                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read)),
+            "GetRegistration",
+            "read a registration",
+            ManagementEndpoints.Operation.Read);
+        Map(
+            group.MapPost(
+                ClientIdPattern,
+                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
+                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead)),
+            "GetRegistrationByPost",
+            "read a registration (POST, before 3.4)",
+            ManagementEndpoints.Operation.LegacyPostRead);
+        var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
+            => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
         Map(group.MapPut(ClientIdPattern, update), "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
         group.MapDcrOtherMediaTypes(HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
-        Map(group.MapDelete(ClientIdPattern, (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId) => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
-            "DeleteRegistration", "delete a registration", ManagementEndpoints.Operation.Delete);
+        Map(
+            group.MapDelete(
+                ClientIdPattern,
+                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
+                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
+            "DeleteRegistration",
+            "delete a registration",
+            ManagementEndpoints.Operation.Delete);
 
         void Map(RouteHandlerBuilder endpoint, string name, string display, ManagementEndpoints.Operation operation)
             => endpoint

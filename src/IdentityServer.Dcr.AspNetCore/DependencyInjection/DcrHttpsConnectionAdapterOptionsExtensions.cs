@@ -29,9 +29,13 @@ public static class DcrHttpsConnectionAdapterOptionsExtensions
     /// </remarks>
     /// <param name="https">Kestrel's HTTPS options.</param>
     /// <param name="services">The application's services (<c>KestrelServerOptions.ApplicationServices</c>), with <c>AddDcr</c>.</param>
-    /// <param name="mode">Whether a certificate is required at the TLS layer; default <see cref="ClientCertificateMode.AllowCertificate"/>, so that a TPP without one gets an OAuth error.</param>
+    /// <param name="mode">Whether a certificate is required at the TLS layer; default
+    /// <see cref="ClientCertificateMode.AllowCertificate"/>, so that a TPP without one gets an OAuth error.</param>
     /// <returns><paramref name="https"/>.</returns>
-    public static HttpsConnectionAdapterOptions UseDcrTransportCertificates(this HttpsConnectionAdapterOptions https, IServiceProvider services, ClientCertificateMode mode = ClientCertificateMode.AllowCertificate)
+    public static HttpsConnectionAdapterOptions UseDcrTransportCertificates(
+        this HttpsConnectionAdapterOptions https,
+        IServiceProvider services,
+        ClientCertificateMode mode = ClientCertificateMode.AllowCertificate)
     {
         ArgumentNullException.ThrowIfNull(https);
         ArgumentNullException.ThrowIfNull(services);

@@ -47,7 +47,10 @@ public static class DcrPipelineServiceCollectionExtensions
         return app.UseMiddleware<InfrastructureFaultMiddleware>();
     }
 
-    /// <summary>Adds <see cref="ForwardedCertificateMiddleware"/> here (for hosts that place middleware by hand); running it twice has no effect.</summary>
+    /// <summary>
+    /// Adds <see cref="ForwardedCertificateMiddleware"/> here (for hosts that place middleware by hand); running it
+    /// twice has no effect.
+    /// </summary>
     /// <param name="app">The application.</param>
     /// <returns><paramref name="app"/>.</returns>
     public static IApplicationBuilder UseDcrForwardedCertificates(this IApplicationBuilder app)

@@ -56,7 +56,8 @@ public static class DcrEndpointDescriptions
                 builder
                     .WithSummary("Get a client by way of Client ID")
                     .WithDescription(Authentication)
-                    .WithMetadata(Response(StatusCodes.Status200OK, typeof(DcrRegistrationResponse), "Client registration, without the client secret"));
+                    .WithMetadata(
+                        Response(StatusCodes.Status200OK, typeof(DcrRegistrationResponse), "Client registration, without the client secret"));
                 break;
             case ManagementEndpoints.Operation.LegacyPostRead:
                 builder
@@ -64,7 +65,8 @@ public static class DcrEndpointDescriptions
                     .WithDescription(
                         "The read operation as the text of versions 3.2 and 3.3 names it; served only for those versions " +
                         "(Dcr:SpecVersion) while Dcr:Management:EnableLegacyPostRead is on. No request body. " + Authentication)
-                    .WithMetadata(Response(StatusCodes.Status200OK, typeof(DcrRegistrationResponse), "Client registration, without the client secret"));
+                    .WithMetadata(
+                        Response(StatusCodes.Status200OK, typeof(DcrRegistrationResponse), "Client registration, without the client secret"));
                 break;
             case ManagementEndpoints.Operation.Update:
                 builder

@@ -67,8 +67,10 @@ public static class DcrHttp
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.RetryAfter = DcrDefaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, new DcrError(
-            DcrDefaults.TemporarilyUnavailable, "The registration service is temporarily unavailable; retry later."));
+        return WriteErrorAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            new DcrError(DcrDefaults.TemporarilyUnavailable, DcrErrorDescriptions.ServiceUnavailable));
     }
 
     /// <summary>Answers <paramref name="status"/> with the RFC 7591 error body.</summary>

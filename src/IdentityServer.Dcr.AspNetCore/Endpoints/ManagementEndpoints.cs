@@ -70,10 +70,13 @@ internal static class ManagementEndpoints
         try
         {
             // Mutual TLS: a trusted transport certificate, as for registration.
-            var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+            var accessor = services.GetService<IClientCertificateAccessor>()
+                ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
             var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
             var transport = services.GetRequiredService<ITransportCertificateValidator>();
-            var certificateCheck = await transport.ValidateCertificateAsync(new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)), ct).ConfigureAwait(false);
+            var certificateCheck = await transport.ValidateCertificateAsync(
+                new DcrRequestContext(new DcrRequest(null, ReadOnlyMemory<byte>.Empty, certificate)),
+                ct).ConfigureAwait(false);
             if (!certificateCheck.Succeeded)
             {
                 await ChallengeAsync(context, null, certificateCheck.Error.ErrorDescription).ConfigureAwait(false);
@@ -83,7 +86,7 @@ internal static class ManagementEndpoints
             var token = ReadBearerToken(context.Request);
             if (token is null)
             {
-                await ChallengeAsync(context, null, "A bearer access token obtained with the client credentials grant is required.").ConfigureAwait(false);
+                await ChallengeAsync(context, null, DcrErrorDescriptions.ManagementTokenRequired).ConfigureAwait(false);
                 return;
             }
 
@@ -111,8 +114,8 @@ internal static class ManagementEndpoints
                 }
 
                 await ChallengeAsync(context, "invalid_token", revoked
-                    ? "The client is not registered; the access token has been revoked."
-                    : "The client is not registered.").ConfigureAwait(false);
+                    ? DcrErrorDescriptions.ClientNotRegisteredTokenRevoked
+                    : DcrErrorDescriptions.ClientNotRegistered).ConfigureAwait(false);
                 return;
             }
 
@@ -121,11 +124,14 @@ internal static class ManagementEndpoints
                 logger.ManagementForeignClient(tokenResult.ClientId, ClientText.Sanitize(clientId));
                 if (options.Management.ForeignClientStatusCode == StatusCodes.Status401Unauthorized)
                 {
-                    await ChallengeAsync(context, "invalid_token", "The access token was not issued to this client.").ConfigureAwait(false);
+                    await ChallengeAsync(context, "invalid_token", DcrErrorDescriptions.TokenNotForClient).ConfigureAwait(false);
                 }
                 else
                 {
-                    await DcrHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, new DcrError("insufficient_scope", "The access token was not issued to this client.")).ConfigureAwait(false);
+                    await DcrHttp.WriteErrorAsync(
+                        context,
+                        StatusCodes.Status403Forbidden,
+                        new DcrError("insufficient_scope", DcrErrorDescriptions.TokenNotForClient)).ConfigureAwait(false);
                 }
 
                 return;
@@ -161,7 +167,13 @@ internal static class ManagementEndpoints
         }
     }
 
-    private static async Task ExecuteAsync(HttpContext context, string clientId, Operation operation, IServiceProvider services, DcrOptions options, CancellationToken ct)
+    private static async Task ExecuteAsync(
+        HttpContext context,
+        string clientId,
+        Operation operation,
+        IServiceProvider services,
+        DcrOptions options,
+        CancellationToken ct)
     {
         var registrations = services.GetRequiredService<IRegistrationService>();
         switch (operation)
@@ -171,7 +183,7 @@ internal static class ManagementEndpoints
                 var body = await registrations.GetAsync(clientId, ct).ConfigureAwait(false);
                 if (body is null)
                 {
-                    await ChallengeAsync(context, "invalid_token", "The client is not registered.").ConfigureAwait(false);
+                    await ChallengeAsync(context, "invalid_token", DcrErrorDescriptions.ClientNotRegistered).ConfigureAwait(false);
                     return;
                 }
 
@@ -187,9 +199,13 @@ internal static class ManagementEndpoints
                     return;
                 }
 
-                var accessor = services.GetService<IClientCertificateAccessor>() ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
+                var accessor = services.GetService<IClientCertificateAccessor>()
+                    ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
                 var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
-                var result = await registrations.UpdateAsync(clientId, new DcrRequest(context.Request.ContentType, requestBody.Value, certificate), ct).ConfigureAwait(false);
+                var result = await registrations.UpdateAsync(
+                    clientId,
+                    new DcrRequest(context.Request.ContentType, requestBody.Value, certificate),
+                    ct).ConfigureAwait(false);
                 if (result.Succeeded)
                 {
                     await DcrHttp.WriteJsonAsync(context, StatusCodes.Status200OK, result.Value).ConfigureAwait(false);
@@ -202,7 +218,8 @@ internal static class ManagementEndpoints
                 return;
 
             case Operation.Delete:
-                var administration = services.GetService<RegistrationAdministration>() ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
+                var administration = services.GetService<RegistrationAdministration>()
+                    ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
                 await administration.DeleteAsync(clientId, actor: null, ct).ConfigureAwait(false);
 
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
@@ -214,7 +231,8 @@ internal static class ManagementEndpoints
     internal static bool IsEnabled(DcrOptions options, Operation operation) => operation switch
     {
         Operation.Read => options.Management.EnableRead,
-        Operation.LegacyPostRead => options.Management.EnableRead && options.Management.EnableLegacyPostRead && options.SpecVersion < DcrSpecVersion.Version34,
+        Operation.LegacyPostRead
+            => options.Management.EnableRead && options.Management.EnableLegacyPostRead && options.SpecVersion < DcrSpecVersion.Version34,
         Operation.Update => options.Management.EnableUpdate,
         _ => options.Management.EnableDelete,
     };

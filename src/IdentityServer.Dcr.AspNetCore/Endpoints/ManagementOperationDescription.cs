@@ -18,7 +18,9 @@ namespace IdentityServer.Dcr.AspNetCore.Endpoints;
 /// Read when the API explorer describes the endpoints, which it does once and caches: a change of options at run time
 /// changes the answers at once, the description at the next start.
 /// </remarks>
-internal sealed class ManagementOperationDescription(IServiceProvider services, ManagementEndpoints.Operation operation) : IExcludeFromDescriptionMetadata
+internal sealed class ManagementOperationDescription(
+    IServiceProvider services,
+    ManagementEndpoints.Operation operation) : IExcludeFromDescriptionMetadata
 {
     public bool ExcludeFromDescription
     {

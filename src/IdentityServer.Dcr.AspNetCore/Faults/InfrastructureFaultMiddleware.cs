@@ -40,7 +40,8 @@ public sealed class InfrastructureFaultMiddleware
         {
             await _next(context).ConfigureAwait(false);
         }
-        catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsInfrastructureFault(exception))
+        catch (Exception exception) when (
+            !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsInfrastructureFault(exception))
         {
             _logger.InfrastructureFault(context.Request.Path.Value ?? string.Empty, exception);
             context.Response.Clear();

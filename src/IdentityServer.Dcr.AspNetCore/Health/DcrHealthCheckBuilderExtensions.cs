@@ -21,7 +21,10 @@ public static class DcrHealthCheckBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Its tags.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddDcrTrustAnchorsCheck(this IHealthChecksBuilder builder, string name = "dcr-trust-anchors", IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddDcrTrustAnchorsCheck(
+        this IHealthChecksBuilder builder,
+        string name = "dcr-trust-anchors",
+        IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddCheck<DcrTrustAnchorsHealthCheck>(name, HealthStatus.Unhealthy, tags ?? ["ready"], TimeSpan.FromSeconds(15));
@@ -40,7 +43,9 @@ public static class DcrHealthCheckBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var live = endpoints.MapHealthChecks(prefix + "/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync });
-        var ready = endpoints.MapHealthChecks(prefix + "/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready"), ResponseWriter = WriteAsync });
+        var ready = endpoints.MapHealthChecks(
+            prefix + "/ready",
+            new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready"), ResponseWriter = WriteAsync });
         return new Conventions([live, ready]);
     }
 

@@ -29,7 +29,8 @@ internal static partial class Log
     public static partial void ManagementForeignClient(this ILogger logger, string tokenClientId, string clientId);
 
     [LoggerMessage(EventId = 1056, EventName = nameof(ManagementTokenNotRevoked), Level = LogLevel.Warning,
-        Message = "The access token of client {TokenClientId}, presented for an unknown client, could not be revoked (no revoker, or the server keeps no entry for it)")]
+        Message = "The access token of client {TokenClientId}, presented for an unknown client, could not be revoked (no "
+            + "revoker, or the server keeps no entry for it)")]
     public static partial void ManagementTokenNotRevoked(this ILogger logger, string tokenClientId);
 
     [LoggerMessage(EventId = 1057, EventName = nameof(ManagementCertificateNotOfClient), Level = LogLevel.Warning,

@@ -20,7 +20,10 @@ public class RegistrationAdministration
     /// <param name="registrations">The registration service of the plug-in (writes the registration and the server's client together).</param>
     /// <param name="logger">The logger.</param>
     /// <param name="revoker">The plug-in's token revoker; none when <see langword="null"/> (tokens then expire on their own).</param>
-    public RegistrationAdministration(IRegistrationService registrations, ILogger<RegistrationAdministration> logger, IClientTokenRevoker? revoker = null)
+    public RegistrationAdministration(
+        IRegistrationService registrations,
+        ILogger<RegistrationAdministration> logger,
+        IClientTokenRevoker? revoker = null)
     {
         Registrations = registrations;
         Revoker = revoker;

@@ -78,7 +78,10 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
     }
 
     /// <inheritdoc />
-    public async Task<AuthorizeRequestValidationResult> ValidateAsync(NameValueCollection parameters, ClaimsPrincipal? subject = null, AuthorizeRequestType authorizeRequestType = AuthorizeRequestType.Authorize)
+    public async Task<AuthorizeRequestValidationResult> ValidateAsync(
+        NameValueCollection parameters,
+        ClaimsPrincipal? subject = null,
+        AuthorizeRequestType authorizeRequestType = AuthorizeRequestType.Authorize)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var ct = _http.HttpContext?.RequestAborted ?? CancellationToken.None;
@@ -103,7 +106,12 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
                 return restored;
             }
 
-            var again = await ApplyRulesAsync(registration, restored.ValidatedRequest.RequestObject, new Dictionary<string, string?>(), pushed: true, ct).ConfigureAwait(false);
+            var again = await ApplyRulesAsync(
+                registration,
+                restored.ValidatedRequest.RequestObject,
+                new Dictionary<string, string?>(),
+                pushed: true,
+                ct).ConfigureAwait(false);
             if (!again.Succeeded)
             {
                 return Refuse(restored.ValidatedRequest, again, responseType: null);
@@ -192,7 +200,12 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
         }
     }
 
-    private async Task<AuthorizationRequestResult> ApplyRulesAsync(IdentityServer.Dcr.Models.ClientRegistration registration, string? requestObject, IReadOnlyDictionary<string, string?> outer, bool pushed, CancellationToken ct)
+    private async Task<AuthorizationRequestResult> ApplyRulesAsync(
+        IdentityServer.Dcr.Models.ClientRegistration registration,
+        string? requestObject,
+        IReadOnlyDictionary<string, string?> outer,
+        bool pushed,
+        CancellationToken ct)
     {
         var issuer = (await _issuerNames.GetCurrentAsync().ConfigureAwait(false)).TrimEnd('/');
         try
@@ -208,7 +221,8 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
         catch (DcrInfrastructureException exception)
         {
             _logger.AuthorizationDependencyUnavailable(registration.ClientId, exception);
-            return AuthorizationRequestResult.Failure(new DcrError("temporarily_unavailable", "The client's keys or the bank's intents could not be read; try again later."));
+            return AuthorizationRequestResult.Failure(
+                new DcrError("temporarily_unavailable", DcrErrorDescriptions.AuthorizationDependencyUnavailable));
         }
     }
 
@@ -220,7 +234,8 @@ public sealed class ObieAuthorizeRequestValidator : IAuthorizeRequestValidator
     {
         request.RedirectUri = result.RedirectUri!;
         request.State = result.State!;
-        request.ResponseMode = result.Error!.Error != AuthorizationErrors.UnsupportedResponseType && string.Equals(responseType, "code", StringComparison.Ordinal)
+        request.ResponseMode = result.Error!.Error != AuthorizationErrors.UnsupportedResponseType
+            && string.Equals(responseType, "code", StringComparison.Ordinal)
             ? "query"
             : "fragment";
         return new AuthorizeRequestValidationResult(request, result.Error.Error, result.Error.ErrorDescription);

@@ -39,7 +39,10 @@ public class ObieAuthorizeResponseGenerator : AuthorizeResponseGenerator
     {
     }
 
-    /// <summary>Duende's code, with <c>openbanking_intent_id</c> and <c>acr</c> in its properties when the request named an intent or asked for an <c>acr</c>.</summary>
+    /// <summary>
+    /// Duende's code, with <c>openbanking_intent_id</c> and <c>acr</c> in its properties when the request named an
+    /// intent or asked for an <c>acr</c>.
+    /// </summary>
     /// <param name="request">The validated request.</param>
     /// <returns>The code.</returns>
     protected override async Task<AuthorizationCode> CreateCodeAsync(ValidatedAuthorizeRequest request)

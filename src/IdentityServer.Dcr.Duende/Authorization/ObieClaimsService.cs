@@ -26,11 +26,20 @@ public class ObieClaimsService : DefaultClaimsService
     }
 
     /// <inheritdoc />
-    public override async Task<IEnumerable<Claim>> GetIdentityTokenClaimsAsync(ClaimsPrincipal subject, ResourceValidationResult resources, bool includeAllIdentityClaims, ValidatedRequest request)
-        => WithAcr(WithIntent(await base.GetIdentityTokenClaimsAsync(subject, resources, includeAllIdentityClaims, request).ConfigureAwait(false), request), request);
+    public override async Task<IEnumerable<Claim>> GetIdentityTokenClaimsAsync(
+        ClaimsPrincipal subject,
+        ResourceValidationResult resources,
+        bool includeAllIdentityClaims,
+        ValidatedRequest request)
+        => WithAcr(
+            WithIntent(await base.GetIdentityTokenClaimsAsync(subject, resources, includeAllIdentityClaims, request).ConfigureAwait(false), request),
+            request);
 
     /// <inheritdoc />
-    public override async Task<IEnumerable<Claim>> GetAccessTokenClaimsAsync(ClaimsPrincipal subject, ResourceValidationResult resourceResult, ValidatedRequest request)
+    public override async Task<IEnumerable<Claim>> GetAccessTokenClaimsAsync(
+        ClaimsPrincipal subject,
+        ResourceValidationResult resourceResult,
+        ValidatedRequest request)
         => WithIntent(await base.GetAccessTokenClaimsAsync(subject, resourceResult, request).ConfigureAwait(false), request);
 
     /// <summary>The intent of the authorization behind <paramref name="request"/>, if any.</summary>
@@ -39,7 +48,10 @@ public class ObieClaimsService : DefaultClaimsService
     protected static string? IntentOf(ValidatedRequest request) => request switch
     {
         ValidatedAuthorizeRequest authorize => authorize.GetObieIntentId(),
-        ValidatedTokenRequest { AuthorizationCode: { } code } when code.Properties.TryGetValue(ObieAuthorizeRequests.IntentIdClaimType, out var intentId) => intentId,
+        ValidatedTokenRequest
+        {
+            AuthorizationCode: { } code
+        } when code.Properties.TryGetValue(ObieAuthorizeRequests.IntentIdClaimType, out var intentId) => intentId,
         _ => null,
     };
 
@@ -49,7 +61,8 @@ public class ObieClaimsService : DefaultClaimsService
     protected static string? AcrOf(ValidatedRequest request) => request switch
     {
         ValidatedAuthorizeRequest authorize => authorize.GetObieAcr(),
-        ValidatedTokenRequest { AuthorizationCode: { } code } when code.Properties.TryGetValue(ObieAuthorizeRequests.AcrClaimType, out var acr) => acr,
+        ValidatedTokenRequest { AuthorizationCode: { } code } when code.Properties.TryGetValue(ObieAuthorizeRequests.AcrClaimType, out var acr)
+            => acr,
         _ => null,
     };
 

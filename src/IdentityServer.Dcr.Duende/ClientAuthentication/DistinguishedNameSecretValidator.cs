@@ -44,13 +44,15 @@ public class DistinguishedNameSecretValidator : ISecretValidator
         ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(parsedSecret);
         var fail = new SecretValidationResult { Success = false };
-        if (parsedSecret.Type != IdentityServerConstants.ParsedSecretTypes.X509Certificate || parsedSecret.Credential is not X509Certificate2 certificate)
+        if (parsedSecret.Type != IdentityServerConstants.ParsedSecretTypes.X509Certificate
+            || parsedSecret.Credential is not X509Certificate2 certificate)
         {
             return fail;
         }
 
         var now = TimeProvider.GetUtcNow().UtcDateTime;
-        foreach (var secret in secrets.Where(s => s.Type == ObieSecretTypes.X509SubjectDistinguishedName && (s.Expiration is null || s.Expiration > now)))
+        foreach (
+            var secret in secrets.Where(s => s.Type == ObieSecretTypes.X509SubjectDistinguishedName && (s.Expiration is null || s.Expiration > now)))
         {
             var registered = new RegisteredClient(parsedSecret.Id ?? string.Empty, "tls_client_auth", null, secret.Value, null);
             if (await Authenticator.CheckTlsClientAuthAsync(registered, certificate, CancellationToken.None).ConfigureAwait(false) is null)

@@ -34,7 +34,13 @@ public class JwksUriSecretValidator : ISecretValidator
     /// <param name="usedTokens">The DCR store's used-token table: the durable replay check shared by all instances.</param>
     /// <param name="timeProvider">The clock (secret expiry).</param>
     /// <param name="logger">The logger.</param>
-    public JwksUriSecretValidator(IClientAuthenticator authenticator, PrivateKeyJwtSecretValidator privateKeyJwt, IClientStore clients, EntityFrameworkClientRegistrationStore usedTokens, TimeProvider timeProvider, ILogger<JwksUriSecretValidator> logger)
+    public JwksUriSecretValidator(
+        IClientAuthenticator authenticator,
+        PrivateKeyJwtSecretValidator privateKeyJwt,
+        IClientStore clients,
+        EntityFrameworkClientRegistrationStore usedTokens,
+        TimeProvider timeProvider,
+        ILogger<JwksUriSecretValidator> logger)
     {
         Authenticator = authenticator;
         UsedTokens = usedTokens;
@@ -80,7 +86,8 @@ public class JwksUriSecretValidator : ISecretValidator
             // A client with keys in its own secrets (not registered through DCR): Duende's validator, unchanged. It is
             // called only from here (see AddObieDynamicClientRegistration), so it never runs, and logs, for clients
             // whose keys live at a JWKS URI.
-            return secrets.Any(s => s.Type is IdentityServerConstants.SecretTypes.JsonWebKey or IdentityServerConstants.SecretTypes.X509CertificateBase64)
+            return secrets.Any(
+                s => s.Type is IdentityServerConstants.SecretTypes.JsonWebKey or IdentityServerConstants.SecretTypes.X509CertificateBase64)
                 ? await PrivateKeyJwt.ValidateAsync(secrets, parsedSecret).ConfigureAwait(false)
                 : fail;
         }
@@ -120,7 +127,12 @@ public class JwksUriSecretValidator : ISecretValidator
 
             // Duende's replay cache lives in each instance's memory by default: the used-token table is shared, so a
             // copy of the assertion sent to another instance at the same time is refused too.
-            if (!await UsedTokens.TryRecordClientAssertionAsync(registered.ClientId, check.TokenId, check.ExpiresAt, CancellationToken.None).ConfigureAwait(false))
+            var recorded = await UsedTokens.TryRecordClientAssertionAsync(
+                registered.ClientId,
+                check.TokenId,
+                check.ExpiresAt,
+                CancellationToken.None).ConfigureAwait(false);
+            if (!recorded)
             {
                 Logger.AssertionReplayed(ClientText.Sanitize(registered.ClientId));
                 return fail;

@@ -43,7 +43,13 @@ public class ObieSecretsListValidator : ISecretsListValidator
     /// <param name="authenticator">The engine's client authentication rules.</param>
     /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="options">The engine options.</param>
-    public ObieSecretsListValidator(SecretValidator inner, IClientStore clients, IHttpContextAccessor httpContextAccessor, IClientAuthenticator authenticator, IClientCertificateAccessor certificates, IOptionsMonitor<DcrOptions> options)
+    public ObieSecretsListValidator(
+        SecretValidator inner,
+        IClientStore clients,
+        IHttpContextAccessor httpContextAccessor,
+        IClientAuthenticator authenticator,
+        IClientCertificateAccessor certificates,
+        IOptionsMonitor<DcrOptions> options)
     {
         Inner = inner;
         Clients = clients;
@@ -138,7 +144,8 @@ public class ObieSecretsListValidator : ISecretsListValidator
             IdentityServerConstants.ParsedSecretTypes.JwtBearer => "private_key_jwt",
             IdentityServerConstants.ParsedSecretTypes.X509Certificate => "tls_client_auth",
             IdentityServerConstants.ParsedSecretTypes.SharedSecret =>
-                HttpContextAccessor.HttpContext?.Request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) == true
+                HttpContextAccessor.HttpContext?.Request.Headers.Authorization.ToString()
+                    .StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) == true
                     ? "client_secret_basic"
                     : "client_secret_post",
             _ => secret.Type,

@@ -17,13 +17,16 @@ public static class ObieDcrEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps <c>POST {path}</c> (a signed registration, through Duende's validator, processor and response generator) and
     /// <c>GET</c>, <c>PUT</c>, <c>DELETE {path}/{ClientId}</c> (management: mutual TLS plus an access token from Duende's
-    /// token endpoint). Discovery publishes the path as <c>registration_endpoint</c>. Requires <c>AddObieDynamicClientRegistration</c>; the host must ask for client certificates
+    /// token endpoint). Discovery publishes the path as <c>registration_endpoint</c>. Requires
+    /// <c>AddObieDynamicClientRegistration</c>; the host must ask for client certificates
     /// (Kestrel <c>ClientCertificateMode.AllowCertificate</c>), as the engine checks them itself.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
     /// <param name="path">The registration path; default <see cref="DcrDefaults.RegistrationPath"/>.</param>
     /// <returns>A builder to add conventions (rate limiting, host filters) to the endpoints.</returns>
-    public static IEndpointConventionBuilder MapObieDynamicClientRegistration(this IEndpointRouteBuilder endpoints, string path = DcrDefaults.RegistrationPath)
+    public static IEndpointConventionBuilder MapObieDynamicClientRegistration(
+        this IEndpointRouteBuilder endpoints,
+        string path = DcrDefaults.RegistrationPath)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -125,7 +125,9 @@ public static class ObieDcrIdentityServerBuilderExtensions
     {
         services.AddHttpContextAccessor();
         Decorate<IAuthorizeRequestValidator>(services, (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeRequestValidator>(sp, inner));
-        Decorate<IHttpResponseWriter<AuthorizeResult>>(services, (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeHttpWriter>(sp, inner));
+        Decorate<IHttpResponseWriter<AuthorizeResult>>(
+            services,
+            (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeHttpWriter>(sp, inner));
         ReplaceDuendeDefault<IAuthorizeResponseGenerator, AuthorizeResponseGenerator, ObieAuthorizeResponseGenerator>(services);
         ReplaceDuendeDefault<IClaimsService, DefaultClaimsService, ObieClaimsService>(services);
         services.PostConfigure<IdentityServerOptions>(options => options.EmitStateHash = true);
@@ -136,7 +138,8 @@ public static class ObieDcrIdentityServerBuilderExtensions
         where TService : class
     {
         var current = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService)
-            ?? throw new InvalidOperationException($"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
+            ?? throw new InvalidOperationException(
+                $"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
         services.Remove(current);
         services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), current.Lifetime));
     }
@@ -180,14 +183,18 @@ public static class ObieDcrIdentityServerBuilderExtensions
             return;
         }
 
-        var storeOptions = services.LastOrDefault(d => d.ServiceType == typeof(ConfigurationStoreOptions))?.ImplementationInstance as ConfigurationStoreOptions
+        var storeOptions = services.LastOrDefault(
+            d => d.ServiceType == typeof(ConfigurationStoreOptions))?.ImplementationInstance as ConfigurationStoreOptions
             ?? throw new InvalidOperationException(
-                "OBIE DCR on Duende stores registrations beside Duende's clients: call AddConfigurationStore(...) before AddObieDynamicClientRegistration, or add the DCR store yourself (AddDcrPostgreSqlStore) on the same database.");
+                "OBIE DCR on Duende stores registrations beside Duende's clients: call "
+                + "AddConfigurationStore(...) before AddObieDynamicClientRegistration, or add the DCR store "
+                + "yourself (AddDcrPostgreSqlStore) on the same database.");
         var probe = new DbContextOptionsBuilder();
         storeOptions.ConfigureDbContext?.Invoke(probe);
         var relational = probe.Options.Extensions.OfType<RelationalOptionsExtension>().FirstOrDefault();
         var connectionString = relational?.ConnectionString
-            ?? throw new InvalidOperationException("Duende's configuration store has no connection string (ConfigureDbContext); add the DCR store yourself (AddDcrPostgreSqlStore).");
+            ?? throw new InvalidOperationException(
+                "Duende's configuration store has no connection string (ConfigureDbContext); add the DCR store yourself (AddDcrPostgreSqlStore).");
         if (relational.GetType().Name.Contains("Sqlite", StringComparison.Ordinal))
         {
             services.AddDcrSqliteStore(connectionString);

@@ -105,7 +105,21 @@ public class ObieDiscoveryResponseGenerator : DiscoveryResponseGenerator
         entries["request_uri_parameter_supported"] = false;
         entries["claims_parameter_supported"] = true;
         var claims = entries.TryGetValue("claims_supported", out var existing) && existing is IEnumerable<string> names ? names.ToList() : [];
-        foreach (var claim in new[] { "sub", "iss", "aud", "exp", "iat", "nonce", "auth_time", "c_hash", "s_hash", ObieAuthorizeRequests.AcrClaimType, ObieAuthorizeRequests.IntentIdClaimType })
+        foreach (
+            var claim in new[]
+            {
+                "sub",
+                "iss",
+                "aud",
+                "exp",
+                "iat",
+                "nonce",
+                "auth_time",
+                "c_hash",
+                "s_hash",
+                ObieAuthorizeRequests.AcrClaimType,
+                ObieAuthorizeRequests.IntentIdClaimType,
+            })
         {
             if (!claims.Contains(claim, StringComparer.Ordinal))
             {

@@ -35,7 +35,11 @@ public class DuendeClientTokenRevoker : IClientTokenRevoker
     /// <param name="referenceTokens">Duende's reference token store.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public DuendeClientTokenRevoker(IPersistedGrantStore grants, IReferenceTokenStore referenceTokens, TimeProvider timeProvider, ILogger<DuendeClientTokenRevoker> logger)
+    public DuendeClientTokenRevoker(
+        IPersistedGrantStore grants,
+        IReferenceTokenStore referenceTokens,
+        TimeProvider timeProvider,
+        ILogger<DuendeClientTokenRevoker> logger)
     {
         Grants = grants;
         ReferenceTokens = referenceTokens;

@@ -31,7 +31,11 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
     /// <param name="grants">Duende's persisted grant store (revocation list).</param>
     /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="logger">The logger.</param>
-    public DuendeRegistrationAccessTokenValidator(ITokenValidator tokens, IPersistedGrantStore grants, IClientCertificateAccessor certificates, ILogger<DuendeRegistrationAccessTokenValidator> logger)
+    public DuendeRegistrationAccessTokenValidator(
+        ITokenValidator tokens,
+        IPersistedGrantStore grants,
+        IClientCertificateAccessor certificates,
+        ILogger<DuendeRegistrationAccessTokenValidator> logger)
     {
         Tokens = tokens;
         Grants = grants;
@@ -60,25 +64,25 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
         if (result.IsError || result.Claims is null)
         {
             Logger.ManagementTokenInvalid(result.Error);
-            return RegistrationAccessTokenResult.Fail("The access token is not valid, has expired, or its client no longer exists.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenNotValidOrClientGone);
         }
 
         var claims = result.Claims.ToList();
         var clientId = claims.FirstOrDefault(c => c.Type == JwtClaimTypes.ClientId)?.Value;
         if (string.IsNullOrEmpty(clientId))
         {
-            return RegistrationAccessTokenResult.Fail("The access token names no client.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenNamesNoClient);
         }
 
         if (await Grants.GetAsync(DuendeClientTokenRevoker.RevocationKey(accessToken)).ConfigureAwait(false) is not null)
         {
-            return RegistrationAccessTokenResult.Fail("The access token has been revoked.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenRevoked);
         }
 
         var confirmation = claims.FirstOrDefault(c => c.Type == JwtClaimTypes.Confirmation)?.Value;
         if (confirmation is not null && !await IsBoundToConnectionAsync(context, confirmation, ct).ConfigureAwait(false))
         {
-            return RegistrationAccessTokenResult.Fail("The access token is bound to another certificate, or by a confirmation method this endpoint cannot verify.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenBoundElsewhere);
         }
 
         return RegistrationAccessTokenResult.Success(clientId, null, Scopes(claims));
@@ -111,6 +115,8 @@ public class DuendeRegistrationAccessTokenValidator : IRegistrationAccessTokenVa
         }
 
         var expected = Base64Url.EncodeToString(SHA256.HashData(certificate.RawData));
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(thumbprint.GetString() ?? string.Empty));
+        return CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(expected),
+            Encoding.ASCII.GetBytes(thumbprint.GetString() ?? string.Empty));
     }
 }

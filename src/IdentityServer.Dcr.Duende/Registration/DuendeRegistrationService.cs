@@ -122,7 +122,7 @@ public class DuendeRegistrationService : IRegistrationService
         var existing = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
         if (existing is null)
         {
-            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata("The client does not exist."));
+            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound));
         }
 
         var dcr = new DcrRequestContext(request, DcrOperation.Update) { ExistingRegistration = existing };
@@ -156,6 +156,8 @@ public class DuendeRegistrationService : IRegistrationService
     {
         ObieDynamicClientRegistrationResponse success => DcrResult.Success(success.Body),
         DynamicClientRegistrationError error => DcrResult.Failure<JsonObject>(new DcrError(error.Error, error.ErrorDescription)),
-        _ => throw new InvalidOperationException($"The registration processor returned {response.GetType().Name}; the OBIE service needs an {nameof(ObieDynamicClientRegistrationResponse)}."),
+        _ => throw new InvalidOperationException(
+            $"The registration processor returned {response.GetType().Name}; the OBIE service needs an "
+            + $"{nameof(ObieDynamicClientRegistrationResponse)}."),
     };
 }

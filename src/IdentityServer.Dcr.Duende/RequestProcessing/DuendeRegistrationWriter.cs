@@ -36,7 +36,13 @@ public class DuendeRegistrationWriter : RegistrationProcessor
     /// <param name="timeProvider">The clock.</param>
     /// <param name="secretHasher">The engine's secret hasher (not used for Duende's secrets; required by the base class).</param>
     /// <param name="logger">The logger.</param>
-    public DuendeRegistrationWriter(IOptionsMonitor<DcrOptions> options, IClientRegistrationStore store, DuendeClientRegistrationStore clients, TimeProvider timeProvider, IClientSecretHasher secretHasher, ILogger<RegistrationProcessor> logger)
+    public DuendeRegistrationWriter(
+        IOptionsMonitor<DcrOptions> options,
+        IClientRegistrationStore store,
+        DuendeClientRegistrationStore clients,
+        TimeProvider timeProvider,
+        IClientSecretHasher secretHasher,
+        ILogger<RegistrationProcessor> logger)
         : base(options, store, timeProvider, secretHasher, logger)
     {
         Clients = clients;
@@ -91,7 +97,11 @@ public class DuendeRegistrationWriter : RegistrationProcessor
     }
 
     /// <inheritdoc />
-    protected override Task<StoreWriteResult> WriteNewAsync(DcrRequestContext context, ClientRegistration registration, bool requireUniqueSoftware, CancellationToken ct)
+    protected override Task<StoreWriteResult> WriteNewAsync(
+        DcrRequestContext context,
+        ClientRegistration registration,
+        bool requireUniqueSoftware,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         return Clients.CreateAsync(registration, context.UsedRequestToken!, requireUniqueSoftware, ClientOf(context), ct);
@@ -103,7 +113,11 @@ public class DuendeRegistrationWriter : RegistrationProcessor
     /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The store's outcome.</returns>
-    protected override Task<StoreWriteResult> WriteUpdateAsync(DcrRequestContext context, ClientRegistration registration, string expectedConcurrencyStamp, CancellationToken ct)
+    protected override Task<StoreWriteResult> WriteUpdateAsync(
+        DcrRequestContext context,
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(registration);

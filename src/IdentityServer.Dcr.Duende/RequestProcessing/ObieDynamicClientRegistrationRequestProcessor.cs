@@ -75,7 +75,8 @@ public class ObieDynamicClientRegistrationRequestProcessor : DynamicClientRegist
         var update = dcr.Operation == DcrOperation.Update;
         if (update)
         {
-            context.Client.ClientId = (dcr.ExistingRegistration ?? throw new InvalidOperationException("An update needs DcrRequestContext.ExistingRegistration.")).ClientId;
+            context.Client.ClientId = (
+                dcr.ExistingRegistration ?? throw new InvalidOperationException("An update needs DcrRequestContext.ExistingRegistration.")).ClientId;
         }
         else if (await AddClientId(context).ConfigureAwait(false) is DynamicClientRegistrationError idError)
         {

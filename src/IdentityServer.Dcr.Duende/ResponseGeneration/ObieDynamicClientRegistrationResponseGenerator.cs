@@ -61,14 +61,17 @@ public class ObieDynamicClientRegistrationResponseGenerator : DynamicClientRegis
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public override Task WriteBadRequestError(HttpContext context)
-        => DcrHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, DcrError.InvalidClientMetadata("The request body is malformed."));
+        => DcrHttp.WriteErrorAsync(
+            context,
+            StatusCodes.Status400BadRequest,
+            DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyMalformed));
 
     /// <summary>415 with an RFC 7591 error body (Duende's own endpoint accepts only <c>application/json</c>).</summary>
     /// <param name="context">The HTTP context.</param>
     /// <returns>A task.</returns>
     public override Task WriteContentTypeError(HttpContext context)
         => DcrHttp.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType,
-            DcrError.InvalidClientMetadata("Unsupported content type: send the signed request as application/jose."));
+            DcrError.InvalidClientMetadata(DcrErrorDescriptions.ContentTypeNotJose));
 
     /// <summary>
     /// 503 with <c>Retry-After</c> and <c>temporarily_unavailable</c>: a JWKS host or the database failed, which is not the

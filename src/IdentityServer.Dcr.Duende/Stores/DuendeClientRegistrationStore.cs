@@ -38,7 +38,10 @@ public class DuendeClientRegistrationStore
     /// <param name="registrations">The engine's EF Core registration store.</param>
     /// <param name="scopes">Creates a scope per write for Duende's context.</param>
     /// <param name="logger">The logger.</param>
-    public DuendeClientRegistrationStore(EntityFrameworkClientRegistrationStore registrations, IServiceScopeFactory scopes, ILogger<DuendeClientRegistrationStore> logger)
+    public DuendeClientRegistrationStore(
+        EntityFrameworkClientRegistrationStore registrations,
+        IServiceScopeFactory scopes,
+        ILogger<DuendeClientRegistrationStore> logger)
     {
         Registrations = registrations;
         Scopes = scopes;
@@ -61,10 +64,20 @@ public class DuendeClientRegistrationStore
     /// <param name="client">The Duende client built by the validator and processor.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    public virtual Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Client client, CancellationToken ct)
+    public virtual Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        Client client,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        return Registrations.CreateAsync(registration, requestToken, requireUniqueSoftware, (context, token) => WriteClientAsync(context, client, replace: false, token), ct);
+        return Registrations.CreateAsync(
+            registration,
+            requestToken,
+            requireUniqueSoftware,
+            (context, token) => WriteClientAsync(context, client, replace: false, token),
+            ct);
     }
 
     /// <summary>Replaces a registration and its Duende client, atomically; shared secrets of the old client are kept.</summary>
@@ -74,10 +87,20 @@ public class DuendeClientRegistrationStore
     /// <param name="client">The new Duende client.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Client client, CancellationToken ct)
+    public virtual async Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        Client client,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var result = await Registrations.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, (context, token) => WriteClientAsync(context, client, replace: true, token), ct).ConfigureAwait(false);
+        var result = await Registrations.UpdateAsync(
+            registration,
+            expectedConcurrencyStamp,
+            requestToken,
+            (context, token) => WriteClientAsync(context, client, replace: true, token),
+            ct).ConfigureAwait(false);
         if (result == StoreWriteResult.Success)
         {
             await EvictAsync(client.ClientId, "updated").ConfigureAwait(false);
@@ -97,7 +120,11 @@ public class DuendeClientRegistrationStore
     /// <returns><see cref="StoreWriteResult.Success"/>, or <see cref="StoreWriteResult.NotFound"/>.</returns>
     public virtual async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, CancellationToken ct)
     {
-        var result = await Registrations.SetDisabledAsync(clientId, disabled, (context, token) => SetClientEnabledAsync(context, clientId, !disabled, token), ct).ConfigureAwait(false);
+        var result = await Registrations.SetDisabledAsync(
+            clientId,
+            disabled,
+            (context, token) => SetClientEnabledAsync(context, clientId, !disabled, token),
+            ct).ConfigureAwait(false);
         if (result == StoreWriteResult.Success)
         {
             await EvictAsync(clientId, disabled ? "disabled" : "enabled").ConfigureAwait(false);
@@ -112,7 +139,8 @@ public class DuendeClientRegistrationStore
     /// <returns><see langword="true"/> when a registration was deleted.</returns>
     public virtual async Task<bool> DeleteAsync(string clientId, CancellationToken ct)
     {
-        var deleted = await Registrations.DeleteAsync(clientId, (context, token) => RemoveClientAsync(context, clientId, token), ct).ConfigureAwait(false);
+        var deleted = await Registrations.DeleteAsync(clientId, (context, token) => RemoveClientAsync(context, clientId, token), ct)
+            .ConfigureAwait(false);
         if (deleted)
         {
             await EvictAsync(clientId, "deleted").ConfigureAwait(false);
@@ -187,7 +215,15 @@ public class DuendeClientRegistrationStore
                     entity.Updated = DateTime.UtcNow;
                     var keptSecrets = existing.ClientSecrets
                         .Where(secret => secret.Type == IdentityServerConstants.SecretTypes.SharedSecret)
-                        .Select(secret => new ClientSecretEntity { Type = secret.Type, Value = secret.Value, Description = secret.Description, Expiration = secret.Expiration, Created = secret.Created })
+                        .Select(
+                            secret => new ClientSecretEntity
+                            {
+                                Type = secret.Type,
+                                Value = secret.Value,
+                                Description = secret.Description,
+                                Expiration = secret.Expiration,
+                                Created = secret.Created,
+                            })
                         .ToList();
                     configuration.Entry(existing).CurrentValues.SetValues(entity);
                     ReplaceAll(existing.AllowedCorsOrigins, entity.AllowedCorsOrigins);
@@ -249,7 +285,8 @@ public class DuendeClientRegistrationStore
         {
             var configuration = await JoinAsync(scope.ServiceProvider, registrations, ct).ConfigureAwait(false);
             await configuration.Clients.Where(c => c.ClientId == clientId)
-                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.Enabled, enabled).SetProperty(c => c.Updated, DateTime.UtcNow), ct).ConfigureAwait(false);
+                .ExecuteUpdateAsync(setters => setters.SetProperty(c => c.Enabled, enabled).SetProperty(c => c.Updated, DateTime.UtcNow), ct)
+                .ConfigureAwait(false);
         }
     }
 

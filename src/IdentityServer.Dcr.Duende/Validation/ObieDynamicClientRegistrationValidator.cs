@@ -61,7 +61,9 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         if (context is not ObieDynamicClientRegistrationContext obie)
         {
             Logger.UnsignedRequestRefused();
-            return new DynamicClientRegistrationError(DcrErrors.InvalidSoftwareStatement, "A signed registration request (application/jose) is required.");
+            return new DynamicClientRegistrationError(
+                DcrErrors.InvalidSoftwareStatement,
+                DcrErrorDescriptions.SignedRequestRequired);
         }
 
         var dcr = obie.Dcr;
@@ -79,7 +81,9 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
         }
         catch (JsonException)
         {
-            return new DynamicClientRegistrationError(DcrErrors.InvalidClientMetadata, "The registration request's claims do not form a client metadata document.");
+            return new DynamicClientRegistrationError(
+                DcrErrors.InvalidClientMetadata,
+                DcrErrorDescriptions.ClaimsNotMetadataDocument);
         }
 
         return new SuccessfulStep();
@@ -97,7 +101,8 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
     protected override Task<IStepResult> SetGrantTypesAsync(DynamicClientRegistrationContext context)
     {
         var metadata = GetMetadata(context);
-        var hybrid = metadata.ResponseTypes.Any(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).SequenceEqual(["code", "id_token"]));
+        var hybrid = metadata.ResponseTypes.Any(
+            r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).SequenceEqual(["code", "id_token"]));
         foreach (var grantType in metadata.GrantTypes)
         {
             if (string.Equals(grantType, "refresh_token", StringComparison.Ordinal))
@@ -197,7 +202,8 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
                     return StepResult.Failure("private_key_jwt needs the software statement's software_jwks_endpoint.");
                 }
 
-                client.ClientSecrets.Add(new Secret { Type = ObieSecretTypes.JwksUri, Value = metadata.JwksUri, Description = "software_jwks_endpoint" });
+                client.ClientSecrets.Add(
+                    new Secret { Type = ObieSecretTypes.JwksUri, Value = metadata.JwksUri, Description = "software_jwks_endpoint" });
                 break;
             case "tls_client_auth":
                 if (metadata.TlsClientAuthSubjectDn is null)
@@ -205,7 +211,13 @@ public class ObieDynamicClientRegistrationValidator : DynamicClientRegistrationV
                     return StepResult.Failure("tls_client_auth needs tls_client_auth_subject_dn.");
                 }
 
-                client.ClientSecrets.Add(new Secret { Type = ObieSecretTypes.X509SubjectDistinguishedName, Value = metadata.TlsClientAuthSubjectDn, Description = "tls_client_auth_subject_dn" });
+                client.ClientSecrets.Add(
+                    new Secret
+                    {
+                        Type = ObieSecretTypes.X509SubjectDistinguishedName,
+                        Value = metadata.TlsClientAuthSubjectDn,
+                        Description = "tls_client_auth_subject_dn",
+                    });
                 break;
             default:
                 if (!RegistrationProcessor.SecretMethods.Contains(metadata.TokenEndpointAuthMethod))

@@ -3,7 +3,10 @@
 
 namespace IdentityServer.Dcr.EntityFramework.Entities;
 
-/// <summary>The row behind a <see cref="Auditing.DcrAuditRecord"/> (table <c>DcrAuditRecords</c>), indexed by software, organisation, client and time.</summary>
+/// <summary>
+/// The row behind a <see cref="Auditing.DcrAuditRecord"/> (table <c>DcrAuditRecords</c>), indexed by software,
+/// organisation, client and time.
+/// </summary>
 public class AuditRecordEntity
 {
     /// <summary>The entry's identifier.</summary>

@@ -35,7 +35,9 @@ public sealed class DcrStoreHealthCheck : IHealthCheck
                 var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken).ConfigureAwait(false)).ToList();
                 return pending.Count == 0
                     ? HealthCheckResult.Healthy("The DCR database is reachable and migrated.")
-                    : new HealthCheckResult(context.Registration.FailureStatus, $"{pending.Count} DCR migration(s) not applied, the last {pending[^1]}.");
+                    : new HealthCheckResult(
+                        context.Registration.FailureStatus,
+                        $"{pending.Count} DCR migration(s) not applied, the last {pending[^1]}.");
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -22,7 +22,10 @@ public static class DcrStoreHealthCheckBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Its tags.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddDcrStoreCheck(this IHealthChecksBuilder builder, string name = "dcr-store", IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddDcrStoreCheck(
+        this IHealthChecksBuilder builder,
+        string name = "dcr-store",
+        IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddCheck<DcrStoreHealthCheck>(name, HealthStatus.Unhealthy, tags ?? [ReadyTag], TimeSpan.FromSeconds(10));

@@ -25,7 +25,8 @@ namespace IdentityServer.Dcr.OpenIddict.Authorization;
 /// page); after that, it is sent to that redirect URI with the request object's <c>state</c>
 /// (<see cref="RedirectDcrAuthorizationError"/>). At the pushed authorization endpoint every error is the JSON answer.
 /// </remarks>
-public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuthorizationRequestContext>, IOpenIddictServerHandler<ExtractPushedAuthorizationRequestContext>
+public sealed class ApplyDcrRequestObject
+    : IOpenIddictServerHandler<ExtractAuthorizationRequestContext>, IOpenIddictServerHandler<ExtractPushedAuthorizationRequestContext>
 {
     /// <summary>The transaction property holding an error that may go to the redirect URI.</summary>
     internal const string RedirectableErrorProperty = "dcr:authorization_error_redirect";
@@ -76,7 +77,10 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
         if (string.IsNullOrEmpty(request.Request) && !string.IsNullOrEmpty(request.RequestUri))
         {
             if (!string.IsNullOrEmpty(request.ClientId)
-                && await _store.FindByClientIdAsync(request.ClientId, context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None).ConfigureAwait(false) is { IsDisabled: true })
+                && await _store.FindByClientIdAsync(
+                    request.ClientId,
+                    context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted
+                        ?? CancellationToken.None).ConfigureAwait(false) is { IsDisabled: true })
             {
                 var refusal = DcrError.ClientDisabled(Errors.UnauthorizedClient);
                 context.Reject(refusal.Error, refusal.ErrorDescription);
@@ -144,7 +148,7 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
         }
         catch (DcrInfrastructureException)
         {
-            context.Reject(Errors.TemporarilyUnavailable, "The client's keys or the bank's intents could not be read; try again later.");
+            context.Reject(Errors.TemporarilyUnavailable, DcrErrorDescriptions.AuthorizationDependencyUnavailable);
             return null;
         }
 
@@ -177,7 +181,9 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
 
         if (!pushed && result.RedirectUri is { } redirectUri)
         {
-            context.Transaction.SetProperty(RedirectableErrorProperty, new RedirectableError(redirectUri, result.State, ResponseMode(result.Error, request)));
+            context.Transaction.SetProperty(
+                RedirectableErrorProperty,
+                new RedirectableError(redirectUri, result.State, ResponseMode(result.Error, request)));
         }
 
         context.Reject(result.Error.Error, result.Error.ErrorDescription);
@@ -193,7 +199,8 @@ public sealed class ApplyDcrRequestObject : IOpenIddictServerHandler<ExtractAuth
 
     /// <summary>Hybrid responses, errors included, go in the fragment; <c>code</c> alone in the query.</summary>
     private static string ResponseMode(DcrError error, OpenIddictRequest outer)
-        => error.Error != AuthorizationErrors.UnsupportedResponseType && string.Equals(outer.ResponseType, ResponseTypes.Code, StringComparison.Ordinal)
+        => error.Error != AuthorizationErrors.UnsupportedResponseType
+            && string.Equals(outer.ResponseType, ResponseTypes.Code, StringComparison.Ordinal)
             ? ResponseModes.Query
             : ResponseModes.Fragment;
 

@@ -28,7 +28,10 @@ public sealed class SelectDcrIdentityTokenCredentials : IOpenIddictServerHandler
     /// <param name="applications">OpenIddict's applications (the registered algorithm is in their settings).</param>
     /// <param name="store">The registrations, for applications without the setting.</param>
     /// <param name="logger">The logger.</param>
-    public SelectDcrIdentityTokenCredentials(IOpenIddictApplicationManager applications, IClientRegistrationStore store, ILogger<SelectDcrIdentityTokenCredentials> logger)
+    public SelectDcrIdentityTokenCredentials(
+        IOpenIddictApplicationManager applications,
+        IClientRegistrationStore store,
+        ILogger<SelectDcrIdentityTokenCredentials> logger)
     {
         _applications = applications;
         _store = store;

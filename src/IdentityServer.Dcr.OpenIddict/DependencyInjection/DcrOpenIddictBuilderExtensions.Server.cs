@@ -63,7 +63,8 @@ public static partial class DcrOpenIddictBuilderExtensions
         services.TryAddScoped<IClientTokenRevoker, OpenIddictClientTokenRevoker>();
     }
 
-    private sealed class DcrValidationOptionsPostConfigure(IOptionsMonitor<OpenIddictServerOptions> server) : IPostConfigureOptions<OpenIddictValidationOptions>
+    private sealed class DcrValidationOptionsPostConfigure(
+        IOptionsMonitor<OpenIddictServerOptions> server) : IPostConfigureOptions<OpenIddictValidationOptions>
     {
         public void PostConfigure(string? name, OpenIddictValidationOptions options)
             => options.EnableTokenEntryValidation = !server.CurrentValue.DisableTokenStorage;
@@ -80,7 +81,9 @@ public static partial class DcrOpenIddictBuilderExtensions
                 options.UseClientCertificateBoundAccessTokens = true;
             }
 
-            foreach (var scope in dcr.CurrentValue.Registration.ScopesForAllRoles.Concat(dcr.CurrentValue.Registration.RoleScopes.Values.SelectMany(s => s)))
+            foreach (
+                var scope in dcr.CurrentValue.Registration.ScopesForAllRoles.Concat(
+                    dcr.CurrentValue.Registration.RoleScopes.Values.SelectMany(s => s)))
             {
                 options.Scopes.Add(scope);
             }

@@ -114,7 +114,18 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
         context.ResponseModes.Add(ResponseModes.Query);
         context.CodeChallengeMethods.Clear();
         context.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
-        foreach (var claim in new[] { Claims.Subject, Claims.Issuer, Claims.Audience, Claims.ExpiresAt, Claims.IssuedAt, Claims.Nonce, Claims.AuthenticationContextReference, DcrOpenIddictConstants.IntentIdParameter })
+        foreach (
+            var claim in new[]
+            {
+                Claims.Subject,
+                Claims.Issuer,
+                Claims.Audience,
+                Claims.ExpiresAt,
+                Claims.IssuedAt,
+                Claims.Nonce,
+                Claims.AuthenticationContextReference,
+                DcrOpenIddictConstants.IntentIdParameter,
+            })
         {
             context.Claims.Add(claim);
         }

@@ -86,7 +86,8 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
                 var postgreSql = PostgreSqlOptions(_loggerFactory);
                 return connection => Bind(new PostgreSqlDcrOpenIddictDbContext(postgreSql), connectionString, connection);
             default:
-                throw new InvalidOperationException($"The OpenIddict plug-in supports the SQLite and PostgreSQL DCR stores; the registered context is {dcr.GetType().Name}.");
+                throw new InvalidOperationException(
+                    $"The OpenIddict plug-in supports the SQLite and PostgreSQL DCR stores; the registered context is {dcr.GetType().Name}.");
         }
     }
 }

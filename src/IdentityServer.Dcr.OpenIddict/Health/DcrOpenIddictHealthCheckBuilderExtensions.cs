@@ -16,7 +16,10 @@ public static class DcrOpenIddictHealthCheckBuilderExtensions
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Its tags.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddDcrSigningCredentialsCheck(this IHealthChecksBuilder builder, string name = "dcr-signing-credentials", IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddDcrSigningCredentialsCheck(
+        this IHealthChecksBuilder builder,
+        string name = "dcr-signing-credentials",
+        IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddCheck<DcrSigningCredentialsHealthCheck>(name, HealthStatus.Unhealthy, tags ?? ["ready"]);

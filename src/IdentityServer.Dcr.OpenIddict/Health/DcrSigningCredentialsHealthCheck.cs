@@ -32,13 +32,18 @@ public sealed class DcrSigningCredentialsHealthCheck : IHealthCheck
         ArgumentNullException.ThrowIfNull(context);
         var now = _time.GetUtcNow().UtcDateTime;
         var credentials = _server.CurrentValue.SigningCredentials;
-        var usable = credentials.Count(c => c.Key is not X509SecurityKey x509 || (x509.Certificate.NotBefore.ToUniversalTime() <= now && now < x509.Certificate.NotAfter.ToUniversalTime()));
+        var usable = credentials.Count(
+            c => c.Key is not X509SecurityKey x509
+                || (x509.Certificate.NotBefore.ToUniversalTime() <= now && now < x509.Certificate.NotAfter.ToUniversalTime()));
         var data = new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["algorithms"] = string.Join(" ", credentials.Select(c => c.Algorithm).Distinct(StringComparer.Ordinal)),
         };
         return Task.FromResult(usable > 0
             ? HealthCheckResult.Healthy($"{usable} usable signing credential(s).", data)
-            : new HealthCheckResult(context.Registration.FailureStatus, credentials.Count == 0 ? "No signing credential is configured." : "Every signing certificate has expired or is not valid yet.", data: data));
+            : new HealthCheckResult(
+                context.Registration.FailureStatus,
+                credentials.Count == 0 ? "No signing credential is configured." : "Every signing certificate has expired or is not valid yet.",
+                data: data));
     }
 }

@@ -10,7 +10,10 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 1600, EventName = nameof(ApplicationWritten), Level = LogLevel.Debug,
         Message = "OpenIddict application {ClientId}: {Kind} in the registration's transaction.")]
-    public static partial void ApplicationWritten(this ILogger logger, string clientId, IdentityServer.Dcr.EntityFramework.Stores.RegistrationWriteKind kind);
+    public static partial void ApplicationWritten(
+        this ILogger logger,
+        string clientId,
+        IdentityServer.Dcr.EntityFramework.Stores.RegistrationWriteKind kind);
 
     [LoggerMessage(EventId = 1604, EventName = nameof(SecretRejected), Level = LogLevel.Information,
         Message = "Client {ClientId}: the client secret does not match, or has expired.")]
@@ -42,7 +45,9 @@ internal static partial class Log
     public static partial void TokensRevoked(this ILogger logger, string clientId, long count);
 
     [LoggerMessage(EventId = 1610, EventName = nameof(IdTokenAlgorithmUnavailable), Level = LogLevel.Warning,
-        Message = "Client {ClientId} registered id_token_signed_response_alg {Algorithm}, but the server has no signing credential of that algorithm: its ID token is signed with the default credential. Add one (AddSigningCredentials).")]
+        Message = "Client {ClientId} registered id_token_signed_response_alg {Algorithm}, but the server has no signing "
+            + "credential of that algorithm: its ID token is signed with the default credential. Add one "
+            + "(AddSigningCredentials).")]
     public static partial void IdTokenAlgorithmUnavailable(this ILogger logger, string clientId, string algorithm);
 
     [LoggerMessage(EventId = 1611, EventName = nameof(ApplicationChangedDuringRequest), Level = LogLevel.Information,

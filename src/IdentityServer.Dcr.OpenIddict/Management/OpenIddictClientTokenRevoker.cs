@@ -33,7 +33,10 @@ public class OpenIddictClientTokenRevoker : IClientTokenRevoker
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    /// <remarks>Revokes the token entry named by <see cref="RegistrationAccessTokenResult.TokenId"/>; without one (token storage disabled) nothing can be revoked.</remarks>
+    /// <remarks>
+    /// Revokes the token entry named by <see cref="RegistrationAccessTokenResult.TokenId"/>; without one (token storage
+    /// disabled) nothing can be revoked.
+    /// </remarks>
     public virtual async Task<bool> RevokeTokenAsync(RegistrationAccessTokenResult token, string accessToken, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(token);
@@ -64,7 +67,9 @@ public class OpenIddictClientTokenRevoker : IClientTokenRevoker
                 return;
             }
 
-            var count = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().RevokeByApplicationIdAsync(id, ct).ConfigureAwait(false);
+            var count = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>()
+                .RevokeByApplicationIdAsync(id, ct)
+                .ConfigureAwait(false);
             Logger.TokensRevoked(clientId, count);
         }
     }

@@ -36,7 +36,11 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
     /// <param name="certificates">Reads the transport certificate.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="logger">The logger.</param>
-    public OpenIddictRegistrationAccessTokenValidator(OpenIddictValidationService validation, IClientCertificateAccessor certificates, IOptionsMonitor<DcrOptions> options, ILogger<OpenIddictRegistrationAccessTokenValidator> logger)
+    public OpenIddictRegistrationAccessTokenValidator(
+        OpenIddictValidationService validation,
+        IClientCertificateAccessor certificates,
+        IOptionsMonitor<DcrOptions> options,
+        ILogger<OpenIddictRegistrationAccessTokenValidator> logger)
     {
         Validation = validation;
         Certificates = certificates;
@@ -73,13 +77,13 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
         catch (OpenIddictExceptions.ProtocolException exception)
         {
             Logger.AccessTokenRejected(exception.Error, exception.ErrorDescription);
-            return RegistrationAccessTokenResult.Fail("The access token is not valid, has expired or was revoked.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenNotValidOrRevoked);
         }
 
         var clientId = principal.GetClaim(Claims.ClientId) ?? principal.GetClaim(Claims.Private.Presenter);
         if (string.IsNullOrEmpty(clientId))
         {
-            return RegistrationAccessTokenResult.Fail("The access token names no client.");
+            return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenNamesNoClient);
         }
 
         var confirmation = principal.GetClaim(Claims.Confirmation);
@@ -91,7 +95,7 @@ public class OpenIddictRegistrationAccessTokenValidator : IRegistrationAccessTok
                 || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(actual)))
             {
                 Logger.AccessTokenRejected("invalid_token", "certificate binding");
-                return RegistrationAccessTokenResult.Fail("The access token is not bound to the presented certificate.");
+                return RegistrationAccessTokenResult.Fail(DcrErrorDescriptions.TokenNotBoundToCertificate);
             }
         }
 

@@ -220,7 +220,11 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     /// <param name="registration">The registration.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>A task.</returns>
-    protected virtual async Task PopulateAsync(OpenIddictEntityFrameworkCoreApplicationStore store, OpenIddictEntityFrameworkCoreApplication application, ClientRegistration registration, CancellationToken ct)
+    protected virtual async Task PopulateAsync(
+        OpenIddictEntityFrameworkCoreApplicationStore store,
+        OpenIddictEntityFrameworkCoreApplication application,
+        ClientRegistration registration,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(application);

@@ -77,7 +77,9 @@ internal sealed class AuthorizationResponse
 
         if (parameters.Length == 0)
         {
-            throw new TppException("the redirect URL carries no response: no fragment (code id_token) and no query (code). Copy the whole URL from the browser's address bar.");
+            throw new TppException(
+                "the redirect URL carries no response: no fragment (code id_token) and no query (code). Copy the "
+                + "whole URL from the browser's address bar.");
         }
 
         return new AuthorizationResponse(ParseParameters(parameters), redirectUri, fromFragment);
@@ -93,7 +95,8 @@ internal sealed class AuthorizationResponse
             var value = equals < 0 ? "" : Decode(pair[(equals + 1)..]);
             if (!result.TryAdd(name, value))
             {
-                throw new TppException($"the response has the parameter '{name}' more than once; it is not an answer from the bank (RFC 6749 §3.1).");
+                throw new TppException(
+                    $"the response has the parameter '{name}' more than once; it is not an answer from the bank (RFC 6749 §3.1).");
             }
         }
 

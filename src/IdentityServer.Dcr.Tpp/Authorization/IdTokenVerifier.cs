@@ -61,7 +61,8 @@ internal static class IdTokenVerifier
 
         if (!candidates.Any(jwk => VerifySignature(jwk, algorithm, signingInput, signature)))
         {
-            throw new TppException($"the signature of {what} is not valid ({algorithm}{(keyId is null ? "" : ", kid " + keyId)}): it was not signed by the bank's key.");
+            throw new TppException(
+                $"the signature of {what} is not valid ({algorithm}{(keyId is null ? "" : ", kid " + keyId)}): it was not signed by the bank's key.");
         }
 
         CheckClaims(claims, expected, what);
@@ -232,7 +233,8 @@ internal static class IdTokenVerifier
     {
         try
         {
-            return JsonNode.Parse(DecodeBytes(part, what, name)) as JsonObject ?? throw new TppException($"the {name} of {what} is not a JSON object.");
+            return JsonNode.Parse(DecodeBytes(part, what, name)) as JsonObject
+                ?? throw new TppException($"the {name} of {what} is not a JSON object.");
         }
         catch (JsonException ex)
         {

@@ -70,7 +70,10 @@ internal static class RequestObjectBuilder
     /// <summary>An unguessable value for <c>state</c> and <c>nonce</c>: 32 random bytes, base64url.</summary>
     public static string RandomValue() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    /// <summary>The request object by value: <c>?client_id&amp;response_type&amp;scope&amp;request</c> (OIDC requires the first three outside too).</summary>
+    /// <summary>
+    /// The request object by value: <c>?client_id&amp;response_type&amp;scope&amp;request</c> (OIDC requires the first
+    /// three outside too).
+    /// </summary>
     public static Uri ByValueUrl(Uri authorizationEndpoint, string clientId, string responseType, string scope, string requestObject)
         => WithQuery(authorizationEndpoint, ("client_id", clientId), ("response_type", responseType), ("scope", scope), ("request", requestObject));
 

@@ -33,7 +33,8 @@ internal static class ErrorHandling
             console.Error.WriteLine("error: cancelled.");
             return Cancelled;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or JsonException or JoseException or HttpRequestException)
+        catch (Exception ex) when (
+            ex is IOException or UnauthorizedAccessException or CryptographicException or JsonException or JoseException or HttpRequestException)
         {
             console.Error.WriteLine("error: " + ex.Message.ReplaceLineEndings(" "));
             return Failed;
@@ -42,7 +43,9 @@ internal static class ErrorHandling
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            console.Error.WriteLine($"error: unexpected {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} (a bug in obie-tpp{(console.Verbose ? "" : "; --verbose shows the stack trace")})");
+            console.Error.WriteLine(
+                $"error: unexpected {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")} (a bug in "
+                + $"obie-tpp{(console.Verbose ? "" : "; --verbose shows the stack trace")})");
             if (console.Verbose)
             {
                 console.Error.WriteLine(ex);

@@ -11,30 +11,81 @@ namespace IdentityServer.Dcr.Tpp.Cli;
 /// <summary>The <c>obie-tpp</c> command line: verbs, options, and the mapping of each verb to its command class.</summary>
 internal static class TppCommandLine
 {
-    private static readonly Option<string> Dir = new("--dir") { Description = "The state directory (keys, SSA, certificates, state.json).", DefaultValueFactory = _ => StateStore.DefaultDirectory, Recursive = true };
-    private static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Print every HTTP exchange (private keys, client secrets and tokens redacted).", Recursive = true };
-    private static readonly Option<bool> Insecure = new("--insecure", "-k") { Description = "Trust any server certificate (the sandbox's self-signed TLS). Never for a real bank.", Recursive = true };
-    private static readonly Option<string?> CaFile = new("--ca-file") { Description = "A PEM file of CA certificates to trust in addition to the system's.", Recursive = true };
-    private static readonly Option<int> Timeout = new("--timeout") { Description = "HTTP time-out in seconds.", DefaultValueFactory = _ => 30, Recursive = true };
+    private static readonly Option<string> Dir = new("--dir")
+    {
+        Description = "The state directory (keys, SSA, certificates, state.json).",
+        DefaultValueFactory = _ => StateStore.DefaultDirectory,
+        Recursive = true,
+    };
+    private static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Print every HTTP exchange (private keys, client secrets and tokens redacted).",
+        Recursive = true,
+    };
+    private static readonly Option<bool> Insecure = new("--insecure", "-k")
+    {
+        Description = "Trust any server certificate (the sandbox's self-signed TLS). Never for a real bank.",
+        Recursive = true,
+    };
+    private static readonly Option<string?> CaFile = new("--ca-file")
+    {
+        Description = "A PEM file of CA certificates to trust in addition to the system's.",
+        Recursive = true,
+    };
+    private static readonly Option<int> Timeout = new("--timeout")
+    {
+        Description = "HTTP time-out in seconds.",
+        DefaultValueFactory = _ => 30,
+        Recursive = true,
+    };
 
-    private static readonly Option<string?> Bank = new("--bank") { Description = $"The bank's base URL (default: the saved one, else {TppContext.DefaultBank})." };
-    private static readonly Option<string?> RegistrationEndpoint = new("--registration-endpoint") { Description = "The registration endpoint (default: discovery, else {bank}/register)." };
+    private static readonly Option<string?> Bank = new("--bank")
+    {
+        Description = $"The bank's base URL (default: the saved one, else {TppContext.DefaultBank}).",
+    };
+    private static readonly Option<string?> RegistrationEndpoint = new("--registration-endpoint")
+    {
+        Description = "The registration endpoint (default: discovery, else {bank}/register).",
+    };
     private static readonly Option<string?> TokenEndpoint = new("--token-endpoint") { Description = "The token endpoint (default: discovery)." };
-    private static readonly Option<string?> Audience = new("--audience") { Description = "The request's aud (default: the discovery issuer, else the bank URL)." };
+    private static readonly Option<string?> Audience = new("--audience")
+    {
+        Description = "The request's aud (default: the discovery issuer, else the bank URL).",
+    };
     private static readonly Option<string?> AuthMethod = CreateAuthMethod();
-    private static readonly Option<string?> Scope = new("--scope") { Description = "Space-separated scopes (default: openid plus the SSA roles' scopes)." };
-    private static readonly Option<string[]> RedirectUris = new("--redirect-uri") { Description = "A redirect URI; repeat for more (default: the SSA's)." };
-    private static readonly Option<string[]> GrantTypes = new("--grant-type") { Description = "A grant type; repeat for more (default: authorization_code client_credentials refresh_token)." };
-    private static readonly Option<string[]> ResponseTypes = new("--response-type") { Description = "A response type to register; repeat for more (default: \"code id_token\")." };
+    private static readonly Option<string?> Scope = new("--scope")
+    {
+        Description = "Space-separated scopes (default: openid plus the SSA roles' scopes).",
+    };
+    private static readonly Option<string[]> RedirectUris = new("--redirect-uri")
+    {
+        Description = "A redirect URI; repeat for more (default: the SSA's).",
+    };
+    private static readonly Option<string[]> GrantTypes = new("--grant-type")
+    {
+        Description = "A grant type; repeat for more (default: authorization_code client_credentials refresh_token).",
+    };
+    private static readonly Option<string[]> ResponseTypes = new("--response-type")
+    {
+        Description = "A response type to register; repeat for more (default: \"code id_token\").",
+    };
     private static readonly Option<string?> ApplicationType = new("--application-type") { Description = "web (default) or mobile." };
     private static readonly Option<string> ContentType = CreateContentType();
-    private static readonly Option<string?> SsaFile = new("--ssa") { Description = "Use (and remember) this software statement file instead of the sandbox's." };
-    private static readonly Option<string?> TransportCert = new("--transport-cert") { Description = "Use (and remember) this PEM transport certificate." };
+    private static readonly Option<string?> SsaFile = new("--ssa")
+    {
+        Description = "Use (and remember) this software statement file instead of the sandbox's.",
+    };
+    private static readonly Option<string?> TransportCert = new("--transport-cert")
+    {
+        Description = "Use (and remember) this PEM transport certificate.",
+    };
     private static readonly Option<string?> TransportKey = new("--transport-key") { Description = "The PEM private key of --transport-cert." };
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("obie-tpp: register a TPP with an Open Banking UK bank by Dynamic Client Registration (DCR 3.3), manage the client, and take a customer through consent (intent, authorization, code exchange).");
+        var root = new RootCommand(
+            "obie-tpp: register a TPP with an Open Banking UK bank by Dynamic Client Registration (DCR 3.3), "
+            + "manage the client, and take a customer through consent (intent, authorization, code exchange).");
         root.Add(Dir);
         root.Add(Verbose);
         root.Add(Insecure);
@@ -44,9 +95,17 @@ internal static class TppCommandLine
         root.Add(SandboxCommandLine());
         root.Add(RegisterCommandLine("register", "Build, sign and POST the registration request over mutual TLS; save the client_id."));
         root.Add(TokenCommandLine());
-        root.Add(ClientCommandLine("get", "GET {registration_endpoint}/{client_id} with a client-credentials token.", (c, o, ct) => new GetCommand(c).RunAsync(o, ct)));
+        root.Add(
+            ClientCommandLine(
+                "get",
+                "GET {registration_endpoint}/{client_id} with a client-credentials token.",
+                (c, o, ct) => new GetCommand(c).RunAsync(o, ct)));
         root.Add(RegisterCommandLine("update", "PUT the full signed request to {registration_endpoint}/{client_id}, changed where options say so."));
-        root.Add(ClientCommandLine("delete", "DELETE {registration_endpoint}/{client_id} and forget the client.", (c, o, ct) => new DeleteCommand(c).RunAsync(o, ct)));
+        root.Add(
+            ClientCommandLine(
+                "delete",
+                "DELETE {registration_endpoint}/{client_id} and forget the client.",
+                (c, o, ct) => new DeleteCommand(c).RunAsync(o, ct)));
         root.Add(ConsentCommandLine());
         root.Add(AuthorizeCommandLine());
         root.Add(ExchangeCommandLine());
@@ -84,10 +143,20 @@ internal static class TppCommandLine
     private static Command SandboxCommandLine()
     {
         var clientName = new Option<string?>("--client-name") { Description = "The SSA's software_client_name." };
-        var enrol = new Command("enrol", "Publish the JWKS, get an SSA and a transport certificate from the demo host's sandbox.") { Bank, RedirectUris, clientName };
+        var enrol = new Command("enrol", "Publish the JWKS, get an SSA and a transport certificate from the demo host's sandbox.")
+        {
+            Bank,
+            RedirectUris,
+            clientName,
+        };
         enrol.Aliases.Add("enroll");
         enrol.SetAction((result, ct) => RunAsync(result, context => new SandboxEnrolCommand(context).RunAsync(
-            new SandboxEnrolOptions { Bank = result.GetValue(Bank), RedirectUris = result.GetValue(RedirectUris) ?? [], ClientName = result.GetValue(clientName) },
+            new SandboxEnrolOptions
+            {
+                Bank = result.GetValue(Bank),
+                RedirectUris = result.GetValue(RedirectUris) ?? [],
+                ClientName = result.GetValue(clientName),
+            },
             ct)));
         return new Command("sandbox", "The demo host's sandbox directory (Development only).") { enrol };
     }
@@ -96,7 +165,8 @@ internal static class TppCommandLine
     {
         var command = new Command(name, description)
         {
-            Bank, RegistrationEndpoint, TokenEndpoint, Audience, AuthMethod, Scope, RedirectUris, GrantTypes, ResponseTypes, ApplicationType, ContentType, SsaFile, TransportCert, TransportKey,
+            Bank, RegistrationEndpoint, TokenEndpoint, Audience, AuthMethod, Scope, RedirectUris, GrantTypes, ResponseTypes,
+            ApplicationType, ContentType, SsaFile, TransportCert, TransportKey,
         };
         command.SetAction((result, ct) => RunAsync(result, async context =>
         {
@@ -131,10 +201,26 @@ internal static class TppCommandLine
 
     private static Command TokenCommandLine()
     {
-        var scope = new Option<string>("--scope") { Description = "The scope to ask for (default: none; DCR needs none).", DefaultValueFactory = _ => "" };
-        var command = new Command("token", "Get a client-credentials access token (private_key_jwt or tls_client_auth) and save it.") { Bank, TokenEndpoint, scope, AuthMethod };
+        var scope = new Option<string>("--scope")
+        {
+            Description = "The scope to ask for (default: none; DCR needs none).",
+            DefaultValueFactory = _ => "",
+        };
+        var command = new Command("token", "Get a client-credentials access token (private_key_jwt or tls_client_auth) and save it.")
+        {
+            Bank,
+            TokenEndpoint,
+            scope,
+            AuthMethod,
+        };
         command.SetAction((result, ct) => RunAsync(result, context => new TokenCommand(context).RunAsync(
-            new TokenOptions { Bank = result.GetValue(Bank), TokenEndpoint = result.GetValue(TokenEndpoint), Scope = result.GetValue(scope) ?? "", AuthMethod = result.GetValue(AuthMethod) },
+            new TokenOptions
+            {
+                Bank = result.GetValue(Bank),
+                TokenEndpoint = result.GetValue(TokenEndpoint),
+                Scope = result.GetValue(scope) ?? "",
+                AuthMethod = result.GetValue(AuthMethod),
+            },
             ct)));
         return command;
     }
@@ -144,18 +230,43 @@ internal static class TppCommandLine
         var command = new Command(name, description) { Bank, RegistrationEndpoint, TokenEndpoint };
         command.SetAction((result, ct) => RunAsync(result, context => run(
             context,
-            new ClientOptions { Bank = result.GetValue(Bank), RegistrationEndpoint = result.GetValue(RegistrationEndpoint), TokenEndpoint = result.GetValue(TokenEndpoint) },
+            new ClientOptions
+            {
+                Bank = result.GetValue(Bank),
+                RegistrationEndpoint = result.GetValue(RegistrationEndpoint),
+                TokenEndpoint = result.GetValue(TokenEndpoint),
+            },
             ct)));
         return command;
     }
 
     private static Command ConsentCommandLine()
     {
-        var permissions = new Option<string[]>("--permissions") { Description = $"OB Read/Write 3.1 permissions, comma-separated (default: {string.Join(',', ConsentOptions.DefaultPermissions)})." };
-        var expires = new Option<string?>("--expires") { Description = "The consent's ExpirationDateTime, ISO 8601 (such as 2030-12-31T00:00:00+00:00; default: none)." };
-        var command = new Command("consent", "Create an account-access consent (intent) with a client-credentials token over mutual TLS; save its ConsentId.") { Bank, TokenEndpoint, permissions, expires };
+        var permissions = new Option<string[]>("--permissions")
+        {
+            Description = $"OB Read/Write 3.1 permissions, comma-separated (default: {string.Join(',', ConsentOptions.DefaultPermissions)}).",
+        };
+        var expires = new Option<string?>("--expires")
+        {
+            Description = "The consent's ExpirationDateTime, ISO 8601 (such as 2030-12-31T00:00:00+00:00; default: none).",
+        };
+        var command = new Command(
+            "consent",
+            "Create an account-access consent (intent) with a client-credentials token over mutual TLS; save its ConsentId.")
+        {
+            Bank,
+            TokenEndpoint,
+            permissions,
+            expires,
+        };
         command.SetAction((result, ct) => RunAsync(result, context => new ConsentCommand(context).RunAsync(
-            new ConsentOptions { Bank = result.GetValue(Bank), TokenEndpoint = result.GetValue(TokenEndpoint), Permissions = result.GetValue(permissions) ?? [], ExpirationDateTime = result.GetValue(expires) },
+            new ConsentOptions
+            {
+                Bank = result.GetValue(Bank),
+                TokenEndpoint = result.GetValue(TokenEndpoint),
+                Permissions = result.GetValue(permissions) ?? [],
+                ExpirationDateTime = result.GetValue(expires),
+            },
             ct)));
         return command;
     }
@@ -163,13 +274,30 @@ internal static class TppCommandLine
     private static Command AuthorizeCommandLine()
     {
         var consent = new Option<string?>("--consent") { Description = "The ConsentId to authorise (default: the one 'consent' saved)." };
-        var responseType = new Option<string?>("--response-type") { Description = "\"code id_token\" (the OBIE hybrid flow) or code (default: the registered one)." };
+        var responseType = new Option<string?>("--response-type")
+        {
+            Description = "\"code id_token\" (the OBIE hybrid flow) or code (default: the registered one).",
+        };
         responseType.AcceptOnlyFromAmong("code id_token", "code");
-        var par = new Option<bool>("--par") { Description = "Push the request object to the pushed_authorization_request_endpoint (RFC 9126; the default when the bank has one)." };
+        var par = new Option<bool>("--par")
+        {
+            Description = "Push the request object to the pushed_authorization_request_endpoint (RFC 9126; the default when the bank has one).",
+        };
         var noPar = new Option<bool>("--no-par") { Description = "Send the request object by value in the authorization URL." };
         var redirectUri = new Option<string?>("--redirect-uri") { Description = "The redirect URI (default: the first registered one)." };
         var scope = new Option<string?>("--scope") { Description = $"Space-separated scopes (default: \"{AuthorizeOptions.DefaultScope}\")." };
-        var command = new Command("authorize", "Sign a request object for the consent, push it (PAR) or send it by value, and print the URL to open in a browser.") { Bank, consent, responseType, par, noPar, redirectUri, scope };
+        var command = new Command(
+            "authorize",
+            "Sign a request object for the consent, push it (PAR) or send it by value, and print the URL to open in a browser.")
+        {
+            Bank,
+            consent,
+            responseType,
+            par,
+            noPar,
+            redirectUri,
+            scope,
+        };
         command.Aliases.Add("authorise");
         command.Validators.Add(result =>
         {
@@ -195,9 +323,17 @@ internal static class TppCommandLine
     private static Command ExchangeCommandLine()
     {
         var url = new Argument<string>("url") { Description = "The URL the browser was redirected to (quote it), or just its fragment or query." };
-        var command = new Command("exchange", "Check the bank's redirect (state, ID token), exchange the code for tokens over mutual TLS, verify and save them.") { url, Bank, TokenEndpoint };
+        var command = new Command(
+            "exchange",
+            "Check the bank's redirect (state, ID token), exchange the code for tokens over mutual TLS, verify "
+            + "and save them.") { url, Bank, TokenEndpoint };
         command.SetAction((result, ct) => RunAsync(result, context => new ExchangeCommand(context).RunAsync(
-            new ExchangeOptions { RedirectedUrl = result.GetValue(url) ?? "", Bank = result.GetValue(Bank), TokenEndpoint = result.GetValue(TokenEndpoint) },
+            new ExchangeOptions
+            {
+                RedirectedUrl = result.GetValue(url) ?? "",
+                Bank = result.GetValue(Bank),
+                TokenEndpoint = result.GetValue(TokenEndpoint),
+            },
             ct)));
         return command;
     }
@@ -218,7 +354,11 @@ internal static class TppCommandLine
     private static Task<int> RunAsync(ParseResult result, Func<TppContext, Task> action)
     {
         var console = new TppConsole(result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, result.GetValue(Verbose));
-        var context = new TppContext(console, new StateStore(result.GetValue(Dir) ?? StateStore.DefaultDirectory), result.GetValue(Insecure), result.GetValue(CaFile))
+        var context = new TppContext(
+            console,
+            new StateStore(result.GetValue(Dir) ?? StateStore.DefaultDirectory),
+            result.GetValue(Insecure),
+            result.GetValue(CaFile))
         {
             Timeout = TimeSpan.FromSeconds(Math.Clamp(result.GetValue(Timeout), 1, 600)),
         };
@@ -227,14 +367,21 @@ internal static class TppCommandLine
 
     private static Option<string?> CreateAuthMethod()
     {
-        var option = new Option<string?>("--auth-method") { Description = "token_endpoint_auth_method: private_key_jwt (default) or tls_client_auth." };
+        var option = new Option<string?>("--auth-method")
+        {
+            Description = "token_endpoint_auth_method: private_key_jwt (default) or tls_client_auth.",
+        };
         option.AcceptOnlyFromAmong(AuthMethods.PrivateKeyJwt, AuthMethods.TlsClientAuth, AuthMethods.ClientSecretBasic, AuthMethods.ClientSecretPost);
         return option;
     }
 
     private static Option<string> CreateContentType()
     {
-        var option = new Option<string>("--content-type") { Description = "The request's media type.", DefaultValueFactory = _ => "application/jose" };
+        var option = new Option<string>("--content-type")
+        {
+            Description = "The request's media type.",
+            DefaultValueFactory = _ => "application/jose",
+        };
         option.AcceptOnlyFromAmong("application/jose", "application/jwt", "application/json");
         return option;
     }

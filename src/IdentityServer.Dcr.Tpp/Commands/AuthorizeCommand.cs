@@ -22,7 +22,9 @@ internal sealed class AuthorizeCommand(TppContext context)
         ArgumentNullException.ThrowIfNull(options);
         var state = context.Store.Load();
         var clientId = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
-        var consentId = options.ConsentId ?? state.ConsentId ?? throw new TppException("no consent: run 'obie-tpp consent' first, or pass --consent ID.");
+        var consentId = options.ConsentId
+            ?? state.ConsentId
+            ?? throw new TppException("no consent: run 'obie-tpp consent' first, or pass --consent ID.");
         var responseType = RequestObjectBuilder.NormaliseResponseType(options.ResponseType ?? DefaultResponseType(state));
         var redirectUri = ResolveRedirectUri(options.RedirectUri, state);
         var scope = options.Scope ?? AuthorizeOptions.DefaultScope;
@@ -34,10 +36,15 @@ internal sealed class AuthorizeCommand(TppContext context)
         using var client = context.CreateClient(certificate);
         var bank = TppContext.ResolveBank(options.Bank, state.Bank);
         var discovery = await DiscoveryDocument.TryFetchAsync(client, bank, context.Console, ct)
-            ?? throw new TppException($"{bank} publishes no discovery document: the authorization journey needs its issuer and authorization_endpoint.");
+            ?? throw new TppException(
+                $"{bank} publishes no discovery document: the authorization journey needs its issuer and authorization_endpoint.");
         var issuer = discovery.Issuer ?? throw new TppException("the discovery document has no issuer (the request object's aud).");
-        var authorizationEndpoint = TppContext.ParseUrl(discovery.AuthorizationEndpoint ?? throw new TppException("the discovery document has no authorization_endpoint."), "the discovery document's authorization_endpoint");
-        var parEndpoint = discovery.PushedAuthorizationRequestEndpoint is { } par ? TppContext.ParseUrl(par, "the discovery document's pushed_authorization_request_endpoint") : null;
+        var authorizationEndpoint = TppContext.ParseUrl(
+            discovery.AuthorizationEndpoint ?? throw new TppException("the discovery document has no authorization_endpoint."),
+            "the discovery document's authorization_endpoint");
+        var parEndpoint = discovery.PushedAuthorizationRequestEndpoint is { } par
+            ? TppContext.ParseUrl(par, "the discovery document's pushed_authorization_request_endpoint")
+            : null;
         var push = options.Push ?? parEndpoint is not null;
         if (push && parEndpoint is null)
         {
@@ -81,16 +88,33 @@ internal sealed class AuthorizeCommand(TppContext context)
         };
         state.Bank ??= bank.AbsoluteUri.TrimEnd('/');
         context.Store.Save(state);
-        context.Console.Step($"Saved state, nonce{(verifier is null ? "" : " and the PKCE code_verifier")} to {context.Store.StatePath}, for 'obie-tpp exchange'.");
-        context.Console.Step($"Open this URL in a browser, sign in as the customer and decide; then pass the URL the bank redirects to ({redirectUri}{(responseType == RequestObjectBuilder.Hybrid ? "#…" : "?…")}) to 'obie-tpp exchange':");
+        context.Console.Step(
+            $"Saved state, nonce{(verifier is null ? "" : " and the PKCE code_verifier")} to {context.Store.StatePath}, for 'obie-tpp exchange'.");
+        context.Console.Step(
+            $"Open this URL in a browser, sign in as the customer and decide; then pass the URL the bank "
+            + $"redirects to ({redirectUri}{(responseType == RequestObjectBuilder.Hybrid ? "#…" : "?…")}) to "
+            + $"'obie-tpp exchange':");
         context.Console.Out.WriteLine(url.AbsoluteUri);
         return url;
     }
 
-    private async Task<Uri> PushAsync(BankClient client, TppState state, Uri parEndpoint, Uri authorizationEndpoint, string clientId, string requestObject, CancellationToken ct)
+    private async Task<Uri> PushAsync(
+        BankClient client,
+        TppState state,
+        Uri parEndpoint,
+        Uri authorizationEndpoint,
+        string clientId,
+        string requestObject,
+        CancellationToken ct)
     {
         var form = new List<KeyValuePair<string, string>> { new("request", requestObject) };
-        var (authorization, description) = ClientAuthentication.Apply(context, state, ClientAuthentication.Method(null, state), parEndpoint, form, withClientId: true);
+        var (authorization, description) = ClientAuthentication.Apply(
+            context,
+            state,
+            ClientAuthentication.Method(null, state),
+            parEndpoint,
+            form,
+            withClientId: true);
         context.Console.Step($"Pushing the request object to {parEndpoint} ({description}, mutual TLS as {state.TransportSubjectDn})");
         var response = await client.SendAsync(HttpMethod.Post, parEndpoint, new FormUrlEncodedContent(form), authorization, ct);
         var json = response.IsSuccess ? response.Json : null;
@@ -102,13 +126,16 @@ internal sealed class AuthorizeCommand(TppContext context)
                 : response.Failure("pushing the authorization request");
         }
 
-        context.Console.Detail($"{response.StatusText}: request_uri {requestUri}{(JsonFields.Number(json, "expires_in") is { } expires ? $", expires in {expires} s" : "")}");
+        context.Console.Detail(
+            $"{response.StatusText}: request_uri "
+            + $"{requestUri}{(JsonFields.Number(json, "expires_in") is { } expires ? $", expires in {expires} s" : "")}");
         return RequestObjectBuilder.PushedUrl(authorizationEndpoint, clientId, requestUri);
     }
 
     /// <summary>The first registered response type the tool can use, else the OBIE hybrid.</summary>
     private static string DefaultResponseType(TppState state)
-        => JsonFields.Texts(state.Registration, "response_types")?.FirstOrDefault(t => t is RequestObjectBuilder.Hybrid or RequestObjectBuilder.Code or "id_token code")
+        => JsonFields.Texts(state.Registration, "response_types")?.FirstOrDefault(
+            t => t is RequestObjectBuilder.Hybrid or RequestObjectBuilder.Code or "id_token code")
             ?? RequestObjectBuilder.Hybrid;
 
     private string ResolveRedirectUri(string? option, TppState state)
@@ -134,17 +161,23 @@ internal sealed class AuthorizeCommand(TppContext context)
 
     private void WarnIfNotRegistered(TppState state, string responseType, string scope)
     {
-        if (JsonFields.Texts(state.Registration, "response_types") is { } types && !types.Any(t => t.Split(' ').Order(StringComparer.Ordinal).SequenceEqual(responseType.Split(' ').Order(StringComparer.Ordinal))))
+        if (JsonFields.Texts(state.Registration, "response_types") is { } types
+            && !types.Any(t => t.Split(' ').Order(StringComparer.Ordinal).SequenceEqual(responseType.Split(' ').Order(StringComparer.Ordinal))))
         {
-            context.Console.Warn($"the client registered the response types {string.Join(", ", types)}, not '{responseType}'; the bank will refuse it.");
+            context.Console.Warn(
+                $"the client registered the response types {string.Join(", ", types)}, not '{responseType}'; the bank will refuse it.");
         }
 
         if (JsonFields.Text(state.Registration, "scope") is { } registeredScope)
         {
-            var missing = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Except(registeredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal).ToList();
+            var missing = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Except(registeredScope.Split(' ', StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal)
+                .ToList();
             if (missing.Count > 0)
             {
-                context.Console.Warn($"the client did not register the scope {string.Join(' ', missing)} (it registered '{registeredScope}'); the bank will refuse it.");
+                context.Console.Warn(
+                    $"the client did not register the scope {string.Join(' ', missing)} (it registered "
+                    + $"'{registeredScope}'); the bank will refuse it.");
             }
         }
     }
@@ -154,7 +187,10 @@ internal sealed class AuthorizeCommand(TppContext context)
     {
         if (JsonFields.Text(state.Registration, "request_object_signing_alg") is { } registered && registered != key.Algorithm)
         {
-            throw new TppException($"the client registered request_object_signing_alg {registered}, but the software key signs {key.Algorithm}; register again with a key of {registered} ('obie-tpp init --alg {registered} --force', then enrol and register).");
+            throw new TppException(
+                $"the client registered request_object_signing_alg {registered}, but the software key signs "
+                + $"{key.Algorithm}; register again with a key of {registered} ('obie-tpp init --alg {registered} "
+                + $"--force', then enrol and register).");
         }
     }
 }

@@ -51,14 +51,16 @@ internal static class ClientAuthentication
                     }
 
                     form.Add(new("client_assertion_type", ClientAssertionBuilder.AssertionType));
-                    form.Add(new("client_assertion", ClientAssertionBuilder.BuildSigned(clientId, endpoint.AbsoluteUri, key, context.Time.GetUtcNow())));
+                    form.Add(
+                        new("client_assertion", ClientAssertionBuilder.BuildSigned(clientId, endpoint.AbsoluteUri, key, context.Time.GetUtcNow())));
                     return (null, $"private_key_jwt signed with {key.Algorithm} kid {key.KeyId}");
                 }
 
             case AuthMethods.TlsClientAuth:
                 if (state.TransportCertificateFile is null)
                 {
-                    throw new TppException("tls_client_auth needs the transport certificate: run 'obie-tpp sandbox enrol' or register with --transport-cert.");
+                    throw new TppException(
+                        "tls_client_auth needs the transport certificate: run 'obie-tpp sandbox enrol' or register with --transport-cert.");
                 }
 
                 form.Add(new("client_id", clientId));

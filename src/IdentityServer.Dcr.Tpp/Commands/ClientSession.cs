@@ -35,7 +35,12 @@ internal sealed class ClientSession : IDisposable
 
     public AuthenticationHeaderValue Authorization { get; }
 
-    public static async Task<ClientSession> OpenAsync(TppContext context, string? bank, string? registrationEndpoint, string? tokenEndpoint, CancellationToken ct)
+    public static async Task<ClientSession> OpenAsync(
+        TppContext context,
+        string? bank,
+        string? registrationEndpoint,
+        string? tokenEndpoint,
+        CancellationToken ct)
     {
         var state = context.Store.Load();
         var clientId = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
@@ -50,8 +55,14 @@ internal sealed class ClientSession : IDisposable
                 endpoint = (await EndpointResolver.ResolveRegistrationAsync(client, bankUri, null, context.Console, ct)).Endpoint.AbsoluteUri;
             }
 
-            var token = await new TokenCommand(context).EnsureAsync(client, state, new TokenOptions { Bank = bank, TokenEndpoint = tokenEndpoint }, ct);
-            return new ClientSession(state, certificate, client, EndpointResolver.ClientUrl(endpoint, clientId), new AuthenticationHeaderValue("Bearer", token));
+            var token = await new TokenCommand(context)
+                .EnsureAsync(client, state, new TokenOptions { Bank = bank, TokenEndpoint = tokenEndpoint }, ct);
+            return new ClientSession(
+                state,
+                certificate,
+                client,
+                EndpointResolver.ClientUrl(endpoint, clientId),
+                new AuthenticationHeaderValue("Bearer", token));
         }
         catch
         {

@@ -37,12 +37,19 @@ internal sealed class ConsentCommand(TppContext context)
         var bank = TppContext.ResolveBank(options.Bank, state.Bank);
         var url = new Uri(Registration.DiscoveryDocument.WithTrailingSlash(bank), ConsentsPath);
 
-        var token = await new TokenCommand(context).EnsureAsync(client, state, new TokenOptions { Bank = options.Bank, TokenEndpoint = options.TokenEndpoint }, ct);
+        var token = await new TokenCommand(context)
+            .EnsureAsync(client, state, new TokenOptions { Bank = options.Bank, TokenEndpoint = options.TokenEndpoint }, ct);
         var interactionId = Guid.NewGuid().ToString();
         context.Console.Step($"POST {url} (mutual TLS as {state.TransportSubjectDn}, {InteractionIdHeader} {interactionId})");
         context.Console.Detail("Data: " + body["Data"]!.ToJsonString(Relaxed));
         var content = new StringContent(body.ToJsonString(Relaxed), Encoding.UTF8, "application/json");
-        var response = await client.SendAsync(HttpMethod.Post, url, content, new AuthenticationHeaderValue("Bearer", token), new Dictionary<string, string> { [InteractionIdHeader] = interactionId }, ct);
+        var response = await client.SendAsync(
+            HttpMethod.Post,
+            url,
+            content,
+            new AuthenticationHeaderValue("Bearer", token),
+            new Dictionary<string, string> { [InteractionIdHeader] = interactionId },
+            ct);
         var json = response.IsSuccess ? response.Json : null;
         var data = json?["Data"] as JsonObject;
         var consentId = JsonFields.Text(data, "ConsentId");
@@ -64,7 +71,8 @@ internal sealed class ConsentCommand(TppContext context)
         state.ConsentStatus = status;
         state.PendingAuthorization = null;
         context.Store.Save(state);
-        context.Console.Step($"Consent created: {response.StatusText}, ConsentId {consentId}, Status {status ?? "(none)"} (saved to {context.Store.StatePath})");
+        context.Console.Step(
+            $"Consent created: {response.StatusText}, ConsentId {consentId}, Status {status ?? "(none)"} (saved to {context.Store.StatePath})");
         context.Console.Detail("Permissions: " + string.Join(", ", JsonFields.Texts(data, "Permissions") ?? []));
         if (JsonFields.Text(data, "ExpirationDateTime") is { } expires)
         {
@@ -78,7 +86,9 @@ internal sealed class ConsentCommand(TppContext context)
     /// <summary>The OBReadConsent1 body: <c>{"Data":{"Permissions":[...],"ExpirationDateTime":...},"Risk":{}}</c>.</summary>
     internal static JsonObject BuildBody(IEnumerable<string> permissions, string? expirationDateTime)
     {
-        var list = permissions.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+        var list = permissions.SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         if (list.Count == 0)
         {
             throw new TppException("no permissions: pass --permissions ReadAccountsBasic,ReadBalances (OB Read/Write 3.1 codes).");
@@ -105,17 +115,27 @@ internal sealed class ConsentCommand(TppContext context)
         if (response.Json is { } json && (json["Errors"] is JsonArray || json["Message"] is not null))
         {
             var errors = (json["Errors"] as JsonArray ?? []).OfType<JsonObject>()
-                .Select(e => $"{JsonFields.Text(e, "ErrorCode")}: {JsonFields.Text(e, "Message")}{(JsonFields.Text(e, "Path") is { } path ? $" (at {path})" : "")}");
-            return new TppException($"{action} failed: {where} answered {response.StatusText}: {JsonFields.Text(json, "Message") ?? "(no message)"} {string.Join("; ", errors)}".TrimEnd());
+                .Select(
+                    e => $"{JsonFields.Text(e, "ErrorCode")}: "
+                        + $"{JsonFields.Text(e, "Message")}{(JsonFields.Text(e, "Path") is { } path ? $" (at {path})" : "")}");
+            return new TppException(
+                $"{action} failed: {where} answered {response.StatusText}: "
+                + $"{JsonFields.Text(json, "Message") ?? "(no message)"} {string.Join("; ", errors)}".TrimEnd());
         }
 
         var challenge = response.WwwAuthenticate is null ? "" : $" ({response.WwwAuthenticate})";
         return response.Status switch
         {
-            HttpStatusCode.Unauthorized => new TppException($"{action} failed: {where} answered {response.StatusText}{challenge}: the bank refused the access token or the transport certificate; run 'obie-tpp token' for a new token."),
+            HttpStatusCode.Unauthorized => new TppException(
+                $"{action} failed: {where} answered {response.StatusText}{challenge}: the bank refused the access "
+                + $"token or the transport certificate; run 'obie-tpp token' for a new token."),
             HttpStatusCode.Forbidden when response.WwwAuthenticate?.Contains("insufficient_scope", StringComparison.Ordinal) == true =>
-                new TppException($"{action} failed: {where} answered {response.StatusText}{challenge}: the access token lacks the 'accounts' scope; register with it (obie-tpp update --scope \"openid accounts\"), then 'obie-tpp token --scope accounts'."),
-            HttpStatusCode.Forbidden => new TppException($"{action} failed: {where} answered {response.StatusText}{challenge}: the client may not do this."),
+                new TppException(
+                    $"{action} failed: {where} answered {response.StatusText}{challenge}: the access token lacks "
+                    + $"the 'accounts' scope; register with it (obie-tpp update --scope \"openid accounts\"), then "
+                    + $"'obie-tpp token --scope accounts'."),
+            HttpStatusCode.Forbidden
+                => new TppException($"{action} failed: {where} answered {response.StatusText}{challenge}: the client may not do this."),
             _ => response.Failure(action),
         };
     }

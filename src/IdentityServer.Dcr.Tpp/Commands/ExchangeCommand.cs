@@ -28,7 +28,8 @@ internal sealed class ExchangeCommand(TppContext context)
         ArgumentNullException.ThrowIfNull(options);
         var state = context.Store.Load();
         var clientId = state.ClientId ?? throw new TppException("no client_id: run 'obie-tpp register' first.");
-        var pending = state.PendingAuthorization ?? throw new TppException("no authorization in progress: run 'obie-tpp authorize' first (each of its URLs can be exchanged once).");
+        var pending = state.PendingAuthorization
+            ?? throw new TppException("no authorization in progress: run 'obie-tpp authorize' first (each of its URLs can be exchanged once).");
         var response = AuthorizationResponse.Parse(options.RedirectedUrl);
         CheckAnswersTheRequest(response, pending);
 
@@ -42,14 +43,19 @@ internal sealed class ExchangeCommand(TppContext context)
             }
 
             context.Store.Save(state);
-            throw new TppException($"the bank refused the authorization: {error}{(response.ErrorDescription is { } d ? ": " + d : "")}{(error == "access_denied" ? " (the customer rejected the consent, or it can no longer be authorised: create another with 'obie-tpp consent')" : "")}.");
+            var detail = response.ErrorDescription is { } d ? ": " + d : "";
+            var hint = error == "access_denied"
+                ? " (the customer rejected the consent, or it can no longer be authorised: create another with 'obie-tpp consent')"
+                : "";
+            throw new TppException($"the bank refused the authorization: {error}{detail}{hint}.");
         }
 
         var code = response.Code ?? throw new TppException("the response has no code (and no error): it is not an authorization response.");
         var hybrid = pending.ResponseType == RequestObjectBuilder.Hybrid;
         if (hybrid && response.IdToken is null)
         {
-            throw new TppException("the response has no id_token: a 'code id_token' response carries one in the fragment (copy the whole URL, with its #…).");
+            throw new TppException(
+                "the response has no id_token: a 'code id_token' response carries one in the fragment (copy the whole URL, with its #…).");
         }
 
         using var certificate = context.LoadTransportCertificate(state);
@@ -60,7 +66,8 @@ internal sealed class ExchangeCommand(TppContext context)
         var issuer = discovery.Issuer ?? throw new TppException("the discovery document has no issuer.");
         if (response.Issuer is { } responseIssuer && responseIssuer != issuer)
         {
-            throw new TppException($"the response comes from the issuer '{responseIssuer}', not '{issuer}' (RFC 9207: a mix-up); nothing was exchanged.");
+            throw new TppException(
+                $"the response comes from the issuer '{responseIssuer}', not '{issuer}' (RFC 9207: a mix-up); nothing was exchanged.");
         }
 
         var jwks = await FetchJwksAsync(client, discovery, ct);
@@ -78,13 +85,19 @@ internal sealed class ExchangeCommand(TppContext context)
         if (response.IdToken is { } frontToken)
         {
             front = IdTokenVerifier.Verify(frontToken, jwks, expected with { Code = code, State = response.State }, "the front-channel ID token");
-            context.Console.Step($"Front-channel ID token verified ({front.Algorithm}{(front.KeyId is null ? "" : ", kid " + front.KeyId)}): iss, aud, nonce, exp, c_hash, s_hash");
+            context.Console.Step(
+                $"Front-channel ID token verified "
+                + $"({front.Algorithm}{(front.KeyId is null ? "" : ", kid " + front.KeyId)}): iss, aud, nonce, exp, "
+                + $"c_hash, s_hash");
             context.Console.Detail($"sub: {front.Subject}");
             context.Console.Detail($"openbanking_intent_id: {front.IntentId}");
         }
 
         var tokenEndpoint = TppContext.ParseUrl(
-            options.TokenEndpoint ?? discovery.TokenEndpoint ?? state.TokenEndpoint ?? throw new TppException("no token endpoint: pass --token-endpoint URL."),
+            options.TokenEndpoint
+                ?? discovery.TokenEndpoint
+                ?? state.TokenEndpoint
+                ?? throw new TppException("no token endpoint: pass --token-endpoint URL."),
             "the token endpoint");
         var form = new List<KeyValuePair<string, string>>
         {
@@ -97,8 +110,17 @@ internal sealed class ExchangeCommand(TppContext context)
             form.Add(new("code_verifier", pending.CodeVerifier));
         }
 
-        var (authorization, description) = ClientAuthentication.Apply(context, state, ClientAuthentication.Method(null, state), tokenEndpoint, form, withClientId: true);
-        context.Console.Step($"Exchanging the code at {tokenEndpoint} (authorization_code{(pending.CodeVerifier is null ? "" : " with the PKCE code_verifier")}, {description}, mutual TLS)");
+        var (authorization, description) = ClientAuthentication.Apply(
+            context,
+            state,
+            ClientAuthentication.Method(null, state),
+            tokenEndpoint,
+            form,
+            withClientId: true);
+        context.Console.Step(
+            $"Exchanging the code at {tokenEndpoint} "
+            + $"(authorization_code{(pending.CodeVerifier is null ? "" : " with the PKCE code_verifier")}, "
+            + $"{description}, mutual TLS)");
         var answer = await client.SendAsync(HttpMethod.Post, tokenEndpoint, new FormUrlEncodedContent(form), authorization, ct);
 
         // The bank has seen the code: single use, so the request is spent whatever it answered.
@@ -108,14 +130,22 @@ internal sealed class ExchangeCommand(TppContext context)
         var accessToken = JsonFields.Text(tokens, "access_token");
         if (tokens is null || accessToken is null)
         {
-            throw answer.IsSuccess ? new TppException($"POST {tokenEndpoint} answered {answer.StatusText} without an access_token.") : answer.Failure("the code exchange");
+            throw answer.IsSuccess
+                ? new TppException($"POST {tokenEndpoint} answered {answer.StatusText} without an access_token.")
+                : answer.Failure("the code exchange");
         }
 
         VerifiedIdToken? back = null;
         if (JsonFields.Text(tokens, "id_token") is { } backToken)
         {
-            back = IdTokenVerifier.Verify(backToken, jwks, expected with { Now = context.Time.GetUtcNow(), AccessToken = accessToken, Subject = front?.Subject }, "the token endpoint's ID token");
-            context.Console.Step($"Token endpoint's ID token verified ({back.Algorithm}): iss, aud, nonce, exp, sub{(front is null ? "" : " (the front channel's)")}, openbanking_intent_id {back.IntentId}");
+            back = IdTokenVerifier.Verify(
+                backToken,
+                jwks,
+                expected with { Now = context.Time.GetUtcNow(), AccessToken = accessToken, Subject = front?.Subject },
+                "the token endpoint's ID token");
+            context.Console.Step(
+                $"Token endpoint's ID token verified ({back.Algorithm}): iss, aud, nonce, exp, "
+                + $"sub{(front is null ? "" : " (the front channel's)")}, openbanking_intent_id {back.IntentId}");
         }
         else if ((pending.Scope ?? "").Split(' ').Contains("openid", StringComparer.Ordinal))
         {
@@ -152,34 +182,47 @@ internal sealed class ExchangeCommand(TppContext context)
         if (response.RedirectUri is { } at && Uri.TryCreate(pending.RedirectUri, UriKind.Absolute, out var expected)
             && at.AbsoluteUri != new Uri(expected.GetLeftPart(UriPartial.Path)).AbsoluteUri)
         {
-            throw new TppException($"the URL is at {at.AbsoluteUri}, not at the redirect URI of the request ({pending.RedirectUri}); nothing was exchanged.");
+            throw new TppException(
+                $"the URL is at {at.AbsoluteUri}, not at the redirect URI of the request ({pending.RedirectUri}); nothing was exchanged.");
         }
 
         if (response.State is not { } received)
         {
-            throw new TppException($"the response has no state{(response.Error is { } e ? $" (it says {e})" : "")}: it is not the answer to the request 'obie-tpp authorize' made; nothing was exchanged.");
+            throw new TppException(
+                $"the response has no state{(response.Error is { } e ? $" (it says {e})" : "")}: it is not the "
+                + $"answer to the request 'obie-tpp authorize' made; nothing was exchanged.");
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(received), Encoding.UTF8.GetBytes(pending.State)))
         {
-            throw new TppException("the response's state is not the one 'obie-tpp authorize' saved: a forged or stale redirect (CSRF), or an older authorization; nothing was exchanged.");
+            throw new TppException(
+                "the response's state is not the one 'obie-tpp authorize' saved: a forged or stale redirect "
+                + "(CSRF), or an older authorization; nothing was exchanged.");
         }
 
         var expectFragment = pending.ResponseType == RequestObjectBuilder.Hybrid;
         if (response.RedirectUri is not null && response.FromFragment != expectFragment)
         {
-            throw new TppException($"the response is in the {(response.FromFragment ? "fragment" : "query")}, but a '{pending.ResponseType}' response comes in the {(expectFragment ? "fragment" : "query")}; nothing was exchanged.");
+            throw new TppException(
+                $"the response is in the {(response.FromFragment ? "fragment" : "query")}, but a "
+                + $"'{pending.ResponseType}' response comes in the {(expectFragment ? "fragment" : "query")}; "
+                + $"nothing was exchanged.");
         }
     }
 
     private async Task<JsonObject> FetchJwksAsync(BankClient client, DiscoveryDocument discovery, CancellationToken ct)
     {
-        var jwksUri = TppContext.ParseUrl(discovery.JwksUri ?? throw new TppException("the discovery document has no jwks_uri: the ID token cannot be verified."), "the discovery document's jwks_uri");
+        var jwksUri = TppContext.ParseUrl(
+            discovery.JwksUri ?? throw new TppException("the discovery document has no jwks_uri: the ID token cannot be verified."),
+            "the discovery document's jwks_uri");
         context.Console.Step($"Reading the bank's signing keys at {jwksUri}");
         var response = await client.SendAsync(HttpMethod.Get, jwksUri, null, null, ct);
         var jwks = response.IsSuccess ? response.Json : null;
         return jwks?["keys"] is JsonArray
             ? jwks
-            : throw (response.IsSuccess ? new TppException($"GET {jwksUri} answered {response.StatusText} without a JWKS.") : response.Failure("reading the bank's JWKS"));
+            : throw (
+                response.IsSuccess
+                    ? new TppException($"GET {jwksUri} answered {response.StatusText} without a JWKS.")
+                    : response.Failure("reading the bank's JWKS"));
     }
 }

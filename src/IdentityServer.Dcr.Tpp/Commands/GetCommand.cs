@@ -20,7 +20,9 @@ internal sealed class GetCommand(TppContext context)
         var registration = response.IsSuccess ? response.Json : null;
         if (registration is null)
         {
-            throw response.IsSuccess ? new TppException($"GET {session.ClientUrl} answered {response.StatusText} without a JSON object.") : response.Failure("reading the registration");
+            throw response.IsSuccess
+                ? new TppException($"GET {session.ClientUrl} answered {response.StatusText} without a JSON object.")
+                : response.Failure("reading the registration");
         }
 
         session.State.Registration = registration;

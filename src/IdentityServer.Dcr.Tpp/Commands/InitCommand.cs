@@ -19,7 +19,9 @@ internal sealed partial class InitCommand(TppContext context)
         if (store.Exists && !options.Force)
         {
             var existing = store.Load();
-            throw new TppException($"{store.Directory} is already initialised (software_id {existing.SoftwareId}); pass --force to start again, which replaces the signing key.");
+            throw new TppException(
+                $"{store.Directory} is already initialised (software_id {existing.SoftwareId}); pass --force to "
+                + $"start again, which replaces the signing key.");
         }
 
         var softwareId = options.SoftwareId ?? NewBase62(22);
@@ -35,7 +37,8 @@ internal sealed partial class InitCommand(TppContext context)
             ? SoftwareKey.Create(options.Algorithm, options.KeyId)
             : SoftwareKey.FromPem(store.ReadFile(Path.GetFullPath(options.KeyFile)), options.Algorithm, options.KeyId);
         context.Console.Step(options.KeyFile is null
-            ? $"Created a {key.Algorithm} software signing key ({(key.Algorithm == SigningAlgorithms.PS256 ? "RSA 2048" : "EC P-256")}), kid {key.KeyId}"
+            ? $"Created a {key.Algorithm} software signing key "
+                + $"({(key.Algorithm == SigningAlgorithms.PS256 ? "RSA 2048" : "EC P-256")}), kid {key.KeyId}"
             : $"Imported the {key.Algorithm} software signing key from {options.KeyFile}, kid {key.KeyId}");
         var keyPath = store.WritePrivateFile(StateStore.SigningKeyFileName, key.ExportPrivateKeyPem());
         context.Console.Detail($"private key: {keyPath} (mode 0600)");

@@ -3,7 +3,10 @@
 
 namespace IdentityServer.Dcr.Tpp.Commands;
 
-/// <summary>Options of <c>obie-tpp register</c> and <c>obie-tpp update</c>; anything not given keeps its default (or, for an update, its registered value).</summary>
+/// <summary>
+/// Options of <c>obie-tpp register</c> and <c>obie-tpp update</c>; anything not given keeps its default (or, for an
+/// update, its registered value).
+/// </summary>
 internal sealed record RegisterOptions
 {
     public string? Bank { get; init; }
@@ -30,7 +33,10 @@ internal sealed record RegisterOptions
 
     public string? ApplicationType { get; init; }
 
-    /// <summary><c>application/jose</c> (default), <c>application/jwt</c> or <c>application/json</c>; the body is the compact JWS in each case.</summary>
+    /// <summary>
+    /// <c>application/jose</c> (default), <c>application/jwt</c> or <c>application/json</c>; the body is the compact
+    /// JWS in each case.
+    /// </summary>
     public string ContentType { get; init; } = "application/jose";
 
     /// <summary>An SSA file (from a real directory) to use and remember instead of the sandbox's.</summary>

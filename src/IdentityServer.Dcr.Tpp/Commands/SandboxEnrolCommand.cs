@@ -60,14 +60,22 @@ internal sealed class SandboxEnrolCommand(TppContext context)
         var ssaInfo = SoftwareStatementInfo.Read(ssa);
         if (ssaInfo.SoftwareId != state.SoftwareId || ssaInfo.OrganisationId != state.OrganisationId)
         {
-            throw new TppException($"the sandbox issued an SSA for software_id {ssaInfo.SoftwareId} / org_id {ssaInfo.OrganisationId}, not {state.SoftwareId} / {state.OrganisationId} (the sandbox takes letters and digits only).");
+            throw new TppException(
+                $"the sandbox issued an SSA for software_id {ssaInfo.SoftwareId} / org_id "
+                + $"{ssaInfo.OrganisationId}, not {state.SoftwareId} / {state.OrganisationId} (the sandbox takes "
+                + $"letters and digits only).");
         }
 
         context.Console.Detail($"SSA from '{ssaInfo.Issuer}', software_id {ssaInfo.SoftwareId}, roles {string.Join(' ', ssaInfo.Roles)}");
 
         var certificateUrl = new Uri(sandbox, "transport-certificates");
         context.Console.Step($"Requesting a transport certificate from {certificateUrl}");
-        var certificateResponse = await client.SendAsync(HttpMethod.Post, certificateUrl, Json(new JsonObject { ["software_id"] = state.SoftwareId, ["org_id"] = state.OrganisationId }), null, ct);
+        var certificateResponse = await client.SendAsync(
+            HttpMethod.Post,
+            certificateUrl,
+            Json(new JsonObject { ["software_id"] = state.SoftwareId, ["org_id"] = state.OrganisationId }),
+            null,
+            ct);
         if (!certificateResponse.IsSuccess)
         {
             throw certificateResponse.Failure("requesting a transport certificate");

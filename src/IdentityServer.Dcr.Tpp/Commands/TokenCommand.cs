@@ -31,9 +31,13 @@ internal sealed class TokenCommand(TppContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         var now = context.Time.GetUtcNow();
-        if (state.AccessToken is { } saved && (state.AccessTokenExpiresAt is not { } expires || DateTimeOffset.FromUnixTimeSeconds(expires) - now > ReuseMargin))
+        if (state.AccessToken is { } saved
+            && (state.AccessTokenExpiresAt is not { } expires || DateTimeOffset.FromUnixTimeSeconds(expires) - now > ReuseMargin))
         {
-            context.Console.Step("Using the saved access token" + (state.AccessTokenExpiresAt is { } at ? $" (expires in {(DateTimeOffset.FromUnixTimeSeconds(at) - now).TotalSeconds:0} s)" : ""));
+            var remaining = state.AccessTokenExpiresAt is { } at
+                ? $" (expires in {(DateTimeOffset.FromUnixTimeSeconds(at) - now).TotalSeconds:0} s)"
+                : "";
+            context.Console.Step("Using the saved access token" + remaining);
             return saved;
         }
 
@@ -59,7 +63,9 @@ internal sealed class TokenCommand(TppContext context)
         var accessToken = JsonFields.Text(json, "access_token");
         if (accessToken is null)
         {
-            throw response.IsSuccess ? new TppException($"POST {tokenEndpoint} answered {response.StatusText} without an access_token.") : response.Failure("the token request");
+            throw response.IsSuccess
+                ? new TppException($"POST {tokenEndpoint} answered {response.StatusText} without an access_token.")
+                : response.Failure("the token request");
         }
 
         var expiresIn = JsonFields.Number(json, "expires_in");
@@ -67,7 +73,10 @@ internal sealed class TokenCommand(TppContext context)
         state.AccessTokenExpiresAt = expiresIn is { } seconds ? context.Time.GetUtcNow().ToUnixTimeSeconds() + seconds : null;
         state.TokenEndpoint = tokenEndpoint.AbsoluteUri;
         context.Store.Save(state);
-        context.Console.Detail($"{JsonFields.Text(json, "token_type") ?? "access"} token obtained{(expiresIn is null ? "" : $", expires in {expiresIn} s")}{(JsonFields.Text(json, "scope") is { } scope ? $", scope '{scope}'" : "")}; saved to {context.Store.StatePath}");
+        var lifetime = expiresIn is null ? "" : $", expires in {expiresIn} s";
+        var granted = JsonFields.Text(json, "scope") is { } scope ? $", scope '{scope}'" : "";
+        context.Console.Detail(
+            $"{JsonFields.Text(json, "token_type") ?? "access"} token obtained{lifetime}{granted}; saved to {context.Store.StatePath}");
         return accessToken;
     }
 

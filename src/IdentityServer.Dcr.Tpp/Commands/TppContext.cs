@@ -34,11 +34,16 @@ internal sealed class TppContext(TppConsole console, StateStore store, bool inse
             Console.Warn("--insecure: any server certificate is trusted; use it only with the sandbox.");
         }
 
-        return BankClient.Create(Console, new BankConnectionOptions { Insecure = Insecure, CaFile = CaFile, ClientCertificate = clientCertificate, Timeout = Timeout });
+        return BankClient.Create(
+            Console,
+            new BankConnectionOptions { Insecure = Insecure, CaFile = CaFile, ClientCertificate = clientCertificate, Timeout = Timeout });
     }
 
     public SoftwareKey LoadSigningKey(TppState state)
-        => SoftwareKey.FromPem(Store.ReadFile(state.SigningKeyFile), state.SigningAlgorithm, string.IsNullOrEmpty(state.SigningKeyId) ? null : state.SigningKeyId);
+        => SoftwareKey.FromPem(
+            Store.ReadFile(state.SigningKeyFile),
+            state.SigningAlgorithm,
+            string.IsNullOrEmpty(state.SigningKeyId) ? null : state.SigningKeyId);
 
     /// <summary>The transport certificate with its private key, for mutual TLS.</summary>
     public X509Certificate2 LoadTransportCertificate(TppState state)
@@ -59,7 +64,9 @@ internal sealed class TppContext(TppConsole console, StateStore store, bool inse
         }
         catch (CryptographicException ex)
         {
-            throw new TppException($"the transport certificate ({state.TransportCertificateFile}) and key ({state.TransportKeyFile}) cannot be used: {ex.Message}", ex);
+            throw new TppException(
+                $"the transport certificate ({state.TransportCertificateFile}) and key ({state.TransportKeyFile}) cannot be used: {ex.Message}",
+                ex);
         }
     }
 

@@ -25,21 +25,38 @@ internal sealed class UpdateCommand(TppContext context)
 
         using var session = await ClientSession.OpenAsync(context, options.Bank, options.RegistrationEndpoint, options.TokenEndpoint, ct);
         var state = session.State;
-        var softwareStatement = state.SoftwareStatement ?? throw new TppException("no software statement: run 'obie-tpp sandbox enrol', or pass --ssa FILE.");
+        var softwareStatement = state.SoftwareStatement
+            ?? throw new TppException("no software statement: run 'obie-tpp sandbox enrol', or pass --ssa FILE.");
         using var key = context.LoadSigningKey(state);
         var audience = options.Audience ?? state.Audience ?? TppContext.ResolveBank(options.Bank, state.Bank).AbsoluteUri.TrimEnd('/');
-        var parameters = RegistrationPlanner.Plan(options, state, key, softwareStatement, audience, SubjectDnFormatter.Format(session.Certificate.SubjectName), null, state.Registration, context.Console)
+        var parameters = RegistrationPlanner.Plan(
+            options,
+            state,
+            key,
+            softwareStatement,
+            audience,
+            SubjectDnFormatter.Format(session.Certificate.SubjectName),
+            null,
+            state.Registration,
+            context.Console)
             with { ClientId = state.ClientId };
         var claims = RegistrationRequestBuilder.BuildClaims(parameters, context.Time.GetUtcNow());
         context.Console.Step($"Signing the update request ({key.Algorithm}, kid {key.KeyId})");
         RegisterCommand.Describe(context.Console, claims);
 
         context.Console.Step($"PUT {session.ClientUrl} ({options.ContentType})");
-        var response = await session.Client.SendAsync(HttpMethod.Put, session.ClientUrl, RegisterCommand.Body(key.Sign(claims), options.ContentType), session.Authorization, ct);
+        var response = await session.Client.SendAsync(
+            HttpMethod.Put,
+            session.ClientUrl,
+            RegisterCommand.Body(key.Sign(claims), options.ContentType),
+            session.Authorization,
+            ct);
         var registration = response.IsSuccess ? response.Json : null;
         if (registration is null)
         {
-            throw response.IsSuccess ? new TppException($"PUT {session.ClientUrl} answered {response.StatusText} without a JSON object.") : response.Failure("updating the registration");
+            throw response.IsSuccess
+                ? new TppException($"PUT {session.ClientUrl} answered {response.StatusText} without a JSON object.")
+                : response.Failure("updating the registration");
         }
 
         state.Registration = registration;

@@ -30,28 +30,47 @@ internal sealed class BankClient : IDisposable
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Trust(options.Insecure, trusted, certificate, chain, errors),
-                ClientCertificateContext = options.ClientCertificate is null ? null : SslStreamCertificateContext.Create(options.ClientCertificate, null, offline: true),
+                ClientCertificateContext = options.ClientCertificate is null
+                    ? null
+                    : SslStreamCertificateContext.Create(options.ClientCertificate, null, offline: true),
             },
         };
 
         HttpMessageHandler pipeline = handler;
         if (console.Verbose)
         {
-            var description = options.ClientCertificate is null ? null : $"{options.ClientCertificate.Subject}, SHA-256 {options.ClientCertificate.GetCertHashString(HashAlgorithmName.SHA256)}";
+            var description = options.ClientCertificate is null
+                ? null
+                : $"{options.ClientCertificate.Subject}, SHA-256 {options.ClientCertificate.GetCertHashString(HashAlgorithmName.SHA256)}";
             pipeline = new ExchangeLoggingHandler(console.Error, description) { InnerHandler = handler };
         }
 
         var http = new HttpClient(pipeline) { Timeout = options.Timeout };
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("obie-tpp", typeof(BankClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
+        http.DefaultRequestHeaders.UserAgent.Add(
+            new ProductInfoHeaderValue("obie-tpp", typeof(BankClient).Assembly.GetName().Version?.ToString(3) ?? "0"));
         return new BankClient(http);
     }
 
     /// <summary>Sends one request and reads the whole answer; network, TLS and time-out failures become <see cref="TppException"/>.</summary>
-    public Task<BankResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, AuthenticationHeaderValue? authorization, CancellationToken ct)
+    public Task<BankResponse> SendAsync(
+        HttpMethod method,
+        Uri url,
+        HttpContent? content,
+        AuthenticationHeaderValue? authorization,
+        CancellationToken ct)
         => SendAsync(method, url, content, authorization, null, ct);
 
-    /// <summary>As <see cref="SendAsync(HttpMethod, Uri, HttpContent?, AuthenticationHeaderValue?, CancellationToken)"/>, with extra request headers (such as <c>x-fapi-interaction-id</c>).</summary>
-    public async Task<BankResponse> SendAsync(HttpMethod method, Uri url, HttpContent? content, AuthenticationHeaderValue? authorization, IReadOnlyDictionary<string, string>? headers, CancellationToken ct)
+    /// <summary>
+    /// As <see cref="SendAsync(HttpMethod, Uri, HttpContent?, AuthenticationHeaderValue?, CancellationToken)"/>, with
+    /// extra request headers (such as <c>x-fapi-interaction-id</c>).
+    /// </summary>
+    public async Task<BankResponse> SendAsync(
+        HttpMethod method,
+        Uri url,
+        HttpContent? content,
+        AuthenticationHeaderValue? authorization,
+        IReadOnlyDictionary<string, string>? headers,
+        CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -79,7 +98,10 @@ internal sealed class BankClient : IDisposable
         }
         catch (HttpRequestException ex) when (IsTlsFailure(ex))
         {
-            throw new TppException($"TLS with {url.Authority} failed ({ex.GetBaseException().Message}): if the server certificate is not trusted, pass --ca-file FILE, or --insecure for the sandbox.", ex);
+            throw new TppException(
+                $"TLS with {url.Authority} failed ({ex.GetBaseException().Message}): if the server certificate is "
+                + $"not trusted, pass --ca-file FILE, or --insecure for the sandbox.",
+                ex);
         }
         catch (HttpRequestException ex)
         {
@@ -106,7 +128,12 @@ internal sealed class BankClient : IDisposable
         return false;
     }
 
-    private static bool Trust(bool insecure, X509Certificate2Collection? trusted, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    private static bool Trust(
+        bool insecure,
+        X509Certificate2Collection? trusted,
+        X509Certificate? certificate,
+        X509Chain? chain,
+        SslPolicyErrors errors)
     {
         if (errors == SslPolicyErrors.None || insecure)
         {

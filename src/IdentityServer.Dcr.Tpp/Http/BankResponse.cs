@@ -64,9 +64,13 @@ internal sealed class BankResponse(HttpMethod method, Uri url, HttpStatusCode st
         return Status switch
         {
             HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed =>
-                new TppException($"{action} failed: {where} answered {StatusText}: the bank does not provide this endpoint (not implemented, or a wrong URL)."),
+                new TppException(
+                    $"{action} failed: {where} answered {StatusText}: the bank does not provide this endpoint (not implemented, or a wrong URL)."),
             HttpStatusCode.Unauthorized =>
-                new TppException($"{action} failed: {where} answered {StatusText}{(WwwAuthenticate is null ? "" : " (" + WwwAuthenticate + ")")}: the access token was refused; run 'obie-tpp token' for a new one."),
+                new TppException(
+                    $"{action} failed: {where} answered "
+                    + $"{StatusText}{(WwwAuthenticate is null ? "" : " (" + WwwAuthenticate + ")")}: the access "
+                    + $"token was refused; run 'obie-tpp token' for a new one."),
             HttpStatusCode.Forbidden =>
                 new TppException($"{action} failed: {where} answered {StatusText}: the client may not do this."),
             _ => new TppException($"{action} failed: {where} answered {StatusText}{Excerpt()}"),

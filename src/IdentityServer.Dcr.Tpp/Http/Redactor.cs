@@ -33,7 +33,8 @@ internal static partial class Redactor
 
     public static string Header(string name, string value)
     {
-        if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+        if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
         {
             // A bearer token keeps its first characters; Basic credentials (client_id:secret) are masked whole.
             var space = value.IndexOf(' ', StringComparison.Ordinal);
@@ -86,7 +87,8 @@ internal static partial class Redactor
         return copy;
     }
 
-    public static string PemBlocks(string text) => PrivateKeyPem().Replace(text, m => $"-----BEGIN {m.Groups[1].Value}PRIVATE KEY-----{Mask}-----END {m.Groups[1].Value}PRIVATE KEY-----");
+    public static string PemBlocks(string text)
+        => PrivateKeyPem().Replace(text, m => $"-----BEGIN {m.Groups[1].Value}PRIVATE KEY-----{Mask}-----END {m.Groups[1].Value}PRIVATE KEY-----");
 
     private static string Token(string token) => token.Length <= 12 ? Mask : token[..8] + "…" + Mask;
 
@@ -132,7 +134,9 @@ internal static partial class Redactor
                     {
                         obj[name] = Token(token);
                     }
-                    else if (value is JsonValue text && text.TryGetValue<string>(out var s) && s.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+                    else if (value is JsonValue text
+                        && text.TryGetValue<string>(out var s)
+                        && s.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
                     {
                         obj[name] = PemBlocks(s);
                     }
@@ -160,6 +164,8 @@ internal static partial class Redactor
         }
     }
 
-    [GeneratedRegex(@"-----BEGIN ([A-Z0-9 ]*?)PRIVATE KEY-----.*?-----END \1PRIVATE KEY-----", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(
+        @"-----BEGIN ([A-Z0-9 ]*?)PRIVATE KEY-----.*?-----END \1PRIVATE KEY-----",
+        RegexOptions.Singleline | RegexOptions.CultureInvariant)]
     private static partial Regex PrivateKeyPem();
 }

@@ -150,10 +150,17 @@ internal sealed class SoftwareKey : IDisposable
         {
             case RSA rsa:
                 var rsaParameters = rsa.ExportParameters(includePrivateParameters: false);
-                return [("e", Base64Url.EncodeToString(rsaParameters.Exponent)), ("kty", "RSA"), ("n", Base64Url.EncodeToString(rsaParameters.Modulus))];
+                return [
+                    ("e", Base64Url.EncodeToString(rsaParameters.Exponent)),
+                    ("kty", "RSA"),
+                    ("n", Base64Url.EncodeToString(rsaParameters.Modulus))];
             case ECDsa ec:
                 var ecParameters = ec.ExportParameters(includePrivateParameters: false);
-                return [("crv", "P-256"), ("kty", "EC"), ("x", Base64Url.EncodeToString(ecParameters.Q.X)), ("y", Base64Url.EncodeToString(ecParameters.Q.Y))];
+                return [
+                    ("crv", "P-256"),
+                    ("kty", "EC"),
+                    ("x", Base64Url.EncodeToString(ecParameters.Q.X)),
+                    ("y", Base64Url.EncodeToString(ecParameters.Q.Y))];
             default:
                 throw new InvalidOperationException("Unexpected key type.");
         }

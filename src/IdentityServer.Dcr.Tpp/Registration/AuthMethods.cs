@@ -14,6 +14,8 @@ internal static class AuthMethods
     public static string Normalise(string value) => value switch
     {
         PrivateKeyJwt or TlsClientAuth or ClientSecretBasic or ClientSecretPost => value,
-        _ => throw new TppException($"unsupported --auth-method '{value}': use private_key_jwt or tls_client_auth (client_secret_basic and client_secret_post only for a client the bank gave a secret)."),
+        _ => throw new TppException(
+            $"unsupported --auth-method '{value}': use private_key_jwt or tls_client_auth (client_secret_basic "
+            + $"and client_secret_post only for a client the bank gave a secret)."),
     };
 }

@@ -43,7 +43,8 @@ internal static class RegistrationPlanner
 
         if (authMethod == AuthMethods.TlsClientAuth && transportSubjectDn is null)
         {
-            throw new TppException("tls_client_auth needs the transport certificate's subject: run 'obie-tpp sandbox enrol' or pass --transport-cert.");
+            throw new TppException(
+                "tls_client_auth needs the transport certificate's subject: run 'obie-tpp sandbox enrol' or pass --transport-cert.");
         }
 
         var grantTypes = options.GrantTypes.Count > 0 ? options.GrantTypes
@@ -56,7 +57,8 @@ internal static class RegistrationPlanner
 
         var scope = options.Scope ?? Text(registered, "scope")
             ?? string.Join(' ', Narrow(ssa.ScopesFromRoles(), discovery?.Supported("scopes_supported"), "openid"));
-        var responseTypes = options.ResponseTypes.Count > 0 ? options.ResponseTypes.ToList() : Texts(registered, "response_types") ?? DefaultResponseTypes(discovery?.Supported("response_types_supported"));
+        var responseTypes = options.ResponseTypes.Count > 0 ? options.ResponseTypes.ToList() : Texts(registered, "response_types")
+            ?? DefaultResponseTypes(discovery?.Supported("response_types_supported"));
 
         return new RegistrationParameters
         {
@@ -71,8 +73,10 @@ internal static class RegistrationPlanner
             ResponseTypes = responseTypes,
             Scope = scope,
             ApplicationType = options.ApplicationType ?? Text(registered, "application_type") ?? "web",
-            IdTokenSignedResponseAlg = Text(registered, "id_token_signed_response_alg") ?? PickAlgorithm(discovery?.Supported("id_token_signing_alg_values_supported"), key.Algorithm),
-            RequestObjectSigningAlg = Text(registered, "request_object_signing_alg") ?? PickAlgorithm(discovery?.Supported("request_object_signing_alg_values_supported"), key.Algorithm),
+            IdTokenSignedResponseAlg = Text(registered, "id_token_signed_response_alg")
+                ?? PickAlgorithm(discovery?.Supported("id_token_signing_alg_values_supported"), key.Algorithm),
+            RequestObjectSigningAlg = Text(registered, "request_object_signing_alg")
+                ?? PickAlgorithm(discovery?.Supported("request_object_signing_alg_values_supported"), key.Algorithm),
         };
     }
 

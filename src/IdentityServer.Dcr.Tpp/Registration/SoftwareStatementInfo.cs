@@ -29,7 +29,8 @@ internal sealed class SoftwareStatementInfo
 
     public IReadOnlyList<string> Roles => Texts("software_roles");
 
-    public DateTimeOffset? IssuedAt => Claims["iat"] is JsonValue v && v.TryGetValue<long>(out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : null;
+    public DateTimeOffset? IssuedAt
+        => Claims["iat"] is JsonValue v && v.TryGetValue<long>(out var iat) ? DateTimeOffset.FromUnixTimeSeconds(iat) : null;
 
     public static SoftwareStatementInfo Read(string softwareStatement)
     {
@@ -45,7 +46,10 @@ internal sealed class SoftwareStatementInfo
         }
     }
 
-    /// <summary>The scopes the SSA's roles allow under OBIE: <c>openid</c>, plus AISP → accounts, PISP → payments, CBPII → fundsconfirmations.</summary>
+    /// <summary>
+    /// The scopes the SSA's roles allow under OBIE: <c>openid</c>, plus AISP → accounts, PISP → payments, CBPII →
+    /// fundsconfirmations.
+    /// </summary>
     public IReadOnlyList<string> ScopesFromRoles()
     {
         var scopes = new List<string> { "openid" };

@@ -26,7 +26,10 @@ internal static class GitWorkTree
         return null;
     }
 
-    /// <summary>The warning to print for <paramref name="directory"/>, or <see langword="null"/> when it is outside a work tree or ignored there.</summary>
+    /// <summary>
+    /// The warning to print for <paramref name="directory"/>, or <see langword="null"/> when it is outside a work tree
+    /// or ignored there.
+    /// </summary>
     public static string? Warning(string directory)
     {
         if (Find(directory) is not { } root || IsIgnored(root, directory))
@@ -34,14 +37,21 @@ internal static class GitWorkTree
             return null;
         }
 
-        return $"{directory} holds private keys and is inside the git work tree {root}, where it is not ignored: add it to .gitignore, or use --dir outside the repository.";
+        return $"{directory} holds private keys and is inside the git work tree {root}, where it is not ignored: add it "
+            + $"to .gitignore, or use --dir outside the repository.";
     }
 
     private static bool IsIgnored(string root, string directory)
     {
         try
         {
-            var info = new ProcessStartInfo("git") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+            var info = new ProcessStartInfo("git")
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = root,
+            };
             info.ArgumentList.Add("check-ignore");
             info.ArgumentList.Add("-q");
             info.ArgumentList.Add(Path.GetFullPath(directory));

@@ -61,7 +61,12 @@ public sealed record DcrAuditRecord
     /// <param name="occurredAt">When.</param>
     /// <param name="certificate">The certificate of the request; the registration's when <see langword="null"/>.</param>
     /// <returns>The entry.</returns>
-    public static DcrAuditRecord ForWrite(string operation, ClientRegistration registration, string? requestJti, DateTimeOffset occurredAt, TransportCertificateInfo? certificate = null)
+    public static DcrAuditRecord ForWrite(
+        string operation,
+        ClientRegistration registration,
+        string? requestJti,
+        DateTimeOffset occurredAt,
+        TransportCertificateInfo? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(registration);
         var used = certificate ?? registration.TransportCertificate;
@@ -95,7 +100,12 @@ public static class DcrAuditRefusals
     /// <param name="occurredAt">When.</param>
     /// <param name="logger">Where a store outage is logged (event 1505).</param>
     /// <returns>A task that completes when the entry is stored, or was not.</returns>
-    public static async Task RecordAsync(IDcrAuditStore? audit, DcrRequestContext context, DcrError error, DateTimeOffset occurredAt, Microsoft.Extensions.Logging.ILogger logger)
+    public static async Task RecordAsync(
+        IDcrAuditStore? audit,
+        DcrRequestContext context,
+        DcrError error,
+        DateTimeOffset occurredAt,
+        Microsoft.Extensions.Logging.ILogger logger)
     {
         if (audit is null || For(context, error, occurredAt) is not { } record)
         {

@@ -17,7 +17,12 @@ namespace IdentityServer.Dcr.Authorization;
 /// <summary>
 /// The default <see cref="IAuthorizationRequestValidator"/>. The order matters: nothing of the request object is
 /// trusted before its signature is verified with the client's key, and no error is sent to a redirect URI before the
-/// verified request object names one that is registered (until then errors are for the user's screen).
+/// verified request object names one that is registered (until then errors are for the user's screen). Steps, in
+/// order: <c>ValidateClientEnabled</c>, <c>ReadRequestObject</c>, <c>ValidateAlgorithm</c>, <c>VerifySignatureAsync</c>,
+/// <c>ValidateJwtClaims</c> (<see cref="CheckJwtClaims"/>), <c>ValidateRedirectUri</c> (and the state; errors go to
+/// the redirect URI from here on), <c>ValidateOuterParameters</c> (<see cref="CheckOuterParameters"/>),
+/// <c>ValidateGrant</c>, <c>ValidateResponseType</c>, <c>ValidateScope</c>, <c>ValidateNonceAndPkce</c>,
+/// <c>ValidateIntentAsync</c> (<see cref="CheckIntentAsync"/>), <c>ValidateAcr</c> (<see cref="SelectAcr"/>).
 /// </summary>
 public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 {
@@ -63,7 +68,10 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
-    public virtual async Task<AuthorizationRequestResult> ValidateAsync(ClientRegistration registration, AuthorizationRequest request, CancellationToken ct)
+    public virtual async Task<AuthorizationRequestResult> ValidateAsync(
+        ClientRegistration registration,
+        AuthorizationRequest request,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(request);
@@ -80,185 +88,271 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
 
         DcrTelemetry.AuthorizationRequests.Add(1, result.Succeeded
             ? new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Success } }
-            : new TagList { { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Rejected }, { DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(result.Error.Error) } });
+            : new TagList
+            {
+                { DcrTelemetry.Tags.Outcome, DcrTelemetry.Outcomes.Rejected },
+                { DcrTelemetry.Tags.ErrorType, DcrTelemetry.Error(result.Error.Error) },
+            });
         if (!result.Succeeded)
         {
-            Logger.AuthorizationRequestRefused(registration.ClientId, result.Error.Error, result.Error.ErrorDescription, result.RedirectUri is not null);
+            Logger.AuthorizationRequestRefused(
+                registration.ClientId,
+                result.Error.Error,
+                result.Error.ErrorDescription,
+                result.RedirectUri is not null);
         }
 
         return result;
     }
 
-    private async Task<AuthorizationRequestResult> ValidateCoreAsync(ClientRegistration registration, AuthorizationRequest request, CancellationToken ct)
+    private async Task<AuthorizationRequestResult> ValidateCoreAsync(
+        ClientRegistration registration,
+        AuthorizationRequest request,
+        CancellationToken ct)
     {
-        var options = Options.CurrentValue.Authorization;
-        var metadata = registration.Metadata;
+        var validation = new RequestValidation(registration, request, Options.CurrentValue);
+        return ValidateClientEnabled(validation)
+            ?? ReadRequestObject(validation)
+            ?? ValidateAlgorithm(validation)
+            ?? await VerifySignatureAsync(validation, ct).ConfigureAwait(false)
+            ?? ValidateJwtClaims(validation)
+            ?? ValidateRedirectUri(validation)
+            ?? ValidateOuterParameters(validation)
+            ?? ValidateGrant(validation)
+            ?? ValidateResponseType(validation)
+            ?? ValidateScope(validation)
+            ?? ValidateNonceAndPkce(validation)
+            ?? await ValidateIntentAsync(validation, ct).ConfigureAwait(false)
+            ?? ValidateAcr(validation)
+            ?? AuthorizationRequestResult.Success(
+                ToParameters(validation.Claims, registration.ClientId),
+                validation.IntentId,
+                validation.Acr);
+    }
 
-        // 0. A disabled client gets nothing; not redirected (RFC 6749 §4.1.2.1: as for a client that is not valid).
-        if (registration.IsDisabled)
-        {
-            return AuthorizationRequestResult.Failure(DcrError.ClientDisabled(AuthorizationErrors.UnauthorizedClient));
-        }
+    // Step 1: a disabled client gets nothing; not redirected (RFC 6749 §4.1.2.1: as for a client that is not valid).
+    private static AuthorizationRequestResult? ValidateClientEnabled(RequestValidation validation)
+        => validation.Registration.IsDisabled
+            ? AuthorizationRequestResult.Failure(DcrError.ClientDisabled(AuthorizationErrors.UnauthorizedClient))
+            : null;
 
-        // 1. A signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
+    // Step 2: a signed request object, by the engine's strict reader (base64url, no key-carrying or critical headers).
+    private static AuthorizationRequestResult? ReadRequestObject(RequestValidation validation)
+    {
+        var request = validation.Request;
         if (string.IsNullOrEmpty(request.RequestObject))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "A signed request object (request) is required: parameters outside a request object are not accepted.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestObjectRequired);
         }
 
         if (request.OuterParameters.ContainsKey("request_uri"))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "request and request_uri cannot both be given.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RequestAndRequestUri);
         }
 
-        if (!CompactJws.TryParse(request.RequestObject, options.MaxRequestObjectLength, out var jws, out var parseError))
+        var maxLength = validation.Options.Authorization.MaxRequestObjectLength;
+        if (!CompactJws.TryParse(request.RequestObject, maxLength, out var jws, out var parseError))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object {parseError}.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectMalformed(parseError));
         }
 
-        // 2. The registered algorithm (or one the bank accepts when none is registered), never none.
-        IReadOnlyCollection<string> accepted = metadata.RequestObjectSigningAlg is { Length: > 0 } registered
+        validation.Jws = jws;
+        return null;
+    }
+
+    // Step 3: the registered algorithm (or one the bank accepts when none is registered), never none.
+    private static AuthorizationRequestResult? ValidateAlgorithm(RequestValidation validation)
+    {
+        var algorithm = validation.Jws.Algorithm;
+        validation.AcceptedAlgorithms = validation.Registration.Metadata.RequestObjectSigningAlg is { Length: > 0 } registered
             ? [registered]
-            : [.. Options.CurrentValue.Registration.RequestObjectSigningAlgorithms];
-        if (!accepted.Contains(jws.Algorithm, StringComparer.Ordinal) || !JwsVerifier.SupportedAlgorithms.Contains(jws.Algorithm))
-        {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object is not signed with the registered request_object_signing_alg.");
-        }
+            : [.. validation.Options.Registration.RequestObjectSigningAlgorithms];
+        return validation.AcceptedAlgorithms.Contains(algorithm, StringComparer.Ordinal)
+            && JwsVerifier.SupportedAlgorithms.Contains(algorithm)
+            ? null
+            : Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectAlgorithmNotRegistered);
+    }
 
-        // 3. The key from the TPP's JWKS (rotation and SSRF policy of the resolver), and the signature.
-        if (!Uri.TryCreate(metadata.JwksUri, UriKind.Absolute, out var jwksUri))
+    // Step 4: the key from the TPP's JWKS (rotation and SSRF policy of the resolver), and the signature.
+    private async Task<AuthorizationRequestResult?> VerifySignatureAsync(RequestValidation validation, CancellationToken ct)
+    {
+        var jws = validation.Jws;
+        if (!Uri.TryCreate(validation.Registration.Metadata.JwksUri, UriKind.Absolute, out var jwksUri))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The client has no usable jwks_uri to verify its request objects with.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectNoJwksUri);
         }
 
         var lookup = await Jwks.FindKeyAsync(jwksUri, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
         if (lookup.Key is not { } key)
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectKeyNotFound(lookup.Reason));
         }
 
-        if (!JwsVerifier.TryVerify(jws, key, [.. accepted], out var verifyFailure))
+        return JwsVerifier.TryVerify(jws, key, [.. validation.AcceptedAlgorithms], out var verifyFailure)
+            ? null
+            : Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectSignatureInvalid(verifyFailure));
+    }
+
+    // Step 5: the JWT claims: iss, aud, exp, nbf, client_id (CheckJwtClaims).
+    private AuthorizationRequestResult? ValidateJwtClaims(RequestValidation validation)
+    {
+        var clientId = validation.Registration.ClientId;
+        var audiences = validation.Request.Audiences;
+        return CheckJwtClaims(clientId, validation.Claims, audiences, validation.Options.Authorization) is { } claimFailure
+            ? Page(AuthorizationErrors.InvalidRequestObject, claimFailure)
+            : null;
+    }
+
+    // Step 6: the redirect URI: required inside, registered (exact match), and not contradicted outside; then the
+    // state. From here the verified, registered redirect URI may receive the error, with the request object's state.
+    private static AuthorizationRequestResult? ValidateRedirectUri(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        if (ClaimReader.ReadString(claims, "redirect_uri", out var redirectUri) != ClaimState.Present
+            || string.IsNullOrEmpty(redirectUri))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, $"The request object's signature was not verified: {verifyFailure}.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.RequestObjectRedirectUriMissing);
         }
 
-        // 4. The JWT claims: iss, aud, exp, nbf, client_id.
-        var claims = jws.Payload;
-        if (CheckJwtClaims(registration.ClientId, claims, request.Audiences, options) is { } claimFailure)
+        if (!validation.Registration.Metadata.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, claimFailure);
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriNotRegistered);
         }
 
-        // 5. The redirect URI: required inside, registered (exact match), and not contradicted outside.
-        if (ClaimReader.ReadString(claims, "redirect_uri", out var redirectUri) != ClaimState.Present || string.IsNullOrEmpty(redirectUri))
+        if (validation.Request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect)
+            && outerRedirect is not null
+            && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
         {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object must carry redirect_uri.");
+            return Page(AuthorizationErrors.InvalidRequest, DcrErrorDescriptions.RedirectUriMismatch);
         }
 
-        if (!metadata.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+        if (ClaimReader.ReadString(claims, "state", out var state) == ClaimState.WrongType)
         {
-            return Page(AuthorizationErrors.InvalidRequest, "The redirect_uri is not one the client registered.");
+            return Page(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.StateNotString);
         }
 
-        if (request.OuterParameters.TryGetValue("redirect_uri", out var outerRedirect) && outerRedirect is not null && !string.Equals(outerRedirect, redirectUri, StringComparison.Ordinal))
+        validation.RedirectUri = redirectUri;
+        validation.State = state;
+        return null;
+    }
+
+    // Step 7: parameters outside the request object do not contradict it (CheckOuterParameters).
+    private AuthorizationRequestResult? ValidateOuterParameters(RequestValidation validation)
+        => CheckOuterParameters(validation.Registration.ClientId, validation.Claims, validation.Request.OuterParameters) is { } mismatch
+            ? validation.Redirect(AuthorizationErrors.InvalidRequestObject, mismatch)
+            : null;
+
+    // Step 8: the client registered the authorization_code grant.
+    private static AuthorizationRequestResult? ValidateGrant(RequestValidation validation)
+        => validation.Registration.Metadata.GrantTypes.Contains("authorization_code", StringComparer.Ordinal)
+            ? null
+            : validation.Redirect(AuthorizationErrors.UnauthorizedClient, DcrErrorDescriptions.AuthorizationCodeGrantNotRegistered);
+
+    // Step 9: the response type: inside, registered, and one the engine serves; the response mode fits it.
+    private static AuthorizationRequestResult? ValidateResponseType(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        if (ClaimReader.ReadString(claims, "response_type", out var responseType) != ClaimState.Present
+            || string.IsNullOrEmpty(responseType))
         {
-            return Page(AuthorizationErrors.InvalidRequest, "The redirect_uri outside the request object differs from the one inside.");
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ResponseTypeMissing);
         }
 
-        // From here the verified, registered redirect URI may receive the error, with the request object's state.
-        var stateState = ClaimReader.ReadString(claims, "state", out var state);
-        if (stateState == ClaimState.WrongType)
-        {
-            return Page(AuthorizationErrors.InvalidRequestObject, "The request object's state must be a string.");
-        }
-
-        AuthorizationRequestResult Redirect(string error, string description) => AuthorizationRequestResult.Failure(new DcrError(error, description), redirectUri, state);
-
-        if (CheckOuterParameters(registration.ClientId, claims, request.OuterParameters) is { } mismatch)
-        {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, mismatch);
-        }
-
-        if (!metadata.GrantTypes.Contains("authorization_code", StringComparer.Ordinal))
-        {
-            return Redirect(AuthorizationErrors.UnauthorizedClient, "The client did not register the authorization_code grant.");
-        }
-
-        // 6. The response type: inside, registered, and one the engine serves.
-        if (ClaimReader.ReadString(claims, "response_type", out var responseType) != ClaimState.Present || string.IsNullOrEmpty(responseType))
-        {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry response_type.");
-        }
-
-        var normalisedResponseType = string.Join(' ', responseType.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        var normalisedResponseType = NormaliseResponseType(responseType);
         if (!SupportedResponseTypes.Contains(normalisedResponseType)
-            || !metadata.ResponseTypes.Any(r => string.Equals(string.Join(' ', r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)), normalisedResponseType, StringComparison.Ordinal)))
+            || !validation.Registration.Metadata.ResponseTypes.Any(
+                r => string.Equals(NormaliseResponseType(r), normalisedResponseType, StringComparison.Ordinal)))
         {
-            return Redirect(AuthorizationErrors.UnsupportedResponseType, $"The response_type {ClientText.Sanitize(responseType)} is not one the client registered and the bank supports.");
+            return validation.Redirect(
+                AuthorizationErrors.UnsupportedResponseType,
+                DcrErrorDescriptions.ResponseTypeNotSupported(responseType));
         }
 
         var hybrid = normalisedResponseType == "code id_token";
+        validation.Hybrid = hybrid;
         if (ClaimReader.ReadString(claims, "response_mode", out var responseMode) == ClaimState.Present
             && !(hybrid ? responseMode == "fragment" : responseMode is "query" or "fragment"))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, hybrid
-                ? "The response_mode of code id_token must be fragment."
-                : "The response_mode must be query or fragment.");
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, hybrid
+                ? DcrErrorDescriptions.HybridResponseModeNotFragment
+                : DcrErrorDescriptions.ResponseModeNotQueryOrFragment);
         }
 
-        // 7. Scope: inside, registered, with openid for an ID token.
-        if (ClaimReader.ReadString(claims, "scope", out var scope) != ClaimState.Present || string.IsNullOrWhiteSpace(scope))
+        return null;
+    }
+
+    // Step 10: scope: inside, registered, with openid for an ID token.
+    private static AuthorizationRequestResult? ValidateScope(RequestValidation validation)
+    {
+        if (ClaimReader.ReadString(validation.Claims, "scope", out var scope) != ClaimState.Present || string.IsNullOrWhiteSpace(scope))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry scope.");
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ScopeMissing);
         }
 
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var registeredScopes = metadata.GetScopes();
+        var registeredScopes = validation.Registration.Metadata.GetScopes();
         if (scopes.FirstOrDefault(s => !registeredScopes.Contains(s, StringComparer.Ordinal)) is { } unregistered)
         {
-            return Redirect(AuthorizationErrors.InvalidScope, $"The scope {ClientText.Sanitize(unregistered)} is not one the client registered.");
+            return validation.Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeNotRegistered(unregistered));
         }
 
-        if (!scopes.Contains("openid", StringComparer.Ordinal))
-        {
-            return Redirect(AuthorizationErrors.InvalidScope, "The scope must contain openid.");
-        }
+        return scopes.Contains("openid", StringComparer.Ordinal)
+            ? null
+            : validation.Redirect(AuthorizationErrors.InvalidScope, DcrErrorDescriptions.ScopeWithoutOpenId);
+    }
 
-        // 8. nonce for an ID token in the front channel; PKCE S256 for code alone and for every pushed request.
+    // Step 11: nonce for an ID token in the front channel; PKCE S256 for code alone and for every pushed request.
+    private static AuthorizationRequestResult? ValidateNonceAndPkce(RequestValidation validation)
+    {
+        var claims = validation.Claims;
+        var hybrid = validation.Hybrid;
         if (hybrid && (ClaimReader.ReadString(claims, "nonce", out var nonce) != ClaimState.Present || string.IsNullOrEmpty(nonce)))
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must carry nonce.");
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.NonceMissing);
         }
 
         var challengeState = ClaimReader.ReadString(claims, "code_challenge", out var challenge);
         ClaimReader.ReadString(claims, "code_challenge_method", out var challengeMethod);
-        if ((!hybrid || request.Pushed || challengeState == ClaimState.Present)
-            && (challengeState != ClaimState.Present || string.IsNullOrEmpty(challenge) || challengeMethod != "S256"))
+        return (!hybrid || validation.Request.Pushed || challengeState == ClaimState.Present)
+            && (challengeState != ClaimState.Present || string.IsNullOrEmpty(challenge) || challengeMethod != "S256")
+            ? validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.PkceRequired)
+            : null;
+    }
+
+    // Step 12: the intent: named when required, this client's, awaiting authorisation, not expired (CheckIntentAsync).
+    private async Task<AuthorizationRequestResult?> ValidateIntentAsync(RequestValidation validation, CancellationToken ct)
+    {
+        var intentId = ReadIntentId(validation.Claims);
+        if (intentId is null && validation.Options.Authorization.RequireIntent)
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "PKCE is required: code_challenge with code_challenge_method S256.");
+            return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.IntentRequired);
         }
 
-        // 9. The intent: this client's, awaiting authorisation, not expired.
-        var intentId = ReadIntentId(claims);
-        if (intentId is null && options.RequireIntent)
+        if (intentId is not null
+            && await CheckIntentAsync(validation.Registration.ClientId, intentId, ct).ConfigureAwait(false) is { } intentFailure)
         {
-            return Redirect(AuthorizationErrors.InvalidRequestObject, "The request object must name an intent: claims.id_token.openbanking_intent_id.");
+            return validation.Redirect(AuthorizationErrors.AccessDenied, intentFailure);
         }
 
-        if (intentId is not null && await CheckIntentAsync(registration.ClientId, intentId, ct).ConfigureAwait(false) is { } intentFailure)
-        {
-            return Redirect(AuthorizationErrors.AccessDenied, intentFailure);
-        }
+        validation.IntentId = intentId;
+        return null;
+    }
 
-        // 10. acr: an essential one must be among what the bank's sign-in delivers.
-        var (acr, acrFailure) = SelectAcr(claims, options.AcrValues);
+    // Step 13: acr: an essential one must be among what the bank's sign-in delivers (SelectAcr).
+    private static AuthorizationRequestResult? ValidateAcr(RequestValidation validation)
+    {
+        var (acr, acrFailure) = SelectAcr(validation.Claims, validation.Options.Authorization.AcrValues);
         if (acrFailure is not null)
         {
-            return Redirect(AuthorizationErrors.AccessDenied, acrFailure);
+            return validation.Redirect(AuthorizationErrors.AccessDenied, acrFailure);
         }
 
-        return AuthorizationRequestResult.Success(ToParameters(claims, registration.ClientId), intentId, acr);
+        validation.Acr = acr;
+        return null;
     }
+
+    private static string NormaliseResponseType(string value)
+        => string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     /// <summary>
     /// The <c>acr</c> to assert for a request object that asks for one in <c>claims.id_token</c> or
@@ -272,14 +366,18 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected static (string? Acr, string? Failure) SelectAcr(JsonElement claims, IList<string> supported)
     {
         ArgumentNullException.ThrowIfNull(supported);
-        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("claims", out var requested) || requested.ValueKind != JsonValueKind.Object)
+        if (claims.ValueKind != JsonValueKind.Object
+            || !claims.TryGetProperty("claims", out var requested)
+            || requested.ValueKind != JsonValueKind.Object)
         {
             return (null, null);
         }
 
         foreach (var member in new[] { "id_token", "userinfo" })
         {
-            if (!requested.TryGetProperty(member, out var section) || section.ValueKind != JsonValueKind.Object || !section.TryGetProperty("acr", out var acr))
+            if (!requested.TryGetProperty(member, out var section)
+                || section.ValueKind != JsonValueKind.Object
+                || !section.TryGetProperty("acr", out var acr))
             {
                 continue;
             }
@@ -302,7 +400,7 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             var chosen = values.Count == 0 ? supported.FirstOrDefault() : supported.FirstOrDefault(values.Contains);
             if (chosen is null && essential)
             {
-                return (null, $"None of the requested acr values ({ClientText.Sanitize(string.Join(", ", values), 200)}) is one this bank's sign-in delivers: {string.Join(", ", supported)}.");
+                return (null, DcrErrorDescriptions.AcrNotDelivered(values, supported));
             }
 
             return (chosen, null);
@@ -323,49 +421,51 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         ArgumentNullException.ThrowIfNull(options);
         if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present || !string.Equals(issuer, clientId, StringComparison.Ordinal))
         {
-            return "The request object's iss must be the client_id.";
+            return DcrErrorDescriptions.RequestObjectIssuerNotClient;
         }
 
-        if (ClaimReader.ReadString(claims, "client_id", out var innerClientId) != ClaimState.Present || !string.Equals(innerClientId, clientId, StringComparison.Ordinal))
+        if (ClaimReader.ReadString(claims, "client_id", out var innerClientId) != ClaimState.Present
+            || !string.Equals(innerClientId, clientId, StringComparison.Ordinal))
         {
-            return "The request object's client_id must be the client's.";
+            return DcrErrorDescriptions.RequestObjectClientIdNotClient;
         }
 
-        if (ClaimReader.ReadStringOrArray(claims, "aud", out var audience) != ClaimState.Present || !audience.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
+        if (ClaimReader.ReadStringOrArray(claims, "aud", out var audience) != ClaimState.Present
+            || !audience.Any(a => audiences.Contains(a, StringComparer.Ordinal)))
         {
-            return "The request object's aud must be the bank's issuer.";
+            return DcrErrorDescriptions.RequestObjectAudienceNotIssuer;
         }
 
         var now = TimeProvider.GetUtcNow();
         if (ClaimReader.ReadNumericDate(claims, "exp", out var exp) != ClaimState.Present)
         {
-            return "The request object must carry exp as a NumericDate.";
+            return DcrErrorDescriptions.RequestObjectExpMissing;
         }
 
         if (ClaimReader.ReadNumericDate(claims, "nbf", out var nbf) != ClaimState.Present)
         {
-            return "The request object must carry nbf as a NumericDate.";
+            return DcrErrorDescriptions.RequestObjectNbfMissing;
         }
 
         if (now - options.ClockSkew >= exp)
         {
-            return "The request object has expired (exp).";
+            return DcrErrorDescriptions.RequestObjectExpired;
         }
 
         if (nbf > now + options.ClockSkew)
         {
-            return "The request object is not valid yet (nbf).";
+            return DcrErrorDescriptions.RequestObjectNotYetValid;
         }
 
         if (now - nbf > options.MaxRequestObjectLifetime + options.ClockSkew)
         {
-            return $"The request object's nbf is more than {options.MaxRequestObjectLifetime.TotalMinutes:0} minutes in the past.";
+            return DcrErrorDescriptions.RequestObjectNbfTooOld(options.MaxRequestObjectLifetime);
         }
 
         var lifetime = exp - nbf;
         if (lifetime <= TimeSpan.Zero || lifetime > options.MaxRequestObjectLifetime)
         {
-            return $"The request object's exp must be after its nbf and at most {options.MaxRequestObjectLifetime.TotalMinutes:0} minutes after it.";
+            return DcrErrorDescriptions.RequestObjectLifetimeTooLong(options.MaxRequestObjectLifetime);
         }
 
         return null;
@@ -379,16 +479,18 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     protected virtual string? CheckOuterParameters(string clientId, JsonElement claims, IReadOnlyDictionary<string, string?> outer)
     {
         ArgumentNullException.ThrowIfNull(outer);
-        if (outer.TryGetValue("client_id", out var outerClient) && outerClient is not null && !string.Equals(outerClient, clientId, StringComparison.Ordinal))
+        if (outer.TryGetValue("client_id", out var outerClient)
+            && outerClient is not null
+            && !string.Equals(outerClient, clientId, StringComparison.Ordinal))
         {
-            return "The client_id outside the request object differs from the one inside.";
+            return DcrErrorDescriptions.ClientIdMismatch;
         }
 
         if (outer.TryGetValue("response_type", out var outerType) && outerType is not null
             && ClaimReader.ReadString(claims, "response_type", out var innerType) == ClaimState.Present
             && !string.Equals(outerType, innerType, StringComparison.Ordinal))
         {
-            return "The response_type outside the request object differs from the one inside.";
+            return DcrErrorDescriptions.ResponseTypeMismatch;
         }
 
         return null;
@@ -402,7 +504,9 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     /// <returns>The intent id, or <see langword="null"/>.</returns>
     protected static string? ReadIntentId(JsonElement claims)
     {
-        if (claims.ValueKind != JsonValueKind.Object || !claims.TryGetProperty("claims", out var requested) || requested.ValueKind != JsonValueKind.Object)
+        if (claims.ValueKind != JsonValueKind.Object
+            || !claims.TryGetProperty("claims", out var requested)
+            || requested.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -430,22 +534,22 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
     {
         if (_intents is null)
         {
-            return "The bank has no intent store: no intent can be authorised.";
+            return DcrErrorDescriptions.NoIntentStore;
         }
 
         var intent = await _intents.FindAsync(intentId, ct).ConfigureAwait(false);
         if (intent is null || !string.Equals(intent.ClientId, clientId, StringComparison.Ordinal))
         {
             // Another client's intent is reported as unknown: its existence is not this client's business.
-            return "The openbanking_intent_id names no intent of this client.";
+            return DcrErrorDescriptions.IntentNotFound;
         }
 
         if (intent.Status != IntentStatus.AwaitingAuthorisation)
         {
-            return $"The intent is {intent.Status}, not AwaitingAuthorisation.";
+            return DcrErrorDescriptions.IntentNotAwaitingAuthorisation(intent.Status);
         }
 
-        return intent.ExpiresAt is { } expires && expires <= TimeProvider.GetUtcNow() ? "The intent has expired." : null;
+        return intent.ExpiresAt is { } expires && expires <= TimeProvider.GetUtcNow() ? DcrErrorDescriptions.IntentExpired : null;
     }
 
     /// <summary>The request object's claims as request parameters: strings as they are, other values as JSON text.</summary>
@@ -469,5 +573,36 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         return parameters;
     }
 
-    private static AuthorizationRequestResult Page(string error, string description) => AuthorizationRequestResult.Failure(new DcrError(error, description));
+    private static AuthorizationRequestResult Page(string error, string description)
+        => AuthorizationRequestResult.Failure(new DcrError(error, description));
+
+    // What the steps of one validation have established so far.
+    private sealed class RequestValidation(ClientRegistration registration, AuthorizationRequest request, DcrOptions options)
+    {
+        public ClientRegistration Registration { get; } = registration;
+
+        public AuthorizationRequest Request { get; } = request;
+
+        public DcrOptions Options { get; } = options;
+
+        public CompactJws Jws { get; set; } = null!;
+
+        public JsonElement Claims => Jws.Payload;
+
+        public IReadOnlyCollection<string> AcceptedAlgorithms { get; set; } = [];
+
+        public string? RedirectUri { get; set; }
+
+        public string? State { get; set; }
+
+        public bool Hybrid { get; set; }
+
+        public string? IntentId { get; set; }
+
+        public string? Acr { get; set; }
+
+        // An error for the verified, registered redirect URI, with the request object's state.
+        public AuthorizationRequestResult Redirect(string error, string description)
+            => AuthorizationRequestResult.Failure(new DcrError(error, description), RedirectUri, State);
+    }
 }

@@ -44,7 +44,13 @@ public sealed class AuthorizationRequest
 /// <summary>The outcome of <see cref="IAuthorizationRequestValidator.ValidateAsync"/>.</summary>
 public sealed class AuthorizationRequestResult
 {
-    private AuthorizationRequestResult(IReadOnlyDictionary<string, string>? parameters, string? intentId, string? acr, DcrError? error, string? redirectUri, string? state)
+    private AuthorizationRequestResult(
+        IReadOnlyDictionary<string, string>? parameters,
+        string? intentId,
+        string? acr,
+        DcrError? error,
+        string? redirectUri,
+        string? state)
     {
         Parameters = parameters;
         IntentId = intentId;
@@ -91,14 +97,16 @@ public sealed class AuthorizationRequestResult
     /// <param name="intentId">The intent named, if any.</param>
     /// <param name="acr">The <c>acr</c> to assert, when one was asked for.</param>
     /// <returns>The result.</returns>
-    public static AuthorizationRequestResult Success(IReadOnlyDictionary<string, string> parameters, string? intentId, string? acr = null) => new(parameters, intentId, acr, null, null, null);
+    public static AuthorizationRequestResult Success(IReadOnlyDictionary<string, string> parameters, string? intentId, string? acr = null)
+        => new(parameters, intentId, acr, null, null, null);
 
     /// <summary>A refused request.</summary>
     /// <param name="error">The OAuth error.</param>
     /// <param name="redirectUri">The trusted redirect URI, when the error may be sent there.</param>
     /// <param name="state">The state to return with it.</param>
     /// <returns>The result.</returns>
-    public static AuthorizationRequestResult Failure(DcrError error, string? redirectUri = null, string? state = null) => new(null, null, null, error, redirectUri, state);
+    public static AuthorizationRequestResult Failure(DcrError error, string? redirectUri = null, string? state = null)
+        => new(null, null, null, error, redirectUri, state);
 }
 
 /// <summary>The OAuth error codes of the authorization endpoint (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6, JAR §6).</summary>

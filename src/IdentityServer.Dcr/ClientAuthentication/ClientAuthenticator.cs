@@ -36,7 +36,12 @@ public class ClientAuthenticator : IClientAuthenticator
     /// <param name="options">The engine options.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ClientAuthenticator(IJwksResolver jwks, ITransportCertificateValidator transport, IOptionsMonitor<DcrOptions> options, TimeProvider timeProvider, ILogger<ClientAuthenticator> logger)
+    public ClientAuthenticator(
+        IJwksResolver jwks,
+        ITransportCertificateValidator transport,
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider timeProvider,
+        ILogger<ClientAuthenticator> logger)
     {
         Jwks = jwks;
         Transport = transport;
@@ -77,14 +82,14 @@ public class ClientAuthenticator : IClientAuthenticator
         {
             DcrTelemetry.RecordClientAuthentication(presentedMethod, DcrTelemetry.Outcomes.Failure);
             Logger.ClientAuthenticationMethodMismatch(client.ClientId, registered, presentedMethod);
-            return InvalidClient($"The client is registered for '{registered}' client authentication.");
+            return InvalidClient(DcrErrorDescriptions.AuthenticationMethodNotRegistered(registered));
         }
 
         if (!Options.CurrentValue.Registration.TokenEndpointAuthMethods.Contains(registered, StringComparer.Ordinal))
         {
             DcrTelemetry.RecordClientAuthentication(registered, DcrTelemetry.Outcomes.Failure);
             Logger.ClientAuthenticationMethodDisabled(client.ClientId, registered);
-            return InvalidClient($"The '{registered}' client authentication method is not enabled.");
+            return InvalidClient(DcrErrorDescriptions.AuthenticationMethodNotEnabled(registered));
         }
 
         return null;
@@ -140,8 +145,11 @@ public class ClientAuthenticator : IClientAuthenticator
             || !DistinguishedName.FromX500(certificate!.SubjectName).Matches(expected))
         {
             DcrTelemetry.RecordClientAuthentication("tls_client_auth", DcrTelemetry.Outcomes.Failure);
-            Logger.ClientCertificateRefused(client.ClientId, certificate!.Thumbprint, "the subject is not the registered tls_client_auth_subject_dn");
-            return InvalidClient("The transport certificate's subject is not the registered tls_client_auth_subject_dn.");
+            Logger.ClientCertificateRefused(
+                client.ClientId,
+                certificate!.Thumbprint,
+                "the subject is not the registered tls_client_auth_subject_dn");
+            return InvalidClient(DcrErrorDescriptions.CertificateSubjectNotRegistered);
         }
 
         DcrTelemetry.RecordClientAuthentication("tls_client_auth", DcrTelemetry.Outcomes.Success);
@@ -155,7 +163,7 @@ public class ClientAuthenticator : IClientAuthenticator
         if (certificate is null)
         {
             Logger.ClientCertificateRefused(client.ClientId, null, "no transport certificate");
-            return InvalidClient("A transport certificate is required: connect with mutual TLS.");
+            return InvalidClient(DcrErrorDescriptions.CertificateMissing);
         }
 
         DcrStepResult chain;
@@ -167,7 +175,7 @@ public class ClientAuthenticator : IClientAuthenticator
         {
             // The revocation source cannot be reached: an OAuth error the client may retry, not a 5xx.
             Logger.ClientCertificateRefused(client.ClientId, certificate.Thumbprint, exception.Message);
-            return InvalidClient("The transport certificate's revocation status could not be checked; try again later.");
+            return InvalidClient(DcrErrorDescriptions.CertificateRevocationUnavailable);
         }
 
         if (!chain.Succeeded)
@@ -184,7 +192,10 @@ public class ClientAuthenticator : IClientAuthenticator
     /// <param name="jws">The parsed assertion.</param>
     /// <param name="failure">Why it is refused.</param>
     /// <returns>Whether it could be read.</returns>
-    internal virtual bool ReadAssertion(string? assertion, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompactJws? jws, out string? failure)
+    internal virtual bool ReadAssertion(
+        string? assertion,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompactJws? jws,
+        out string? failure)
     {
         if (CompactJws.TryParse(assertion, MaxAssertionLength, out jws, out var error))
         {
@@ -192,11 +203,14 @@ public class ClientAuthenticator : IClientAuthenticator
             return true;
         }
 
-        failure = $"The client assertion {error}.";
+        failure = DcrErrorDescriptions.AssertionMalformed(error);
         return false;
     }
 
-    /// <summary>Step 2: the assertion's <c>alg</c> is the registered <c>token_endpoint_auth_signing_alg</c>, or one the bank accepts when none is registered.</summary>
+    /// <summary>
+    /// Step 2: the assertion's <c>alg</c> is the registered <c>token_endpoint_auth_signing_alg</c>, or one the bank
+    /// accepts when none is registered.
+    /// </summary>
     /// <param name="client">The registered client.</param>
     /// <param name="jws">The parsed assertion.</param>
     /// <returns>Why it is refused, or <see langword="null"/>.</returns>
@@ -207,10 +221,13 @@ public class ClientAuthenticator : IClientAuthenticator
             : Options.CurrentValue.Registration.TokenEndpointAuthSigningAlgorithms;
         return accepted.Contains(jws.Algorithm, StringComparer.Ordinal) && JwsVerifier.SupportedAlgorithms.Contains(jws.Algorithm)
             ? null
-            : "The client assertion is not signed with the registered token_endpoint_auth_signing_alg.";
+            : DcrErrorDescriptions.AssertionAlgorithmNotRegistered;
     }
 
-    /// <summary>Step 3: <c>iss</c> = <c>sub</c> = client; <c>jti</c> present; <c>exp</c> present, not passed and not too far; <c>nbf</c>, when present, passed.</summary>
+    /// <summary>
+    /// Step 3: <c>iss</c> = <c>sub</c> = client; <c>jti</c> present; <c>exp</c> present, not passed and not too far;
+    /// <c>nbf</c>, when present, passed.
+    /// </summary>
     /// <param name="client">The registered client.</param>
     /// <param name="jws">The parsed assertion.</param>
     /// <param name="jti">The <c>jti</c>.</param>
@@ -221,20 +238,24 @@ public class ClientAuthenticator : IClientAuthenticator
         jti = string.Empty;
         expiresAt = default;
         var claims = jws.Payload;
-        if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present || !string.Equals(issuer, client.ClientId, StringComparison.Ordinal)
-            || ClaimReader.ReadString(claims, "sub", out var subject) != ClaimState.Present || !string.Equals(subject, client.ClientId, StringComparison.Ordinal))
+        if (ClaimReader.ReadString(claims, "iss", out var issuer) != ClaimState.Present
+            || !string.Equals(issuer, client.ClientId, StringComparison.Ordinal)
+            || ClaimReader.ReadString(claims, "sub", out var subject) != ClaimState.Present || !string.Equals(
+                subject,
+                client.ClientId,
+                StringComparison.Ordinal))
         {
-            return "The client assertion's iss and sub must both be the client_id.";
+            return DcrErrorDescriptions.AssertionIssuerNotClient;
         }
 
         if (ClaimReader.ReadString(claims, "jti", out var id) != ClaimState.Present || string.IsNullOrEmpty(id))
         {
-            return "The client assertion must carry jti.";
+            return DcrErrorDescriptions.AssertionJtiMissing;
         }
 
         if (id.Length > MaxJtiLength)
         {
-            return $"The client assertion's jti must be at most {MaxJtiLength} characters.";
+            return DcrErrorDescriptions.AssertionJtiTooLong(MaxJtiLength);
         }
 
         var options = Options.CurrentValue;
@@ -242,29 +263,29 @@ public class ClientAuthenticator : IClientAuthenticator
         var skew = options.RequestObject.ClockSkew;
         if (ClaimReader.ReadNumericDate(claims, "exp", out var exp) != ClaimState.Present)
         {
-            return "The client assertion must carry exp as a NumericDate.";
+            return DcrErrorDescriptions.AssertionExpMissing;
         }
 
         if (now - skew >= exp)
         {
-            return "The client assertion has expired (exp).";
+            return DcrErrorDescriptions.AssertionExpired;
         }
 
         if (options.ClientAssertionExpiresTooLate(exp, now))
         {
-            return $"The client assertion must expire within {options.Registration.MaxClientAssertionLifetime.TotalMinutes:0} minutes.";
+            return DcrErrorDescriptions.AssertionLifetimeTooLong(options.Registration.MaxClientAssertionLifetime);
         }
 
         var nbf = ClaimReader.ReadNumericDate(claims, "nbf", out var notBefore);
         if (nbf == ClaimState.WrongType || (nbf == ClaimState.Present && notBefore > now + skew))
         {
-            return "The client assertion is not valid yet (nbf).";
+            return DcrErrorDescriptions.AssertionNotYetValid;
         }
 
         var iat = ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
         if (iat == ClaimState.WrongType || (iat == ClaimState.Present && issuedAt > now + skew))
         {
-            return "The client assertion's iat is in the future.";
+            return DcrErrorDescriptions.AssertionIatInFuture;
         }
 
         jti = id;
@@ -281,17 +302,17 @@ public class ClientAuthenticator : IClientAuthenticator
     {
         if (!Uri.TryCreate(client.JwksUri, UriKind.Absolute, out var jwksUri))
         {
-            return ClientAssertionCheck.Failure("The client has no usable jwks_uri.");
+            return ClientAssertionCheck.Failure(DcrErrorDescriptions.AssertionNoJwksUri);
         }
 
         var lookup = await Jwks.FindKeyAsync(jwksUri, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
         if (lookup.Key is not { } key)
         {
-            return ClientAssertionCheck.Failure($"The client assertion's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}");
+            return ClientAssertionCheck.Failure(DcrErrorDescriptions.AssertionKeyNotFound(lookup.Reason));
         }
 
         return JwsVerifier.CheckKeyFits(key, jws.Algorithm) is { } misfit
-            ? ClientAssertionCheck.Failure($"The client assertion's signing key does not fit its algorithm: {misfit}.")
+            ? ClientAssertionCheck.Failure(DcrErrorDescriptions.AssertionKeyMisfit(misfit))
             : ClientAssertionCheck.Success(key, jws.Algorithm, string.Empty, default);
     }
 

@@ -15,7 +15,8 @@ public interface IClientAuthenticator
 {
     /// <summary>The client must not be disabled; the presented method must be the registered one, and one the bank enables.</summary>
     /// <param name="client">The registered client.</param>
-    /// <param name="presentedMethod">The method the request used (<c>private_key_jwt</c>, <c>tls_client_auth</c>, <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c>).</param>
+    /// <param name="presentedMethod">The method the request used (<c>private_key_jwt</c>, <c>tls_client_auth</c>,
+    /// <c>client_secret_basic</c>, <c>client_secret_post</c>, or <c>none</c>).</param>
     /// <returns><see langword="null"/> when it may go on; otherwise the error.</returns>
     DcrError? CheckMethod(RegisteredClient client, string presentedMethod);
 
@@ -33,7 +34,10 @@ public interface IClientAuthenticator
     /// <exception cref="DcrInfrastructureException">The client's JWKS host cannot be reached and no cached copy holds the key.</exception>
     Task<ClientAssertionCheck> CheckAssertionAsync(RegisteredClient client, string assertion, CancellationToken ct);
 
-    /// <summary><c>tls_client_auth</c>: a certificate is presented, chains to the bank's transport roots, and its subject is the registered DN.</summary>
+    /// <summary>
+    /// <c>tls_client_auth</c>: a certificate is presented, chains to the bank's transport roots, and its subject is the
+    /// registered DN.
+    /// </summary>
     /// <param name="client">The registered client.</param>
     /// <param name="certificate">The presented certificate, if any.</param>
     /// <param name="ct">Cancels the operation.</param>

@@ -12,11 +12,18 @@ namespace IdentityServer.Dcr.ClientAuthentication;
 /// </summary>
 /// <param name="ClientId">The client identifier.</param>
 /// <param name="TokenEndpointAuthMethod">The registered <c>token_endpoint_auth_method</c>.</param>
-/// <param name="TokenEndpointAuthSigningAlg">The registered <c>token_endpoint_auth_signing_alg</c>; <see langword="null"/>: any the bank accepts.</param>
+/// <param name="TokenEndpointAuthSigningAlg">The registered <c>token_endpoint_auth_signing_alg</c>;
+/// <see langword="null"/>: any the bank accepts.</param>
 /// <param name="TlsClientAuthSubjectDn">The registered <c>tls_client_auth_subject_dn</c>, if any.</param>
 /// <param name="JwksUri">The registered <c>jwks_uri</c> (the SSA's <c>software_jwks_endpoint</c>), if any.</param>
 /// <param name="Disabled">Whether an operator disabled the client (<see cref="ClientRegistration.IsDisabled"/>).</param>
-public sealed record RegisteredClient(string ClientId, string TokenEndpointAuthMethod, string? TokenEndpointAuthSigningAlg, string? TlsClientAuthSubjectDn, string? JwksUri, bool Disabled = false)
+public sealed record RegisteredClient(
+    string ClientId,
+    string TokenEndpointAuthMethod,
+    string? TokenEndpointAuthSigningAlg,
+    string? TlsClientAuthSubjectDn,
+    string? JwksUri,
+    bool Disabled = false)
 {
     /// <summary>The client as its registration describes it.</summary>
     /// <param name="registration">The registration.</param>

@@ -81,7 +81,9 @@ public sealed class DcrOptionsPostConfigure : IPostConfigureOptions<DcrOptions>
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new InvalidOperationException($"Dcr:Transport:TrustedRootFiles: '{path}' could not be read as a PEM or DER certificate: {exception.Message}", exception);
+            throw new InvalidOperationException(
+                $"Dcr:Transport:TrustedRootFiles: '{path}' could not be read as a PEM or DER certificate: {exception.Message}",
+                exception);
         }
     }
 }

@@ -31,7 +31,8 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
     {
         if (options.TrustAnchors.Count == 0)
         {
-            failures.Add("Dcr:SoftwareStatement:TrustAnchors is empty: configure at least one trusted SSA issuer (for example the Open Banking Directory).");
+            failures.Add(
+                "Dcr:SoftwareStatement:TrustAnchors is empty: configure at least one trusted SSA issuer (for example the Open Banking Directory).");
         }
 
         var issuers = new HashSet<string>(StringComparer.Ordinal);
@@ -109,7 +110,9 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
     {
         if (options.RequireClientCertificate && options.TrustedRoots.Count == 0)
         {
-            failures.Add("Dcr:Transport:TrustedRoots is empty while RequireClientCertificate is on: add the CA certificates transport certificates must chain to (TrustedRootFiles in configuration).");
+            failures.Add(
+                "Dcr:Transport:TrustedRoots is empty while RequireClientCertificate is on: add the CA "
+                + "certificates transport certificates must chain to (TrustedRootFiles in configuration).");
         }
 
         if (options.RevocationTimeout <= TimeSpan.Zero || options.RevocationTimeout > TimeSpan.FromMinutes(1))
@@ -118,7 +121,8 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         }
 
         CheckNonNegative("Dcr:Transport:RevocationCacheDuration", options.RevocationCacheDuration, failures);
-        if (!Enum.IsDefined(options.RevocationMode) || options.RevocationMode == System.Security.Cryptography.X509Certificates.X509RevocationMode.Offline)
+        if (!Enum.IsDefined(options.RevocationMode)
+            || options.RevocationMode == System.Security.Cryptography.X509Certificates.X509RevocationMode.Offline)
         {
             failures.Add("Dcr:Transport:RevocationMode must be Online (the default) or NoCheck.");
         }
@@ -156,14 +160,18 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
 
         if (!NetworkAddressPolicy.TryParseNetworks(options.AllowedNetworks, out _, out var invalid))
         {
-            failures.Add($"Dcr:Jwks:AllowedNetworks: '{invalid}' is not a network in CIDR notation (for example 127.0.0.0/8 or ::1/128) or an IP address.");
+            failures.Add(
+                $"Dcr:Jwks:AllowedNetworks: '{invalid}' is not a network in CIDR notation (for example 127.0.0.0/8 or ::1/128) or an IP address.");
         }
 
 #pragma warning disable CS0618 // The replaced switch is read only to refuse it with a hint.
         if (options.AllowNonPublicAddresses)
 #pragma warning restore CS0618
         {
-            failures.Add("Dcr:Jwks:AllowNonPublicAddresses has been replaced by Dcr:Jwks:AllowedNetworks: list the networks TPP JWKS hosts may resolve to, for example 127.0.0.0/8 and ::1/128 for a sandbox on one machine.");
+            failures.Add(
+                "Dcr:Jwks:AllowNonPublicAddresses has been replaced by Dcr:Jwks:AllowedNetworks: list the "
+                + "networks TPP JWKS hosts may resolve to, for example 127.0.0.0/8 and ::1/128 for a sandbox on "
+                + "one machine.");
         }
     }
 
@@ -181,7 +189,9 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         {
             if (method == "client_secret_jwt")
             {
-                failures.Add("Dcr:Registration:TokenEndpointAuthMethods: client_secret_jwt is not supported (it would need the client secret kept in clear); use private_key_jwt.");
+                failures.Add(
+                    "Dcr:Registration:TokenEndpointAuthMethods: client_secret_jwt is not supported (it would "
+                    + "need the client secret kept in clear); use private_key_jwt.");
             }
             else if (!DcrSpecProfile.TokenEndpointAuthMethods.Contains(method))
             {
@@ -191,12 +201,25 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
 
         CheckSubset("Dcr:Registration:GrantTypes", registration.GrantTypes, DcrSpecProfile.GrantTypes(version), $"DCR {version}", failures);
         CheckSubset("Dcr:Registration:ResponseTypes", registration.ResponseTypes, DcrSpecProfile.ResponseTypes, "the specification", failures);
-        CheckSubset("Dcr:Registration:DefaultResponseTypes", registration.DefaultResponseTypes, [.. registration.ResponseTypes], "Dcr:Registration:ResponseTypes", failures);
-        CheckSubset("Dcr:Registration:BackchannelTokenDeliveryModes", registration.BackchannelTokenDeliveryModes, DcrSpecProfile.BackchannelTokenDeliveryModes, "the specification", failures);
+        CheckSubset(
+            "Dcr:Registration:DefaultResponseTypes",
+            registration.DefaultResponseTypes,
+            [.. registration.ResponseTypes],
+            "Dcr:Registration:ResponseTypes",
+            failures);
+        CheckSubset(
+            "Dcr:Registration:BackchannelTokenDeliveryModes",
+            registration.BackchannelTokenDeliveryModes,
+            DcrSpecProfile.BackchannelTokenDeliveryModes,
+            "the specification",
+            failures);
         CheckAlgorithms("Dcr:Registration:TokenEndpointAuthSigningAlgorithms", registration.TokenEndpointAuthSigningAlgorithms, failures);
         CheckAlgorithms("Dcr:Registration:IdTokenSigningAlgorithms", registration.IdTokenSigningAlgorithms, failures);
         CheckAlgorithms("Dcr:Registration:RequestObjectSigningAlgorithms", registration.RequestObjectSigningAlgorithms, failures);
-        CheckAlgorithms("Dcr:Registration:BackchannelAuthenticationRequestSigningAlgorithms", registration.BackchannelAuthenticationRequestSigningAlgorithms, failures);
+        CheckAlgorithms(
+            "Dcr:Registration:BackchannelAuthenticationRequestSigningAlgorithms",
+            registration.BackchannelAuthenticationRequestSigningAlgorithms,
+            failures);
         if (options.Management.ForeignClientStatusCode is not (401 or 403))
         {
             failures.Add("Dcr:Management:ForeignClientStatusCode must be 401 or 403.");
@@ -235,7 +258,9 @@ public sealed class DcrOptionsValidator : IValidateOptions<DcrOptions>
         {
             if (!JwsVerifier.SupportedAlgorithms.Contains(algorithm))
             {
-                failures.Add($"{setting}: '{algorithm}' is not accepted; use PS256, PS384, PS512, ES256, ES384 or ES512 (none, HMAC and RSA PKCS#1 v1.5 are refused).");
+                failures.Add(
+                    $"{setting}: '{algorithm}' is not accepted; use PS256, PS384, PS512, ES256, ES384 or ES512 "
+                    + $"(none, HMAC and RSA PKCS#1 v1.5 are refused).");
             }
         }
     }

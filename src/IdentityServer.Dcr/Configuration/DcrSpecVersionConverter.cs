@@ -37,11 +37,14 @@ public sealed class DcrSpecVersionConverter : EnumConverter
                 return DcrSpecVersion.Version34;
         }
 
-        if (Enum.TryParse<DcrSpecVersion>(trimmed, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        if (Enum.TryParse<DcrSpecVersion>(trimmed, ignoreCase: true, out var parsed)
+            && Enum.IsDefined(parsed)
+            && !int.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
         {
             return parsed;
         }
 
-        throw new FormatException($"Dcr:SpecVersion '{text}' is not a supported OBIE DCR version: use 3.2, 3.3 or 3.4 (or Version32, Version33, Version34).");
+        throw new FormatException(
+            $"Dcr:SpecVersion '{text}' is not a supported OBIE DCR version: use 3.2, 3.3 or 3.4 (or Version32, Version33, Version34).");
     }
 }

@@ -42,7 +42,10 @@ public sealed class RegistrationOptions
     /// </summary>
     public IList<string> BackchannelAuthenticationRequestSigningAlgorithms { get; } = [];
 
-    /// <summary>Supported <c>backchannel_token_delivery_mode</c> values (CIBA). Default <c>poll</c> and <c>ping</c> (FAPI-CIBA forbids <c>push</c>).</summary>
+    /// <summary>
+    /// Supported <c>backchannel_token_delivery_mode</c> values (CIBA). Default <c>poll</c> and <c>ping</c> (FAPI-CIBA
+    /// forbids <c>push</c>).
+    /// </summary>
     public IList<string> BackchannelTokenDeliveryModes { get; } = [];
 
     /// <summary>
@@ -91,7 +94,10 @@ public sealed class RegistrationOptions
     /// </summary>
     public TimeSpan MaxClientAssertionLifetime { get; set; } = TimeSpan.FromMinutes(60);
 
-    /// <summary>Whether the client's <c>redirect_uris</c> may name <c>localhost</c> or loopback addresses. Default <see langword="false"/> (the specification forbids it).</summary>
+    /// <summary>
+    /// Whether the client's <c>redirect_uris</c> may name <c>localhost</c> or loopback addresses. Default
+    /// <see langword="false"/> (the specification forbids it).
+    /// </summary>
     public bool AllowLoopbackRedirectUris { get; set; }
 
     /// <summary>Returns how unsupported values of <paramref name="field"/> are handled.</summary>

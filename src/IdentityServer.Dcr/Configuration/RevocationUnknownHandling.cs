@@ -3,7 +3,10 @@
 
 namespace IdentityServer.Dcr.Configuration;
 
-/// <summary>What to do with a transport certificate whose revocation status cannot be determined (<see cref="TransportOptions.RevocationStatusUnknown"/>).</summary>
+/// <summary>
+/// What to do with a transport certificate whose revocation status cannot be determined
+/// (<see cref="TransportOptions.RevocationStatusUnknown"/>).
+/// </summary>
 public enum RevocationUnknownHandling
 {
     /// <summary>Refuse it: 400 when the certificate names no revocation source, 503 when the source cannot be reached.</summary>

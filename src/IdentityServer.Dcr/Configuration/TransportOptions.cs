@@ -36,7 +36,10 @@ public sealed class TransportOptions
     /// </summary>
     public X509RevocationMode RevocationMode { get; set; } = X509RevocationMode.Online;
 
-    /// <summary>Which certificates of the chain are checked for revocation. Default <see cref="X509RevocationFlag.ExcludeRoot"/> (the leaf and the issuing CAs).</summary>
+    /// <summary>
+    /// Which certificates of the chain are checked for revocation. Default <see cref="X509RevocationFlag.ExcludeRoot"/>
+    /// (the leaf and the issuing CAs).
+    /// </summary>
     public X509RevocationFlag RevocationFlag { get; set; } = X509RevocationFlag.ExcludeRoot;
 
     /// <summary>

@@ -23,17 +23,26 @@ public static class DcrTelemetry
 
     private static readonly string? Version = typeof(DcrTelemetry).Assembly.GetName().Version?.ToString();
 
-    /// <summary>The activities: one per registration operation (<c>dcr.register</c>, <c>dcr.update</c>), a child per validation stage (<c>dcr.stage</c>), and one per JWKS fetch (<c>dcr.jwks.fetch</c>).</summary>
+    /// <summary>
+    /// The activities: one per registration operation (<c>dcr.register</c>, <c>dcr.update</c>), a child per validation
+    /// stage (<c>dcr.stage</c>), and one per JWKS fetch (<c>dcr.jwks.fetch</c>).
+    /// </summary>
     public static readonly ActivitySource ActivitySource = new(Name, Version);
 
     /// <summary>The meter holding every instrument below.</summary>
     public static readonly Meter Meter = new(Name, Version);
 
-    /// <summary><c>dcr.registration.requests</c>: registration operations; tags <c>dcr.operation</c>, <c>dcr.outcome</c>, <c>error.type</c> (when rejected).</summary>
+    /// <summary>
+    /// <c>dcr.registration.requests</c>: registration operations; tags <c>dcr.operation</c>, <c>dcr.outcome</c>,
+    /// <c>error.type</c> (when rejected).
+    /// </summary>
     internal static readonly Counter<long> RegistrationRequests = Meter.CreateCounter<long>(
         "dcr.registration.requests", "{request}", "Registration operations (create, update, delete) by outcome and error code.");
 
-    /// <summary><c>dcr.registration.stage.duration</c>: time spent in each validation stage and in the store; tags <c>dcr.stage</c>, <c>dcr.outcome</c>.</summary>
+    /// <summary>
+    /// <c>dcr.registration.stage.duration</c>: time spent in each validation stage and in the store; tags
+    /// <c>dcr.stage</c>, <c>dcr.outcome</c>.
+    /// </summary>
     internal static readonly Histogram<double> StageDuration = Meter.CreateHistogram<double>(
         "dcr.registration.stage.duration", "s", "Duration of each stage of a registration request (SSA, request JWS, JWKS, store, ...).");
 
@@ -45,15 +54,26 @@ public static class DcrTelemetry
     internal static readonly Histogram<double> JwksFetchDuration = Meter.CreateHistogram<double>(
         "dcr.jwks.fetch.duration", "s", "JWKS download latency by source kind and outcome.");
 
-    /// <summary><c>dcr.jwks.cache.lookups</c>: key lookups; tags <c>dcr.jwks.source</c>, <c>dcr.cache.result</c> (<c>hit</c>, <c>miss</c>, <c>stale</c>).</summary>
+    /// <summary>
+    /// <c>dcr.jwks.cache.lookups</c>: key lookups; tags <c>dcr.jwks.source</c>, <c>dcr.cache.result</c> (<c>hit</c>,
+    /// <c>miss</c>, <c>stale</c>).
+    /// </summary>
     internal static readonly Counter<long> JwksCacheLookups = Meter.CreateCounter<long>(
         "dcr.jwks.cache.lookups", "{lookup}", "JWKS key lookups: served from the cache, fetched, or served stale during an outage.");
 
-    /// <summary><c>dcr.client_authentication.checks</c>: the engine's client-authentication checks at a token endpoint; tags <c>dcr.auth.method</c>, <c>dcr.outcome</c>.</summary>
+    /// <summary>
+    /// <c>dcr.client_authentication.checks</c>: the engine's client-authentication checks at a token endpoint; tags
+    /// <c>dcr.auth.method</c>, <c>dcr.outcome</c>.
+    /// </summary>
     internal static readonly Counter<long> ClientAuthenticationChecks = Meter.CreateCounter<long>(
-        "dcr.client_authentication.checks", "{check}", "Client authentication of registered clients at the token endpoints, by method and outcome of the engine's checks.");
+        "dcr.client_authentication.checks",
+        "{check}",
+        "Client authentication of registered clients at the token endpoints, by method and outcome of the engine's checks.");
 
-    /// <summary><c>dcr.authorization.requests</c>: authorization requests of registered clients; tags <c>dcr.outcome</c>, <c>error.type</c> (when refused).</summary>
+    /// <summary>
+    /// <c>dcr.authorization.requests</c>: authorization requests of registered clients; tags <c>dcr.outcome</c>,
+    /// <c>error.type</c> (when refused).
+    /// </summary>
     internal static readonly Counter<long> AuthorizationRequests = Meter.CreateCounter<long>(
         "dcr.authorization.requests", "{request}", "Authorization requests (request objects) of registered clients by outcome and error code.");
 
@@ -87,9 +107,13 @@ public static class DcrTelemetry
     internal static string Method(string? method) => method is not null && KnownMethods.Contains(method) ? method : "other";
 
     /// <summary>An error code as a bounded tag value: the engine's own codes pass, anything else is <c>other</c>.</summary>
-    internal static string Error(string? code) => code is { Length: > 0 and <= 40 } && code.All(c => c is (>= 'a' and <= 'z') or '_') ? code : "other";
+    internal static string Error(string? code)
+        => code is { Length: > 0 and <= 40 } && code.All(c => c is (>= 'a' and <= 'z') or '_') ? code : "other";
 
-    /// <summary>Runs one stage of a registration request inside its activity and records its duration (<c>dcr.registration.stage.duration</c>).</summary>
+    /// <summary>
+    /// Runs one stage of a registration request inside its activity and records its duration
+    /// (<c>dcr.registration.stage.duration</c>).
+    /// </summary>
     /// <param name="stage">The stage name, from a fixed set.</param>
     /// <param name="run">The stage.</param>
     /// <returns>The stage's result.</returns>

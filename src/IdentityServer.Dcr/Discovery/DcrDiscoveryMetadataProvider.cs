@@ -48,7 +48,8 @@ public class DcrDiscoveryMetadataProvider : IDcrDiscoveryMetadataProvider
         if (registration.GrantTypes.Contains(DcrSpecProfile.CibaGrantType))
         {
             metadata["backchannel_token_delivery_modes_supported"] = registration.BackchannelTokenDeliveryModes.ToArray();
-            metadata["backchannel_authentication_request_signing_alg_values_supported"] = registration.BackchannelAuthenticationRequestSigningAlgorithms.ToArray();
+            metadata["backchannel_authentication_request_signing_alg_values_supported"] =
+                registration.BackchannelAuthenticationRequestSigningAlgorithms.ToArray();
             metadata["backchannel_user_code_parameter_supported"] = false;
         }
 

@@ -37,7 +37,10 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
         Array.Sort(_sorted, NormalizedAttribute.Compare);
     }
 
-    /// <summary>Gets the RDNs, in the order written (or, for <see cref="FromX500"/>, the order of <see cref="X500DistinguishedName.Name"/>).</summary>
+    /// <summary>
+    /// Gets the RDNs, in the order written (or, for <see cref="FromX500"/>, the order of
+    /// <see cref="X500DistinguishedName.Name"/>).
+    /// </summary>
     public IReadOnlyList<RelativeDistinguishedName> RelativeNames { get; }
 
     /// <summary>Parses the string form of a distinguished name. Never throws.</summary>
@@ -155,7 +158,11 @@ public sealed class DistinguishedName : IEquatable<DistinguishedName>
     /// when it is within the input limit of <see cref="TryParse"/> (4096 characters): escaping makes the string longer
     /// than the value, up to six characters for one control character.
     /// </summary>
-    /// <returns>The string form, for example <c>CN=0015800001041RbAAI,organizationIdentifier=PSDGB-OB-Unknown0015800001041RbAAI,O=Open Banking Limited,C=GB</c>.</returns>
+    /// <returns>
+    /// The string form, for example
+    /// <c>CN=0015800001041RbAAI,organizationIdentifier=PSDGB-OB-Unknown0015800001041RbAAI,O=Open Banking
+    /// Limited,C=GB</c>.
+    /// </returns>
     public override string ToString() => DistinguishedNameFormatter.Format(RelativeNames);
 
     /// <summary>Whether another name <see cref="Matches"/> this one.</summary>

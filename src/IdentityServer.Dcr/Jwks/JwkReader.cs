@@ -211,7 +211,12 @@ internal static class JwkReader
         return true;
     }
 
-    private static bool TryGetBase64Url(JsonElement element, string name, [NotNullWhen(true)] out string? text, out byte[] bytes, out string skipReason)
+    private static bool TryGetBase64Url(
+        JsonElement element,
+        string name,
+        [NotNullWhen(true)] out string? text,
+        out byte[] bytes,
+        out string skipReason)
     {
         bytes = [];
         if (!TryGetString(element, name, out text, out skipReason))

@@ -27,7 +27,8 @@ public static class JwkSelector
     /// <summary>Picks the key for a JWS header.</summary>
     /// <param name="keys">The usable public signing keys of the set.</param>
     /// <param name="keyId">The header's <c>kid</c>; absent or empty means none.</param>
-    /// <param name="algorithm">The header's <c>alg</c>; <see langword="null"/> when unknown (then, without a <c>kid</c>, the set must hold one key).</param>
+    /// <param name="algorithm">The header's <c>alg</c>; <see langword="null"/> when unknown (then, without a
+    /// <c>kid</c>, the set must hold one key).</param>
     /// <returns>The key, or <see langword="null"/> when none or several match.</returns>
     public static Jwk? Select(IReadOnlyList<Jwk> keys, string? keyId, string? algorithm)
     {

@@ -108,7 +108,13 @@ internal sealed class JwksCache
     }
 
     /// <summary>Stores a freshly fetched key set and returns the URLs evicted to make room.</summary>
-    public IReadOnlyList<string> Set(JwksSourceKind kind, string uri, IReadOnlyList<Jwk> keys, DateTimeOffset fetchedAt, DateTimeOffset expiresAt, int maxEntries)
+    public IReadOnlyList<string> Set(
+        JwksSourceKind kind,
+        string uri,
+        IReadOnlyList<Jwk> keys,
+        DateTimeOffset fetchedAt,
+        DateTimeOffset expiresAt,
+        int maxEntries)
     {
         var entry = new Entry(kind, uri, keys, fetchedAt, expiresAt, fetchedAt);
         List<string>? evicted = null;
@@ -156,5 +162,11 @@ internal sealed class JwksCache
     /// <param name="FetchedAt">When the keys were fetched.</param>
     /// <param name="ExpiresAt">When the keys must be fetched again.</param>
     /// <param name="LastAttemptAt">When a fetch of the URL was last attempted, successful or not.</param>
-    internal sealed record Entry(JwksSourceKind Kind, string Uri, IReadOnlyList<Jwk> Keys, DateTimeOffset FetchedAt, DateTimeOffset ExpiresAt, DateTimeOffset LastAttemptAt);
+    internal sealed record Entry(
+        JwksSourceKind Kind,
+        string Uri,
+        IReadOnlyList<Jwk> Keys,
+        DateTimeOffset FetchedAt,
+        DateTimeOffset ExpiresAt,
+        DateTimeOffset LastAttemptAt);
 }

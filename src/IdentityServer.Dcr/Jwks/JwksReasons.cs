@@ -23,7 +23,8 @@ internal static class JwksReasons
     public const string NotJson = "The JWKS document is not valid JSON.";
     public const string NotKeySet = "The JWKS document is not a JSON object with a 'keys' array.";
     public const string KeyNotFound = "The JWKS holds no usable signing key with the requested 'kid'.";
-    public const string NoSingleKey = "The JWS has no 'kid' and the JWKS does not hold exactly one usable signing key for its algorithm; name the key with 'kid'.";
+    public const string NoSingleKey = "The JWS has no 'kid' and the JWKS does not hold exactly one usable signing key for its algorithm; name the "
+        + "key with 'kid'.";
 
     public static string Status(int statusCode) => statusCode is >= 300 and < 400
         ? string.Create(CultureInfo.InvariantCulture, $"The JWKS endpoint answered with a redirect (HTTP {statusCode}); redirects are not followed.")

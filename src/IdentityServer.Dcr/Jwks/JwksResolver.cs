@@ -21,7 +21,8 @@ namespace IdentityServer.Dcr.Jwks;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="FindKeyAsync(Uri, string?, string?, JwksSourceKind, CancellationToken)"/> runs these steps in order: <see cref="CheckUri"/> (refuse by scheme, user
+/// <see cref="FindKeyAsync(Uri, string?, string?, JwksSourceKind, CancellationToken)"/> runs these steps in order:
+/// <see cref="CheckUri"/> (refuse by scheme, user
 /// information and host), the cache (fresh for <see cref="JwksOptions.CacheDuration"/>), <see cref="FetchAsync"/>
 /// (one fetch in flight per URL, shared by concurrent callers), <see cref="ParseKeySet"/> and
 /// <see cref="SelectKey"/>. An unknown <c>kid</c> forces one refresh, at most once per
@@ -57,7 +58,11 @@ public class JwksResolver : IJwksResolver
     /// <param name="options">The engine options; <see cref="DcrOptions.Jwks"/> is read on every lookup.</param>
     /// <param name="timeProvider">The clock of the cache and of fetch time-outs.</param>
     /// <param name="logger">The logger.</param>
-    public JwksResolver(IHttpClientFactory httpClientFactory, IOptionsMonitor<DcrOptions> options, TimeProvider timeProvider, ILogger<JwksResolver> logger)
+    public JwksResolver(
+        IHttpClientFactory httpClientFactory,
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider timeProvider,
+        ILogger<JwksResolver> logger)
     {
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(options);
@@ -270,7 +275,9 @@ public class JwksResolver : IJwksResolver
     }
 
     private static void CountLookup(JwksSourceKind kind, string result)
-        => DcrTelemetry.JwksCacheLookups.Add(1, new TagList { { DcrTelemetry.Tags.JwksSource, DcrTelemetry.Source(kind) }, { DcrTelemetry.Tags.CacheResult, result } });
+        => DcrTelemetry.JwksCacheLookups.Add(
+            1,
+            new TagList { { DcrTelemetry.Tags.JwksSource, DcrTelemetry.Source(kind) }, { DcrTelemetry.Tags.CacheResult, result } });
 
     private async Task<JwksFetchResult> FetchCoreAsync(Uri jwksUri, JwksSourceKind kind, CancellationToken ct)
     {
@@ -425,7 +432,13 @@ public class JwksResolver : IJwksResolver
     /// Joins the fetch of the URL in flight, or starts one. Returns <see langword="null"/> without fetching when a
     /// fetch attempt completed after the caller read the cache (see <see cref="JwksCache.JoinOrStart"/>).
     /// </summary>
-    private async Task<JwksFetchResult?> FetchSharedAsync(Uri jwksUri, JwksSourceKind kind, string host, JwksOptions options, DateTimeOffset? observedAttemptAt, CancellationToken ct)
+    private async Task<JwksFetchResult?> FetchSharedAsync(
+        Uri jwksUri,
+        JwksSourceKind kind,
+        string host,
+        JwksOptions options,
+        DateTimeOffset? observedAttemptAt,
+        CancellationToken ct)
     {
         var uri = jwksUri.AbsoluteUri;
         if (_cache.JoinOrStart(kind, uri, observedAttemptAt) is not { } fetch)
@@ -476,7 +489,10 @@ public class JwksResolver : IJwksResolver
         {
             // The host is up but cannot serve now: a fault of the infrastructure, not of the request (503, stale copy allowed).
             var host = HostOf(jwksUri);
-            throw new JwksUnavailableException(host, $"it answered {status}", new HttpRequestException(JwksReasons.Status(status), null, response.StatusCode));
+            throw new JwksUnavailableException(
+                host,
+                $"it answered {status}",
+                new HttpRequestException(JwksReasons.Status(status), null, response.StatusCode));
         }
 
         if (!response.IsSuccessStatusCode)

@@ -20,7 +20,10 @@ internal static class PublicAddressConnector
     /// <param name="ct">Cancels the connection.</param>
     /// <returns>The connected stream.</returns>
     /// <exception cref="JwksAddressRefusedException">No address of the host is allowed.</exception>
-    public static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, Func<IReadOnlyList<IPNetwork>> allowedNetworks, CancellationToken ct)
+    public static async ValueTask<Stream> ConnectAsync(
+        SocketsHttpConnectionContext context,
+        Func<IReadOnlyList<IPNetwork>> allowedNetworks,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(allowedNetworks);

@@ -77,7 +77,8 @@ internal static partial class Log
     public static partial void CertificateNotOfRegistration(this ILogger logger, string thumbprint, string clientId);
 
     [LoggerMessage(EventId = 1306, EventName = nameof(CertificateRevocationUnknownAccepted), Level = LogLevel.Warning,
-        Message = "Revocation status of transport certificate {Thumbprint} unknown (source unreachable: {Offline}); accepted by Dcr:Transport:RevocationStatusUnknown")]
+        Message = "Revocation status of transport certificate {Thumbprint} unknown (source unreachable: {Offline}); "
+            + "accepted by Dcr:Transport:RevocationStatusUnknown")]
     public static partial void CertificateRevocationUnknownAccepted(this ILogger logger, string thumbprint, bool offline);
 
     [LoggerMessage(EventId = 1307, EventName = nameof(CertificateRevocationUnknownRefused), Level = LogLevel.Warning,
@@ -120,7 +121,10 @@ internal static partial class Log
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.ClientAuthenticationMethodMismatchCore(DcrErrorDescriptions.Truncate(clientId), registered, DcrErrorDescriptions.Truncate(presented));
+            logger.ClientAuthenticationMethodMismatchCore(
+                DcrErrorDescriptions.Truncate(clientId),
+                registered,
+                DcrErrorDescriptions.Truncate(presented));
         }
     }
 
@@ -136,7 +140,9 @@ internal static partial class Log
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.ClientAssertionRefusedCore(DcrErrorDescriptions.Truncate(clientId), DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+            logger.ClientAssertionRefusedCore(
+                DcrErrorDescriptions.Truncate(clientId),
+                DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
         }
     }
 
@@ -156,7 +162,11 @@ internal static partial class Log
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.AuthorizationRequestRefusedCore(DcrErrorDescriptions.Truncate(clientId), error, redirected ? "sent to the redirect URI" : "shown to the user", DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+            logger.AuthorizationRequestRefusedCore(
+                DcrErrorDescriptions.Truncate(clientId),
+                error,
+                redirected ? "sent to the redirect URI" : "shown to the user",
+                DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
         }
     }
 
@@ -172,7 +182,10 @@ internal static partial class Log
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            logger.ClientCertificateRefusedCore(DcrErrorDescriptions.Truncate(clientId), thumbprint ?? "(none)", DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
+            logger.ClientCertificateRefusedCore(
+                DcrErrorDescriptions.Truncate(clientId),
+                thumbprint ?? "(none)",
+                DcrErrorDescriptions.Truncate(reason, DcrErrorDescriptions.MaxReasonLength));
         }
     }
 }

@@ -66,7 +66,11 @@ public sealed class ClientRegistration
     /// <param name="now">The time of the update.</param>
     /// <param name="certificate">The transport certificate of the update; <see langword="null"/> keeps this registration's.</param>
     /// <returns>The replacement, ready to be written with this registration's <see cref="ConcurrencyStamp"/> as the expected one.</returns>
-    public ClientRegistration ReplacedBy(SoftwareStatement softwareStatement, ClientMetadata metadata, DateTimeOffset now, TransportCertificateInfo? certificate = null)
+    public ClientRegistration ReplacedBy(
+        SoftwareStatement softwareStatement,
+        ClientMetadata metadata,
+        DateTimeOffset now,
+        TransportCertificateInfo? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(softwareStatement);
         ArgumentNullException.ThrowIfNull(metadata);

@@ -18,5 +18,8 @@ public sealed record TransportCertificateInfo(string Thumbprint, string Subject,
     public static TransportCertificateInfo? From(X509Certificate2? certificate)
         => certificate is null
             ? null
-            : new(certificate.GetCertHashString(HashAlgorithmName.SHA256), certificate.Subject, new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+            : new(
+                certificate.GetCertHashString(HashAlgorithmName.SHA256),
+                certificate.Subject,
+                new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
 }

@@ -16,7 +16,12 @@ namespace IdentityServer.Dcr.Processing;
 public class RegistrationProcessor : IRegistrationProcessor
 {
     /// <summary>The authentication methods that need a client secret issued at registration.</summary>
-    public static readonly IReadOnlySet<string> SecretMethods = new HashSet<string>(StringComparer.Ordinal) { "client_secret_basic", "client_secret_post", "client_secret_jwt" };
+    public static readonly IReadOnlySet<string> SecretMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "client_secret_basic",
+        "client_secret_post",
+        "client_secret_jwt",
+    };
 
     /// <summary>Creates the processor.</summary>
     /// <param name="options">The engine options.</param>
@@ -24,7 +29,12 @@ public class RegistrationProcessor : IRegistrationProcessor
     /// <param name="timeProvider">The clock.</param>
     /// <param name="secretHasher">Hashes the client secrets issued (the token endpoint verifies them with the same service).</param>
     /// <param name="logger">The logger.</param>
-    public RegistrationProcessor(IOptionsMonitor<DcrOptions> options, IClientRegistrationStore store, TimeProvider timeProvider, IClientSecretHasher secretHasher, ILogger<RegistrationProcessor> logger)
+    public RegistrationProcessor(
+        IOptionsMonitor<DcrOptions> options,
+        IClientRegistrationStore store,
+        TimeProvider timeProvider,
+        IClientSecretHasher secretHasher,
+        ILogger<RegistrationProcessor> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(secretHasher);
@@ -105,10 +115,15 @@ public class RegistrationProcessor : IRegistrationProcessor
     {
         ArgumentNullException.ThrowIfNull(context);
         var ssa = context.SoftwareStatement!;
-        var existing = context.ExistingRegistration ?? throw new InvalidOperationException("UpdateAsync needs DcrRequestContext.ExistingRegistration.");
+        var existing = context.ExistingRegistration
+            ?? throw new InvalidOperationException("UpdateAsync needs DcrRequestContext.ExistingRegistration.");
         for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
         {
-            var updated = existing.ReplacedBy(ssa, context.Metadata!, TimeProvider.GetUtcNow(), TransportCertificateInfo.From(context.Request.ClientCertificate));
+            var updated = existing.ReplacedBy(
+                ssa,
+                context.Metadata!,
+                TimeProvider.GetUtcNow(),
+                TransportCertificateInfo.From(context.Request.ClientCertificate));
 
             var result = await WriteUpdateAsync(context, updated, existing.ConcurrencyStamp, ct).ConfigureAwait(false);
             switch (result)
@@ -120,7 +135,7 @@ public class RegistrationProcessor : IRegistrationProcessor
                     Logger.RequestReplayed(ssa.SoftwareId, DcrErrorDescriptions.Truncate(context.UsedRequestToken!.Jti));
                     return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiReplayed));
                 case StoreWriteResult.NotFound:
-                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata("The client was deleted while this update was processed."));
+                    return DcrResult.Failure<RegistrationOutcome>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientDeletedDuringUpdate));
                 case StoreWriteResult.ConcurrencyConflict:
                     // Another update won the race: apply this one on top of it rather than lose either.
                     existing = await Store.FindByClientIdAsync(existing.ClientId, ct).ConfigureAwait(false)
@@ -143,19 +158,30 @@ public class RegistrationProcessor : IRegistrationProcessor
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The store's outcome.</returns>
     /// <remarks>A plug-in overrides it to write its server's client record in the same transaction (Duende).</remarks>
-    protected virtual Task<StoreWriteResult> WriteNewAsync(DcrRequestContext context, ClientRegistration registration, bool requireUniqueSoftware, CancellationToken ct)
+    protected virtual Task<StoreWriteResult> WriteNewAsync(
+        DcrRequestContext context,
+        ClientRegistration registration,
+        bool requireUniqueSoftware,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         return Store.CreateAsync(registration, context.UsedRequestToken!, requireUniqueSoftware, ct);
     }
 
-    /// <summary>Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request token: by default in the store.</summary>
+    /// <summary>
+    /// Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request
+    /// token: by default in the store.
+    /// </summary>
     /// <param name="context">The validated request context.</param>
     /// <param name="registration">The new state.</param>
     /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The store's outcome; on <see cref="StoreWriteResult.ConcurrencyConflict"/> the update is tried again on the latest version.</returns>
-    protected virtual Task<StoreWriteResult> WriteUpdateAsync(DcrRequestContext context, ClientRegistration registration, string expectedConcurrencyStamp, CancellationToken ct)
+    protected virtual Task<StoreWriteResult> WriteUpdateAsync(
+        DcrRequestContext context,
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         return Store.UpdateAsync(registration, expectedConcurrencyStamp, context.UsedRequestToken!, ct);
@@ -193,6 +219,6 @@ public class RegistrationProcessor : IRegistrationProcessor
         => Convert.ToBase64String(RandomNumberGenerator.GetBytes(27)).Replace('+', '-').Replace('/', '_');
 
     /// <summary>The error for a second registration of a software that must be registered once.</summary>
-    internal static readonly DcrError DuplicateError = DcrError.InvalidClientMetadata(
-        "This software is already registered with this bank; update the existing client (PUT) instead of registering again.");
+    internal static readonly DcrError DuplicateError =
+        DcrError.InvalidClientMetadata(DcrErrorDescriptions.SoftwareAlreadyRegistered);
 }

@@ -20,7 +20,11 @@ public class RegistrationRefusals
     /// <param name="logger">The logger (the engine's registration category).</param>
     /// <param name="audit">The audit trail; none when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of audit entries.</param>
-    public RegistrationRefusals(DcrEvents events, ILogger<RegistrationService> logger, IDcrAuditStore? audit = null, TimeProvider? timeProvider = null)
+    public RegistrationRefusals(
+        DcrEvents events,
+        ILogger<RegistrationService> logger,
+        IDcrAuditStore? audit = null,
+        TimeProvider? timeProvider = null)
     {
         Events = events;
         Logger = logger;

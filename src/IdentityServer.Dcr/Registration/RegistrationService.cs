@@ -118,7 +118,7 @@ public class RegistrationService : IRegistrationService
             context.ExistingRegistration = await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
             if (context.ExistingRegistration is null)
             {
-                return await RejectAsync(context, DcrError.InvalidClientMetadata("The client does not exist.")).ConfigureAwait(false);
+                return await RejectAsync(context, DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound)).ConfigureAwait(false);
             }
 
             var result = await ValidateAsync(context, ct).ConfigureAwait(false);

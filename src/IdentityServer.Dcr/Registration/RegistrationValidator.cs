@@ -69,10 +69,18 @@ public class RegistrationValidator : IRegistrationValidator
         // Each stage is timed and traced (DcrTelemetry): dcr.registration.stage.duration, activity "dcr.stage <name>".
         DcrStepResult result;
         if (!(result = await DcrTelemetry.MeasureStageAsync("read", () => Task.FromResult(Reader.Read(context))).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("transport", () => Transport.ValidateCertificateAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("software_statement", () => SoftwareStatement.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("binding", () => Transport.ValidateBindingAsync(context, ct)).ConfigureAwait(false)).Succeeded
-            || !(result = await DcrTelemetry.MeasureStageAsync("request_object", () => RequestObject.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("transport", () => Transport.ValidateCertificateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("software_statement", () => SoftwareStatement.ValidateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("binding", () => Transport.ValidateBindingAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
+            || !(
+                result = await DcrTelemetry.MeasureStageAsync("request_object", () => RequestObject.ValidateAsync(context, ct))
+                    .ConfigureAwait(false)).Succeeded
             || !(result = await DcrTelemetry.MeasureStageAsync("metadata", () => Metadata.ValidateAsync(context, ct)).ConfigureAwait(false)).Succeeded
             || !(result = ValidateUpdate(context)).Succeeded)
         {
@@ -103,15 +111,15 @@ public class RegistrationValidator : IRegistrationValidator
             || !string.Equals(existing.OrganisationId, ssa.OrganisationId, StringComparison.Ordinal))
         {
             Logger.UpdateMovesClient(existing.ClientId, ssa.SoftwareId, ssa.OrganisationId);
-            return DcrError.UnapprovedSoftwareStatement("The software statement is for another software or organisation than this client; a client cannot be moved.");
+            return DcrError.UnapprovedSoftwareStatement(DcrErrorDescriptions.UpdateMovesClient);
         }
 
         var wasSecret = RegistrationProcessor.SecretMethods.Contains(existing.Metadata.TokenEndpointAuthMethod);
         var isSecret = RegistrationProcessor.SecretMethods.Contains(context.Metadata!.TokenEndpointAuthMethod);
         return wasSecret == isSecret
             ? DcrStepResult.Success
-            : DcrError.InvalidClientMetadata(
-                $"An update cannot change token_endpoint_auth_method from '{existing.Metadata.TokenEndpointAuthMethod}' to '{context.Metadata.TokenEndpointAuthMethod}': "
-                + "moving between secret-based and key- or certificate-based client authentication needs a new registration.");
+            : DcrError.InvalidClientMetadata(DcrErrorDescriptions.UpdateChangesAuthenticationKind(
+                existing.Metadata.TokenEndpointAuthMethod,
+                context.Metadata.TokenEndpointAuthMethod));
     }
 }

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace IdentityServer.Dcr.RequestParsing;
 
 /// <summary>
-/// The default <see cref="IRegistrationRequestReader"/>. Steps, in order: <see cref="ValidateContentType"/>,
-/// <see cref="ExtractToken"/>, then parsing the compact JWS.
+/// The default <see cref="IRegistrationRequestReader"/>. Steps, in order: <see cref="ValidateBodySize"/>,
+/// <see cref="ValidateContentType"/>, <see cref="ExtractToken"/>, <see cref="ParseToken"/>.
 /// </summary>
 public class RegistrationRequestReader : IRegistrationRequestReader
 {
@@ -36,31 +36,26 @@ public class RegistrationRequestReader : IRegistrationRequestReader
         ArgumentNullException.ThrowIfNull(context);
         var limit = Options.CurrentValue.RequestObject.MaxBodySize;
         var body = context.Request.Body;
-        if (body.Length > limit)
-        {
-            return DcrError.BodyTooLarge(limit);
-        }
-
-        var result = ValidateContentType(context.Request.ContentType, out var mediaType);
-        if (!result.Succeeded)
-        {
-            return result;
-        }
-
-        result = ExtractToken(mediaType!, body, out var token);
-        if (!result.Succeeded)
+        DcrStepResult result;
+        string? mediaType = null;
+        string? token = null;
+        if (!(result = ValidateBodySize(body, limit)).Succeeded
+            || !(result = ValidateContentType(context.Request.ContentType, out mediaType)).Succeeded
+            || !(result = ExtractToken(mediaType!, body, out token)).Succeeded
+            || !(result = ParseToken(context, token, limit)).Succeeded)
         {
             return result;
         }
 
-        if (!CompactJws.TryParse(token, limit, out var jws, out var error))
-        {
-            return DcrError.InvalidClientMetadata($"The registration request {error}.");
-        }
-
-        context.RequestToken = jws;
         return DcrStepResult.Success;
     }
+
+    /// <summary>The body is no larger than <see cref="RequestObjectOptions.MaxBodySize"/>.</summary>
+    /// <param name="body">The body.</param>
+    /// <param name="limit">The limit, in bytes.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ValidateBodySize(ReadOnlyMemory<byte> body, int limit)
+        => body.Length > limit ? DcrError.BodyTooLarge(limit) : DcrStepResult.Success;
 
     /// <summary>Checks the media type (parameters such as <c>charset</c> are ignored).</summary>
     /// <param name="contentType">The <c>Content-Type</c> header.</param>
@@ -89,7 +84,7 @@ public class RegistrationRequestReader : IRegistrationRequestReader
         }
         catch (DecoderFallbackException)
         {
-            return DcrError.InvalidClientMetadata("The request body is not valid UTF-8.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.BodyNotUtf8);
         }
 
         if (text.Length == 0)
@@ -121,4 +116,24 @@ public class RegistrationRequestReader : IRegistrationRequestReader
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Parses the token as a compact JWS by the engine's strict reader (no trust yet) into
+    /// <see cref="DcrRequestContext.RequestToken"/>.
+    /// </summary>
+    /// <param name="context">The request context.</param>
+    /// <param name="token">The token text.</param>
+    /// <param name="limit">The most characters accepted.</param>
+    /// <returns>Success, or the error to return.</returns>
+    protected virtual DcrStepResult ParseToken(DcrRequestContext context, string? token, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!CompactJws.TryParse(token, limit, out var jws, out var error))
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.RegistrationRequestMalformed(error));
+        }
+
+        context.RequestToken = jws;
+        return DcrStepResult.Success;
+    }
 }

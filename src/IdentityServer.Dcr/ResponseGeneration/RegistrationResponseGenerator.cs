@@ -14,7 +14,10 @@ public class RegistrationResponseGenerator : IRegistrationResponseGenerator
     /// Claims of the software statement's JWT envelope that are not flattened into the response: they describe the
     /// SSA, not the client, and would be mistaken for the registration's own.
     /// </summary>
-    protected static IReadOnlySet<string> EnvelopeClaims { get; } = new HashSet<string>(StringComparer.Ordinal) { "iss", "iat", "exp", "nbf", "jti", "aud", "sub" };
+    protected static IReadOnlySet<string> EnvelopeClaims
+    {
+        get;
+    } = new HashSet<string>(StringComparer.Ordinal) { "iss", "iat", "exp", "nbf", "jti", "aud", "sub" };
 
     /// <inheritdoc />
     public virtual JsonObject CreateResponse(ClientRegistration registration, string? clientSecret)

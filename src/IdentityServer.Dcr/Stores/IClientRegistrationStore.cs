@@ -42,15 +42,26 @@ public interface IClientRegistrationStore
     /// <param name="requireUniqueSoftware">Whether to refuse when the <c>software_id</c> is already registered.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct);
+    Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        CancellationToken ct);
 
-    /// <summary>Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request token, atomically.</summary>
+    /// <summary>
+    /// Replaces a registration if it still has <paramref name="expectedConcurrencyStamp"/>, recording the request
+    /// token, atomically.
+    /// </summary>
     /// <param name="registration">The new state; its <see cref="ClientRegistration.ConcurrencyStamp"/> is the new stamp.</param>
     /// <param name="expectedConcurrencyStamp">The stamp read before the update.</param>
     /// <param name="requestToken">The request token, recorded against replay.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct);
+    Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        CancellationToken ct);
 
     /// <summary>
     /// Disables a client (sets <see cref="ClientRegistration.DisabledAt"/> to now) or enables it again, with a new

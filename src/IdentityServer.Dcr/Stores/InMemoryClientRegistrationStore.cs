@@ -63,7 +63,11 @@ public sealed class InMemoryClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+    public Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(requestToken);
@@ -90,7 +94,11 @@ public sealed class InMemoryClientRegistrationStore : IClientRegistrationStore
     }
 
     /// <inheritdoc />
-    public Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+    public Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(requestToken);

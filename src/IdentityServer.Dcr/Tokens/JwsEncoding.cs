@@ -16,7 +16,10 @@ public static class JwsEncoding
     private static readonly SearchValues<char> Base64UrlAlphabet =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
-    /// <summary>Whether <paramref name="token"/> is three dot-separated parts, each base64url without padding (the signature may not be empty).</summary>
+    /// <summary>
+    /// Whether <paramref name="token"/> is three dot-separated parts, each base64url without padding (the signature may
+    /// not be empty).
+    /// </summary>
     /// <param name="token">The token.</param>
     /// <returns><see langword="true"/> when every part uses only the base64url alphabet.</returns>
     public static bool IsBase64UrlCompact(string? token)

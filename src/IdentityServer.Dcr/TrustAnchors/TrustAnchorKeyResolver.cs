@@ -82,7 +82,10 @@ public class TrustAnchorKeyResolver : ITrustAnchorKeyResolver
 
     private sealed class Snapshot
     {
-        private Snapshot(Dictionary<string, TrustAnchorOptions> anchors, Dictionary<string, IReadOnlyList<Jwk>> inlineKeys, ICollection<string> defaultAlgorithms)
+        private Snapshot(
+            Dictionary<string, TrustAnchorOptions> anchors,
+            Dictionary<string, IReadOnlyList<Jwk>> inlineKeys,
+            ICollection<string> defaultAlgorithms)
         {
             Anchors = anchors;
             InlineKeys = inlineKeys;

@@ -16,9 +16,10 @@ namespace IdentityServer.Dcr.Validation;
 /// <summary>
 /// The default <see cref="IClientMetadataValidator"/>. Steps, in order: <see cref="ValidateSoftwareId"/>,
 /// <see cref="ValidateGrantTypes"/>, <see cref="ValidateResponseTypes"/>, <see cref="ValidateRedirectUris"/>,
-/// <see cref="ValidateTokenEndpointAuthMethod"/>, <see cref="ValidateScope"/>, <see cref="ValidateApplicationType"/>,
-/// <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>, <see cref="ValidateUriFields"/>. Each reads the request's claims and writes
-/// the registered value to the <see cref="ClientMetadata"/> being built.
+/// <see cref="ValidateTokenEndpointAuthMethod"/>, <see cref="ValidateSubjectDn"/>, <see cref="ValidateScope"/>,
+/// <see cref="ValidateApplicationType"/>, <see cref="ValidateSigningAlgorithms"/>, <see cref="ValidateCiba"/>,
+/// <see cref="ValidateUriFields"/>. Each reads the request's claims and writes the registered value to the
+/// <see cref="ClientMetadata"/> being built.
 /// </summary>
 public partial class ClientMetadataValidator : IClientMetadataValidator
 {
@@ -51,6 +52,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             || !(result = ValidateResponseTypes(context, options, metadata)).Succeeded
             || !(result = ValidateRedirectUris(context, options, metadata)).Succeeded
             || !(result = ValidateTokenEndpointAuthMethod(context, options, metadata)).Succeeded
+            || !(result = ValidateSubjectDn(context, options, metadata)).Succeeded
             || !(result = ValidateScope(context, options, metadata)).Succeeded
             || !(result = ValidateApplicationType(context, options, metadata)).Succeeded
             || !(result = ValidateSigningAlgorithms(context, options, metadata)).Succeeded
@@ -64,7 +66,10 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.SuccessTask;
     }
 
-    /// <summary>A <c>software_id</c> in the request must be the SSA's; the SSA's <c>software_id</c> and <c>software_jwks_endpoint</c> are registered.</summary>
+    /// <summary>
+    /// A <c>software_id</c> in the request must be the SSA's; the SSA's <c>software_id</c> and
+    /// <c>software_jwks_endpoint</c> are registered.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
@@ -77,7 +82,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "software_id", out var softwareId);
         if (state == ClaimState.WrongType || (state == ClaimState.Present && !string.Equals(softwareId, ssa.SoftwareId, StringComparison.Ordinal)))
         {
-            return DcrError.InvalidClientMetadata("The request's software_id must match the software statement's software_id.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SoftwareIdMismatch);
         }
 
         metadata.SoftwareId = ssa.SoftwareId;
@@ -98,17 +103,23 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "grant_types", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's grant_types is not an array of strings.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.GrantTypesNotStrings);
         }
 
         if (requested.Count == 0)
         {
-            return DcrError.InvalidClientMetadata("The request has no grant_types.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.GrantTypesMissing);
         }
 
         var defined = DcrSpecProfile.GrantTypes(options.SpecVersion);
         var supported = options.Registration.GrantTypes.Where(defined.Contains).ToList();
-        return Select(requested.Distinct(StringComparer.Ordinal).ToList(), supported, MetadataField.GrantTypes, "grant_types", options, out var registered)
+        return Select(
+            requested.Distinct(StringComparer.Ordinal).ToList(),
+            supported,
+            MetadataField.GrantTypes,
+            "grant_types",
+            options,
+            out var registered)
             is { Succeeded: false } failure ? failure : Set(() => metadata.GrantTypes = registered);
     }
 
@@ -128,14 +139,14 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "response_types", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's response_types is not an array of strings.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ResponseTypesNotStrings);
         }
 
         if (!metadata.GrantTypes.Contains("authorization_code"))
         {
             if (requested.Count > 0)
             {
-                return DcrError.InvalidClientMetadata("response_types are only allowed with the authorization_code grant type.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ResponseTypesWithoutAuthorizationCode);
             }
 
             metadata.ResponseTypes = [];
@@ -174,7 +185,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadStringArray(context.RequestClaims, "redirect_uris", out var requested);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidRedirectUri("The request's redirect_uris is not an array of strings.");
+            return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUrisNotStrings);
         }
 
         var candidates = state == ClaimState.Absent ? ssa.SoftwareRedirectUris : requested;
@@ -189,13 +200,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             }
             else if (!substitute)
             {
-                return DcrError.InvalidRedirectUri($"The redirect URI '{DcrErrorDescriptions.Truncate(uri, 120)}' {problem}.");
+                return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUriInvalid(uri, problem));
             }
         }
 
         if (registered.Count == 0 && metadata.GrantTypes.Contains("authorization_code"))
         {
-            return DcrError.InvalidRedirectUri("At least one valid redirect URI listed in the software statement is required for the authorization_code grant type.");
+            return DcrError.InvalidRedirectUri(DcrErrorDescriptions.RedirectUriRequired);
         }
 
         metadata.RedirectUris = registered;
@@ -203,10 +214,9 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
     }
 
     /// <summary>
-    /// <c>token_endpoint_auth_method</c> is required and must be supported. <c>private_key_jwt</c> needs a supported
-    /// <c>token_endpoint_auth_signing_alg</c>; <c>tls_client_auth</c> needs a <c>tls_client_auth_subject_dn</c> that
-    /// parses as a distinguished name and (by default) names the presented transport certificate; no other method may
-    /// carry one.
+    /// <c>token_endpoint_auth_method</c> is required and must be supported. <c>private_key_jwt</c> and
+    /// <c>client_secret_jwt</c> need a supported <c>token_endpoint_auth_signing_alg</c>. The subject DN of
+    /// <c>tls_client_auth</c> is the next step, <see cref="ValidateSubjectDn"/>.
     /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
@@ -223,8 +233,8 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         if (state != ClaimState.Present || string.IsNullOrEmpty(method))
         {
             return DcrError.InvalidClientMetadata(state == ClaimState.WrongType
-                ? "The request's token_endpoint_auth_method is not a string."
-                : "The request has no token_endpoint_auth_method.");
+                ? DcrErrorDescriptions.TokenEndpointAuthMethodNotString
+                : DcrErrorDescriptions.TokenEndpointAuthMethodMissing);
         }
 
         if (!registration.TokenEndpointAuthMethods.Contains(method) || !DcrSpecProfile.TokenEndpointAuthMethods.Contains(method))
@@ -247,14 +257,14 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var algState = ClaimReader.ReadString(claims, "token_endpoint_auth_signing_alg", out var alg);
         if (algState == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's token_endpoint_auth_signing_alg is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.TokenEndpointAuthSigningAlgNotString);
         }
 
         if (method is "private_key_jwt" or "client_secret_jwt")
         {
             if (string.IsNullOrEmpty(alg))
             {
-                return DcrError.InvalidClientMetadata($"token_endpoint_auth_signing_alg is required for {method}.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SigningAlgRequired(method));
             }
 
             if (!registration.TokenEndpointAuthSigningAlgorithms.Contains(alg))
@@ -270,10 +280,15 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             metadata.TokenEndpointAuthSigningAlg = alg;
         }
 
-        return ValidateSubjectDn(context, options, metadata);
+        return DcrStepResult.Success;
     }
 
-    /// <summary>Validates <c>tls_client_auth_subject_dn</c>: required exactly for <c>tls_client_auth</c>.</summary>
+    /// <summary>
+    /// <c>tls_client_auth_subject_dn</c>: required exactly for <c>tls_client_auth</c> (no other method may carry
+    /// one), at most the specification's length, a distinguished name (RFC 4514) and, by default
+    /// (<see cref="RegistrationOptions.RequireSubjectDnOfPresentedCertificate"/>), the subject of the presented
+    /// transport certificate.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
@@ -286,30 +301,30 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "tls_client_auth_subject_dn", out var subjectDn);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's tls_client_auth_subject_dn is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotString);
         }
 
         if (metadata.TokenEndpointAuthMethod != "tls_client_auth")
         {
             return state == ClaimState.Present
-                ? DcrError.InvalidClientMetadata("tls_client_auth_subject_dn may only be sent with token_endpoint_auth_method tls_client_auth.")
+                ? DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnWithoutTlsClientAuth)
                 : DcrStepResult.Success;
         }
 
         if (string.IsNullOrWhiteSpace(subjectDn))
         {
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn is required for tls_client_auth.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnRequired);
         }
 
         var maxLength = DcrSpecProfile.MaxSubjectDnLength(options.SpecVersion);
         if (subjectDn.Length > maxLength)
         {
-            return DcrError.InvalidClientMetadata($"tls_client_auth_subject_dn is longer than {maxLength} characters.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnTooLong(maxLength));
         }
 
         if (!DistinguishedName.TryParse(subjectDn, out var parsed))
         {
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn is not a distinguished name (RFC 4514).");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotDistinguishedName);
         }
 
         var certificate = context.Request.ClientCertificate;
@@ -317,7 +332,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             && !parsed.Matches(DistinguishedName.FromX500(certificate.SubjectName)))
         {
             Logger.SubjectDnMismatch(context.SoftwareStatement!.SoftwareId, certificate.Thumbprint);
-            return DcrError.InvalidClientMetadata("tls_client_auth_subject_dn does not name the transport certificate presented with this request.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.SubjectDnNotOfCertificate);
         }
 
         metadata.TlsClientAuthSubjectDn = subjectDn;
@@ -350,7 +365,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "scope", out var scope);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's scope is not a space-separated string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ScopeNotString);
         }
 
         if (string.IsNullOrWhiteSpace(scope))
@@ -361,11 +376,18 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (scope.Length > DcrSpecProfile.MaxScopeLength)
         {
-            return DcrError.InvalidClientMetadata($"The request's scope is longer than {DcrSpecProfile.MaxScopeLength} characters.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ScopeTooLong(DcrSpecProfile.MaxScopeLength));
         }
 
         var requested = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToList();
-        var result = Select(requested, permitted, MetadataField.Scope, "scope", options, out var registered, "is not permitted for this software's roles");
+        var result = Select(
+            requested,
+            permitted,
+            MetadataField.Scope,
+            "scope",
+            options,
+            out var registered,
+            DcrErrorDescriptions.ScopeNotPermittedReason);
         if (!result.Succeeded)
         {
             return result;
@@ -388,7 +410,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "application_type", out var type);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("The request's application_type is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ApplicationTypeNotString);
         }
 
         var defined = DcrSpecProfile.ApplicationTypes(options.SpecVersion);
@@ -407,7 +429,10 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         return DcrStepResult.Success;
     }
 
-    /// <summary><c>id_token_signed_response_alg</c> and <c>request_object_signing_alg</c>: supported values; the first supported one when absent.</summary>
+    /// <summary>
+    /// <c>id_token_signed_response_alg</c> and <c>request_object_signing_alg</c>: supported values; the first supported
+    /// one when absent.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The engine options.</param>
     /// <param name="metadata">The metadata being built.</param>
@@ -418,13 +443,25 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metadata);
         var registration = options.Registration;
-        var result = SelectAlgorithm(context, "id_token_signed_response_alg", registration.IdTokenSigningAlgorithms, MetadataField.IdTokenSignedResponseAlg, registration, out var idTokenAlg);
+        var result = SelectAlgorithm(
+            context,
+            "id_token_signed_response_alg",
+            registration.IdTokenSigningAlgorithms,
+            MetadataField.IdTokenSignedResponseAlg,
+            registration,
+            out var idTokenAlg);
         if (!result.Succeeded)
         {
             return result;
         }
 
-        result = SelectAlgorithm(context, "request_object_signing_alg", registration.RequestObjectSigningAlgorithms, MetadataField.RequestObjectSigningAlg, registration, out var requestObjectAlg);
+        result = SelectAlgorithm(
+            context,
+            "request_object_signing_alg",
+            registration.RequestObjectSigningAlgorithms,
+            MetadataField.RequestObjectSigningAlg,
+            registration,
+            out var requestObjectAlg);
         if (!result.Succeeded)
         {
             return result;
@@ -455,23 +492,30 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var endpointState = ClaimReader.ReadString(claims, "backchannel_client_notification_endpoint", out var endpoint);
         var algState = ClaimReader.ReadString(claims, "backchannel_authentication_request_signing_alg", out var alg);
         var userCodeState = ClaimReader.ReadBoolean(claims, "backchannel_user_code_parameter_supported", out var userCode);
-        if (modeState == ClaimState.WrongType || endpointState == ClaimState.WrongType || algState == ClaimState.WrongType || userCodeState == ClaimState.WrongType)
+        if (modeState == ClaimState.WrongType
+            || endpointState == ClaimState.WrongType
+            || algState == ClaimState.WrongType
+            || userCodeState == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata("A backchannel_* claim of the request has the wrong type.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaClaimWrongType);
         }
 
-        var anyCiba = modeState == ClaimState.Present || endpointState == ClaimState.Present || algState == ClaimState.Present || userCodeState == ClaimState.Present;
+        var anyCiba = modeState == ClaimState.Present
+            || endpointState == ClaimState.Present
+            || algState == ClaimState.Present
+            || userCodeState == ClaimState.Present;
         if (!metadata.GrantTypes.Contains(DcrSpecProfile.CibaGrantType))
         {
             return anyCiba
-                ? DcrError.InvalidClientMetadata("backchannel_* metadata may only be sent with the urn:openid:params:grant-type:ciba grant type.")
+                ? DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaWithoutCibaGrant)
                 : DcrStepResult.Success;
         }
 
         var registration = options.Registration;
         if (string.IsNullOrEmpty(mode) || !registration.BackchannelTokenDeliveryModes.Contains(mode))
         {
-            return DcrError.InvalidClientMetadata($"backchannel_token_delivery_mode must be one of: {string.Join(", ", registration.BackchannelTokenDeliveryModes)}.");
+            return DcrError.InvalidClientMetadata(
+                DcrErrorDescriptions.CibaDeliveryModeNotSupported(registration.BackchannelTokenDeliveryModes));
         }
 
         if (mode != "poll")
@@ -479,7 +523,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             if (string.IsNullOrEmpty(endpoint) || endpoint.Length > DcrSpecProfile.MaxNotificationEndpointLength
                 || UriRules.CheckAbsoluteHttps(endpoint, allowHttp: false, out _) is not null)
             {
-                return DcrError.InvalidClientMetadata($"backchannel_client_notification_endpoint must be an HTTPS URL for the {mode} mode.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaNotificationEndpointInvalid(mode));
             }
 
             metadata.BackchannelClientNotificationEndpoint = endpoint;
@@ -487,12 +531,13 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (string.IsNullOrEmpty(alg) || !registration.BackchannelAuthenticationRequestSigningAlgorithms.Contains(alg))
         {
-            return DcrError.InvalidClientMetadata($"backchannel_authentication_request_signing_alg must be one of: {string.Join(", ", registration.BackchannelAuthenticationRequestSigningAlgorithms)}.");
+            return DcrError.InvalidClientMetadata(
+                DcrErrorDescriptions.CibaSigningAlgNotSupported(registration.BackchannelAuthenticationRequestSigningAlgorithms));
         }
 
         if (userCodeState == ClaimState.Present && userCode)
         {
-            return DcrError.InvalidClientMetadata("backchannel_user_code_parameter_supported must be false.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CibaUserCodeNotFalse);
         }
 
         metadata.BackchannelTokenDeliveryMode = mode;
@@ -527,12 +572,12 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             {
                 if (item.ValueKind != System.Text.Json.JsonValueKind.String)
                 {
-                    return DcrError.InvalidClientMetadata($"The request's {name} is not a string.");
+                    return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataClaimNotString(name));
                 }
 
                 if (UriRules.CheckAbsoluteHttps(item.GetString()!, allowHttp: false, out _) is { } problem)
                 {
-                    return DcrError.InvalidClientMetadata($"The request's {name} '{DcrErrorDescriptions.Truncate(item.GetString(), 120)}' {problem}.");
+                    return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataUriInvalid(name, item.GetString(), problem));
                 }
             }
         }
@@ -555,7 +600,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         ArgumentNullException.ThrowIfNull(options);
         if (uri.Length > DcrSpecProfile.MaxRedirectUriLength)
         {
-            return $"is longer than {DcrSpecProfile.MaxRedirectUriLength} characters";
+            return DcrErrorDescriptions.UriTooLong(DcrSpecProfile.MaxRedirectUriLength);
         }
 
         if (UriRules.CheckAbsoluteHttps(uri, allowHttp: false, out var parsed) is { } syntax)
@@ -565,17 +610,17 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
 
         if (!UriHosts.TryGetIdnHost(parsed!, out var idnHost))
         {
-            return "has a host that is not a valid internationalised domain name";
+            return DcrErrorDescriptions.UriHostNotIdn;
         }
 
         if (!options.AllowLoopbackRedirectUris && IsLoopback(idnHost))
         {
-            return "names localhost or a loopback address";
+            return DcrErrorDescriptions.UriIsLoopback;
         }
 
         if (softwareStatement.SoftwareRedirectUris.Count > 0 && !softwareStatement.SoftwareRedirectUris.Contains(uri, StringComparer.Ordinal))
         {
-            return "is not one of the software statement's software_redirect_uris";
+            return DcrErrorDescriptions.UriNotInSoftwareStatement;
         }
 
         return null;
@@ -604,7 +649,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
     }
 
     private static DcrError Unsupported(string claim, string value, IEnumerable<string> supported)
-        => DcrError.InvalidClientMetadata($"The {claim} '{DcrErrorDescriptions.Truncate(value)}' is not supported; supported: {string.Join(", ", supported)}.");
+        => DcrError.InvalidClientMetadata(DcrErrorDescriptions.ValueNotSupported(claim, value, supported));
 
     private static DcrStepResult Select(
         List<string> requested,
@@ -613,7 +658,7 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         string claim,
         DcrOptions options,
         out IReadOnlyList<string> registered,
-        string refusal = "is not supported")
+        string refusal = DcrErrorDescriptions.ValueNotSupportedReason)
     {
         var accepted = requested.Where(supported.Contains).ToList();
         registered = accepted;
@@ -625,19 +670,25 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
         var rejected = requested.First(r => !supported.Contains(r));
         if (options.Registration.HandlingFor(field) == UnsupportedValueHandling.Reject || accepted.Count == 0)
         {
-            return DcrError.InvalidClientMetadata($"The {claim} value '{DcrErrorDescriptions.Truncate(rejected)}' {refusal}; supported: {string.Join(", ", supported)}.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.ValueRefused(claim, rejected, refusal, supported));
         }
 
         return DcrStepResult.Success;
     }
 
-    private static DcrStepResult SelectAlgorithm(DcrRequestContext context, string claim, IList<string> supported, MetadataField field, RegistrationOptions options, out string? selected)
+    private static DcrStepResult SelectAlgorithm(
+        DcrRequestContext context,
+        string claim,
+        IList<string> supported,
+        MetadataField field,
+        RegistrationOptions options,
+        out string? selected)
     {
         selected = null;
         var state = ClaimReader.ReadString(context.RequestClaims, claim, out var alg);
         if (state == ClaimState.WrongType)
         {
-            return DcrError.InvalidClientMetadata($"The request's {claim} is not a string.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.MetadataClaimNotString(claim));
         }
 
         if (string.IsNullOrEmpty(alg))

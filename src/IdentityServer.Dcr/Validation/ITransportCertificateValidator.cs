@@ -37,7 +37,10 @@ public interface ITransportCertificateValidator
     /// </summary>
     /// <param name="certificate">The presented certificate.</param>
     /// <param name="ct">Cancels the operation.</param>
-    /// <returns>Success, or the error to return (<c>invalid_client_metadata</c>; callers at the token endpoint answer <c>invalid_client</c>).</returns>
+    /// <returns>
+    /// Success, or the error to return (<c>invalid_client_metadata</c>; callers at the token endpoint answer
+    /// <c>invalid_client</c>).
+    /// </returns>
     Task<DcrStepResult> ValidateChainAsync(X509Certificate2 certificate, CancellationToken ct);
 
     /// <summary>

@@ -29,7 +29,12 @@ public partial class RequestObjectValidator : IRequestObjectValidator
     /// <param name="store">Answers replay checks.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public RequestObjectValidator(IOptionsMonitor<DcrOptions> options, IJwksResolver jwksResolver, IClientRegistrationStore store, TimeProvider timeProvider, ILogger<RequestObjectValidator> logger)
+    public RequestObjectValidator(
+        IOptionsMonitor<DcrOptions> options,
+        IJwksResolver jwksResolver,
+        IClientRegistrationStore store,
+        TimeProvider timeProvider,
+        ILogger<RequestObjectValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -95,29 +100,30 @@ public partial class RequestObjectValidator : IRequestObjectValidator
 
         if (ssa.SoftwareJwksEndpoint is null)
         {
-            return DcrError.InvalidSoftwareStatement("The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementJwksEndpointMissing);
         }
 
-        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct).ConfigureAwait(false);
+        var lookup = await JwksResolver.FindKeyAsync(ssa.SoftwareJwksEndpoint, jws.KeyId, jws.Algorithm, JwksSourceKind.Software, ct)
+            .ConfigureAwait(false);
         switch (lookup.Status)
         {
             case JwksLookupStatus.Found:
                 break;
             case JwksLookupStatus.Refused:
                 Logger.RequestJwksRefused(ssa.SoftwareId, lookup.Reason);
-                return DcrError.InvalidSoftwareStatement($"The software_jwks_endpoint may not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
+                return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.RequestKeyNotUsable(lookup.Reason));
             case JwksLookupStatus.Invalid:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The software's JWKS could not be used: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.RequestJwksNotUsable(lookup.Reason));
             default:
                 Logger.RequestKeyNotFound(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), lookup.Reason);
-                return DcrError.InvalidClientMetadata($"The registration request's signing key was not found at the software_jwks_endpoint: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.RequestKeyNotFound(lookup.Reason));
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, allowed, out var failure))
         {
             Logger.RequestSignatureInvalid(ssa.SoftwareId, DcrErrorDescriptions.Truncate(jws.KeyId), failure);
-            return DcrError.InvalidClientMetadata($"The registration request's signature is not valid: {failure}.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.RequestSignatureInvalid(failure));
         }
 
         context.RequestSignatureVerified = true;
@@ -137,14 +143,16 @@ public partial class RequestObjectValidator : IRequestObjectValidator
         var state = ClaimReader.ReadString(context.RequestClaims, "iss", out var issuer);
         if (state != ClaimState.Present || string.IsNullOrEmpty(issuer))
         {
-            return Fail(state == ClaimState.WrongType ? "The registration request's iss is not a string." : "The registration request has no iss claim.");
+            return Fail(state == ClaimState.WrongType
+                ? DcrErrorDescriptions.RequestIssuerNotString
+                : DcrErrorDescriptions.RequestIssuerMissing);
         }
 
         var matches = string.Equals(issuer, ssa.SoftwareId, StringComparison.Ordinal)
             || (options.RequestObject.AcceptOrganisationIdAsIssuer && string.Equals(issuer, ssa.OrganisationId, StringComparison.Ordinal));
         return matches
             ? DcrStepResult.SuccessTask
-            : Fail($"The registration request's iss '{DcrErrorDescriptions.Truncate(issuer)}' must be the software statement's software_id.");
+            : Fail(DcrErrorDescriptions.RequestIssuerNotSoftwareId(issuer));
     }
 
     /// <summary>Step 3: <c>aud</c> (a string or an array) must hold an accepted audience.</summary>
@@ -159,13 +167,15 @@ public partial class RequestObjectValidator : IRequestObjectValidator
         var state = ClaimReader.ReadStringOrArray(context.RequestClaims, "aud", out var audiences);
         if (state != ClaimState.Present || audiences.Count == 0)
         {
-            return Fail(state == ClaimState.WrongType ? "The registration request's aud is not a string or an array of strings." : "The registration request has no aud claim.");
+            return Fail(state == ClaimState.WrongType
+                ? DcrErrorDescriptions.RequestAudienceNotStrings
+                : DcrErrorDescriptions.RequestAudienceMissing);
         }
 
         var accepted = DcrOptionsAudiences.Get(options);
         return audiences.Any(a => accepted.Contains(a, StringComparer.Ordinal))
             ? DcrStepResult.SuccessTask
-            : Fail($"The registration request's aud does not name this bank; accepted: {string.Join(", ", accepted)}.");
+            : Fail(DcrErrorDescriptions.RequestAudienceNotBank(accepted));
     }
 
     /// <summary>
@@ -187,46 +197,50 @@ public partial class RequestObjectValidator : IRequestObjectValidator
         var iat = ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
         if (iat != ClaimState.Present)
         {
-            return Fail(iat == ClaimState.Absent ? "The registration request has no iat claim." : "The registration request's iat is not a NumericDate.");
+            return Fail(iat == ClaimState.Absent
+                ? DcrErrorDescriptions.RequestIatMissing
+                : DcrErrorDescriptions.RequestIatNotNumericDate);
         }
 
         var exp = ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
         if (exp != ClaimState.Present)
         {
-            return Fail(exp == ClaimState.Absent ? "The registration request has no exp claim." : "The registration request's exp is not a NumericDate.");
+            return Fail(exp == ClaimState.Absent
+                ? DcrErrorDescriptions.RequestExpMissing
+                : DcrErrorDescriptions.RequestExpNotNumericDate);
         }
 
         if (issuedAt > now + skew)
         {
-            return Fail("The registration request's iat is in the future.");
+            return Fail(DcrErrorDescriptions.RequestIatInFuture);
         }
 
         // Subtract the skew from now: exp may be the last NumericDate (year 9999), where adding overflows.
         if (now - skew >= expiresAt)
         {
-            return Fail("The registration request has expired (exp).");
+            return Fail(DcrErrorDescriptions.RequestExpired);
         }
 
         if (expiresAt < issuedAt)
         {
-            return Fail("The registration request's exp is before its iat.");
+            return Fail(DcrErrorDescriptions.RequestExpBeforeIat);
         }
 
         // nbf is optional (RFC 7519 §4.1.5) but binding when present, with the same skew as iat.
         var nbf = ClaimReader.ReadNumericDate(claims, "nbf", out var notBefore);
         if (nbf == ClaimState.WrongType)
         {
-            return Fail("The registration request's nbf is not a NumericDate.");
+            return Fail(DcrErrorDescriptions.RequestNbfNotNumericDate);
         }
 
         if (nbf == ClaimState.Present && notBefore > now + skew)
         {
-            return Fail("The registration request is not valid yet (nbf).");
+            return Fail(DcrErrorDescriptions.RequestNotYetValid);
         }
 
         if (now - issuedAt > options.RequestObject.MaxAge + skew)
         {
-            return Fail($"The registration request was issued more than {options.RequestObject.MaxAge.TotalMinutes:0.#} minutes ago.");
+            return Fail(DcrErrorDescriptions.RequestTooOld(options.RequestObject.MaxAge));
         }
 
         return DcrStepResult.SuccessTask;
@@ -248,17 +262,19 @@ public partial class RequestObjectValidator : IRequestObjectValidator
         var state = ClaimReader.ReadString(claims, "jti", out var jti);
         if (state != ClaimState.Present || string.IsNullOrWhiteSpace(jti))
         {
-            return DcrError.InvalidClientMetadata(state == ClaimState.WrongType ? "The registration request's jti is not a string." : "The registration request has no jti claim.");
+            return DcrError.InvalidClientMetadata(state == ClaimState.WrongType
+                ? DcrErrorDescriptions.JtiNotString
+                : DcrErrorDescriptions.JtiMissing);
         }
 
         if (jti.Length > MaxJtiLength)
         {
-            return DcrError.InvalidClientMetadata($"The registration request's jti is longer than {MaxJtiLength} characters.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiTooLong(MaxJtiLength));
         }
 
         if (options.RequestObject.RequireUuidJti && !UuidV4().IsMatch(jti))
         {
-            return DcrError.InvalidClientMetadata("The registration request's jti must be a UUID v4.");
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.JtiNotUuid);
         }
 
         ClaimReader.ReadString(claims, "iss", out var issuer);

@@ -35,7 +35,11 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
     /// <param name="anchors">Finds trust anchors' keys.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public SoftwareStatementValidator(IOptionsMonitor<DcrOptions> options, ITrustAnchorKeyResolver anchors, TimeProvider timeProvider, ILogger<SoftwareStatementValidator> logger)
+    public SoftwareStatementValidator(
+        IOptionsMonitor<DcrOptions> options,
+        ITrustAnchorKeyResolver anchors,
+        TimeProvider timeProvider,
+        ILogger<SoftwareStatementValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -97,7 +101,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
 
         if (!CompactJws.TryParse(ssa, options.MaxLength, out var jws, out var error))
         {
-            return Fail($"The software statement {error}.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementMalformed(error));
         }
 
         if (jws.Header.TryGetProperty("typ", out var typ)
@@ -118,7 +122,10 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
     /// <param name="options">The SSA options.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>Success, or the error to return.</returns>
-    protected virtual async Task<DcrStepResult> VerifySignatureAsync(DcrRequestContext context, SoftwareStatementOptions options, CancellationToken ct)
+    protected virtual async Task<DcrStepResult> VerifySignatureAsync(
+        DcrRequestContext context,
+        SoftwareStatementOptions options,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var jws = context.SoftwareStatementToken!;
@@ -143,19 +150,22 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         if (lookup.Status != JwksLookupStatus.Found)
         {
             Logger.SoftwareStatementKeyNotFound(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId));
-            return DcrError.InvalidSoftwareStatement($"The software statement's signing key was not found: {DcrErrorDescriptions.Truncate(lookup.Reason, DcrErrorDescriptions.MaxReasonLength)}.");
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementKeyNotFound(lookup.Reason));
         }
 
         if (!JwsVerifier.TryVerify(jws, lookup.Key!, algorithms, out var failure))
         {
             Logger.SoftwareStatementSignatureInvalid(DcrErrorDescriptions.Truncate(issuer), DcrErrorDescriptions.Truncate(jws.KeyId), failure);
-            return DcrError.InvalidSoftwareStatement($"The software statement's signature is not valid: {failure}.");
+            return DcrError.InvalidSoftwareStatement(DcrErrorDescriptions.SoftwareStatementSignatureInvalid(failure));
         }
 
         return DcrStepResult.Success;
     }
 
-    /// <summary>Step 3: <c>iat</c> is required, not in the future and within <see cref="SoftwareStatementOptions.MaxAge"/>; <c>exp</c> and <c>nbf</c> are honoured when present.</summary>
+    /// <summary>
+    /// Step 3: <c>iat</c> is required, not in the future and within <see cref="SoftwareStatementOptions.MaxAge"/>;
+    /// <c>exp</c> and <c>nbf</c> are honoured when present.
+    /// </summary>
     /// <param name="context">The request context.</param>
     /// <param name="options">The SSA options.</param>
     /// <param name="ct">Cancels the operation.</param>
@@ -171,34 +181,36 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         var iat = ClaimReader.ReadNumericDate(claims, "iat", out var issuedAt);
         if (iat != ClaimState.Present)
         {
-            return Fail(iat == ClaimState.Absent ? "The software statement has no iat claim." : "The software statement's iat is not a NumericDate.");
+            return Fail(iat == ClaimState.Absent
+                ? DcrErrorDescriptions.SoftwareStatementIatMissing
+                : DcrErrorDescriptions.SoftwareStatementIatNotNumericDate);
         }
 
         if (issuedAt > now + skew)
         {
-            return Fail("The software statement's iat is in the future.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementIatInFuture);
         }
 
         if (options.MaxAge > TimeSpan.Zero && now - issuedAt > options.MaxAge + skew)
         {
-            return Fail($"The software statement was issued more than {options.MaxAge.TotalMinutes:0.#} minutes ago; obtain a new one.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementTooOld(options.MaxAge));
         }
 
         var exp = ClaimReader.ReadNumericDate(claims, "exp", out var expiresAt);
         if (exp == ClaimState.WrongType)
         {
-            return Fail("The software statement's exp is not a NumericDate.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementExpNotNumericDate);
         }
 
         if (exp == ClaimState.Present && now - skew >= expiresAt)
         {
-            return Fail("The software statement has expired.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementExpired);
         }
 
         var nbf = ClaimReader.ReadNumericDate(claims, "nbf", out var notBefore);
         if (nbf == ClaimState.WrongType || (nbf == ClaimState.Present && notBefore > now + skew))
         {
-            return Fail("The software statement is not valid yet (nbf).");
+            return Fail(DcrErrorDescriptions.SoftwareStatementNotYetValid);
         }
 
         return DcrStepResult.SuccessTask;
@@ -230,13 +242,13 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         Uri? jwksUri = null;
         if (jwksEndpoint is { Length: > MaxUriLength })
         {
-            return Fail($"The software statement's software_jwks_endpoint is longer than {MaxUriLength} characters.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementClaimTooLong("software_jwks_endpoint", MaxUriLength));
         }
 
         var allowHttp = Options.CurrentValue.Jwks.AllowHttp;
         if (jwksEndpoint is not null && UriRules.CheckAbsoluteHttps(jwksEndpoint, allowHttp, out jwksUri) is { } jwksProblem)
         {
-            return Fail($"The software statement's software_jwks_endpoint {jwksProblem}.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementJwksEndpointInvalid(jwksProblem));
         }
 
         // Every other URI the directory states about the TPP: a signature does not make a URI valid.
@@ -245,28 +257,29 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
             var uriState = ClaimReader.ReadString(claims, name, out var value);
             if (uriState == ClaimState.WrongType)
             {
-                return Fail($"The software statement's {name} is not a string.");
+                return Fail(DcrErrorDescriptions.SoftwareStatementClaimNotString(name));
             }
 
-            if (uriState == ClaimState.Present && (value!.Length > MaxUriLength || UriRules.CheckAbsoluteHttps(value, allowHttp: false, out _) is not null))
+            if (uriState == ClaimState.Present
+                && (value!.Length > MaxUriLength || UriRules.CheckAbsoluteHttps(value, allowHttp: false, out _) is not null))
             {
-                return Fail($"The software statement's {name} is not an absolute https URI (RFC 3986) of at most {MaxUriLength} characters.");
+                return Fail(DcrErrorDescriptions.SoftwareStatementUriInvalid(name, MaxUriLength));
             }
         }
 
         if (jwksUri is null && options.RequireSoftwareJwksEndpoint)
         {
-            return Fail("The software statement has no software_jwks_endpoint, so the request signature cannot be verified.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementJwksEndpointMissing);
         }
 
         if (ClaimReader.ReadStringArray(claims, "software_redirect_uris", out var redirectUris) == ClaimState.WrongType)
         {
-            return Fail("The software statement's software_redirect_uris is not an array of strings.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementRedirectUrisNotStrings);
         }
 
         if (ClaimReader.ReadStringArray(claims, "software_roles", out var roles) == ClaimState.WrongType)
         {
-            return Fail("The software statement's software_roles is not an array of strings.");
+            return Fail(DcrErrorDescriptions.SoftwareStatementRolesNotStrings);
         }
 
         string? registrationId = null;
@@ -314,31 +327,34 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         var ssa = context.SoftwareStatement!;
         string? refusal = null;
 
-        if (options.RequireActiveOrganisation && !string.Equals(ssa.OrganisationStatus, "Active", StringComparison.OrdinalIgnoreCase))
+        if (options.RequireActiveOrganisation
+            && !string.Equals(ssa.OrganisationStatus, "Active", StringComparison.OrdinalIgnoreCase))
         {
-            refusal = $"The organisation's status is '{DcrErrorDescriptions.Truncate(ssa.OrganisationStatus)}'; only Active organisations may register.";
+            refusal = DcrErrorDescriptions.OrganisationNotActive(ssa.OrganisationStatus);
         }
-        else if (options.AllowedSoftwareModes.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareModes, ssa.SoftwareMode ?? "Live"))
+        else if (options.AllowedSoftwareModes.Count > 0
+            && !ContainsIgnoreCase(options.AllowedSoftwareModes, ssa.SoftwareMode ?? "Live"))
         {
-            refusal = $"Software in mode '{DcrErrorDescriptions.Truncate(ssa.SoftwareMode ?? "Live")}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareModes)}.";
+            refusal = DcrErrorDescriptions.SoftwareModeNotAccepted(ssa.SoftwareMode ?? "Live", options.AllowedSoftwareModes);
         }
-        else if (options.AllowedSoftwareEnvironments.Count > 0 && !ContainsIgnoreCase(options.AllowedSoftwareEnvironments, ssa.SoftwareEnvironment ?? string.Empty))
+        else if (options.AllowedSoftwareEnvironments.Count > 0
+            && !ContainsIgnoreCase(options.AllowedSoftwareEnvironments, ssa.SoftwareEnvironment ?? string.Empty))
         {
-            refusal = $"Software of environment '{DcrErrorDescriptions.Truncate(ssa.SoftwareEnvironment)}' may not register here; accepted: {string.Join(", ", options.AllowedSoftwareEnvironments)}.";
+            refusal = DcrErrorDescriptions.SoftwareEnvironmentNotAccepted(ssa.SoftwareEnvironment, options.AllowedSoftwareEnvironments);
         }
         else if (options.DeniedOrganisationIds.Contains(ssa.OrganisationId)
             || (options.AllowedOrganisationIds.Count > 0 && !options.AllowedOrganisationIds.Contains(ssa.OrganisationId)))
         {
-            refusal = $"The organisation '{DcrErrorDescriptions.Truncate(ssa.OrganisationId)}' is not approved to register.";
+            refusal = DcrErrorDescriptions.OrganisationNotApproved(ssa.OrganisationId);
         }
         else if (options.DeniedSoftwareIds.Contains(ssa.SoftwareId)
             || (options.AllowedSoftwareIds.Count > 0 && !options.AllowedSoftwareIds.Contains(ssa.SoftwareId)))
         {
-            refusal = $"The software '{DcrErrorDescriptions.Truncate(ssa.SoftwareId)}' is not approved to register.";
+            refusal = DcrErrorDescriptions.SoftwareNotApproved(ssa.SoftwareId);
         }
         else if (options.RequiredRoles.Count > 0 && !ssa.SoftwareRoles.Any(r => ContainsIgnoreCase(options.RequiredRoles, r)))
         {
-            refusal = $"The software has none of the roles this bank requires: {string.Join(", ", options.RequiredRoles)}.";
+            refusal = DcrErrorDescriptions.SoftwareRolesMissing(options.RequiredRoles);
         }
 
         if (refusal is not null)
@@ -361,10 +377,10 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
         var state = ClaimReader.ReadString(claims, name, out value);
         error = state switch
         {
-            ClaimState.Absent => $"The software statement has no {name} claim.",
-            ClaimState.WrongType => $"The software statement's {name} is not a string.",
-            _ when string.IsNullOrWhiteSpace(value) => $"The software statement's {name} is empty.",
-            _ when value!.Length > maxLength => $"The software statement's {name} is longer than {maxLength} characters.",
+            ClaimState.Absent => DcrErrorDescriptions.SoftwareStatementClaimMissing(name),
+            ClaimState.WrongType => DcrErrorDescriptions.SoftwareStatementClaimNotString(name),
+            _ when string.IsNullOrWhiteSpace(value) => DcrErrorDescriptions.SoftwareStatementClaimEmpty(name),
+            _ when value!.Length > maxLength => DcrErrorDescriptions.SoftwareStatementClaimTooLong(name, maxLength),
             _ => null,
         };
         return error is null;
@@ -373,7 +389,7 @@ public class SoftwareStatementValidator : ISoftwareStatementValidator
     private static bool OptionalString(JsonElement claims, string name, out string? value, out string? error)
     {
         var state = ClaimReader.ReadString(claims, name, out value);
-        error = state == ClaimState.WrongType ? $"The software statement's {name} is not a string." : null;
+        error = state == ClaimState.WrongType ? DcrErrorDescriptions.SoftwareStatementClaimNotString(name) : null;
         return error is null;
     }
 }

@@ -29,7 +29,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     /// <param name="options">The engine options.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public TransportCertificateValidator(IOptionsMonitor<DcrOptions> options, TimeProvider timeProvider, ILogger<TransportCertificateValidator> logger)
+    public TransportCertificateValidator(
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider timeProvider,
+        ILogger<TransportCertificateValidator> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
@@ -96,7 +99,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     }
 
     /// <inheritdoc />
-    public virtual Task<DcrStepResult> ValidateRegistrationBindingAsync(X509Certificate2 certificate, ClientRegistration registration, CancellationToken ct)
+    public virtual Task<DcrStepResult> ValidateRegistrationBindingAsync(
+        X509Certificate2 certificate,
+        ClientRegistration registration,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(registration);
@@ -106,7 +112,8 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             return DcrStepResult.SuccessTask;
         }
 
-        if (NamesTpp(certificate, registration.OrganisationId, registration.SoftwareId, CompetentAuthorityRegistrationId(registration.SoftwareStatementClaims)))
+        var registrationId = CompetentAuthorityRegistrationId(registration.SoftwareStatementClaims);
+        if (NamesTpp(certificate, registration.OrganisationId, registration.SoftwareId, registrationId))
         {
             return DcrStepResult.SuccessTask;
         }
@@ -121,14 +128,16 @@ public class TransportCertificateValidator : ITransportCertificateValidator
         ArgumentNullException.ThrowIfNull(context);
         var certificate = context.Request.ClientCertificate;
         var ssa = context.SoftwareStatement!;
-        if (certificate is null || !Options.CurrentValue.Transport.RequireCertificateBoundToSoftwareStatement || IsBoundToSoftwareStatement(certificate, ssa))
+        if (certificate is null
+            || !Options.CurrentValue.Transport.RequireCertificateBoundToSoftwareStatement
+            || IsBoundToSoftwareStatement(certificate, ssa))
         {
             return DcrStepResult.SuccessTask;
         }
 
         Logger.CertificateNotBound(certificate.Thumbprint, ssa.SoftwareId, ssa.OrganisationId);
-        return Task.FromResult(DcrStepResult.Failure(DcrError.UnapprovedSoftwareStatement(
-            "The transport certificate does not belong to the organisation or software of the software statement.")));
+        return Task.FromResult(DcrStepResult.Failure(
+            DcrError.UnapprovedSoftwareStatement(DcrErrorDescriptions.CertificateNotOfSoftwareStatement)));
     }
 
     /// <summary>
@@ -164,7 +173,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
                 var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
                 Logger.CertificateChainInvalid(certificate.Thumbprint, status);
-                return DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status}).");
+                return DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotTrusted(status));
             }
         }
 
@@ -258,7 +267,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             // Something other than revocation failed with the network on (a CRL that does not verify, for example).
             var status = flags.ToString();
             Logger.CertificateChainInvalid(certificate.Thumbprint, status);
-            return new(DcrError.InvalidClientMetadata($"The transport certificate is not trusted by this bank ({status})."), TimeSpan.Zero, null);
+            return new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateNotTrusted(status)), TimeSpan.Zero, null);
         }
 
         // Unknown: accept and log, or refuse; an unreachable source is retried soon rather than cached for long.
@@ -272,7 +281,10 @@ public class TransportCertificateValidator : ITransportCertificateValidator
 
         Logger.CertificateRevocationUnknownRefused(certificate.Thumbprint, offline);
         return offline
-            ? new(DcrStepResult.Success, TimeSpan.Zero, new DcrInfrastructureException("The revocation status of the transport certificate could not be fetched."))
+            ? new(
+                DcrStepResult.Success,
+                TimeSpan.Zero,
+                new DcrInfrastructureException("The revocation status of the transport certificate could not be fetched."))
             : new(DcrError.InvalidClientMetadata(DcrErrorDescriptions.CertificateRevocationUnknown), retryAfter, null);
     }
 
@@ -312,7 +324,11 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(softwareStatement);
-        return NamesTpp(certificate, softwareStatement.OrganisationId, softwareStatement.SoftwareId, softwareStatement.CompetentAuthorityRegistrationId);
+        return NamesTpp(
+            certificate,
+            softwareStatement.OrganisationId,
+            softwareStatement.SoftwareId,
+            softwareStatement.CompetentAuthorityRegistrationId);
     }
 
     /// <summary>The rule of <see cref="IsBoundToSoftwareStatement"/>, for an organisation, software and competent-authority registration.</summary>

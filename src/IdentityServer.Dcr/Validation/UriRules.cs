@@ -29,16 +29,16 @@ internal static class UriRules
         var invalid = value.AsSpan().IndexOfAnyExcept(UriCharacters);
         if (invalid >= 0)
         {
-            return char.IsControl(value[invalid]) ? "contains a control character"
-                : value[invalid] == ' ' ? "contains a space"
-                : "contains a character a URI may not hold unencoded (RFC 3986)";
+            return char.IsControl(value[invalid]) ? DcrErrorDescriptions.UriHasControlCharacter
+                : value[invalid] == ' ' ? DcrErrorDescriptions.UriHasSpace
+                : DcrErrorDescriptions.UriHasUnencodedCharacter;
         }
 
         for (var i = value.IndexOf('%', StringComparison.Ordinal); i >= 0; i = value.IndexOf('%', i + 1))
         {
             if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
             {
-                return "has a '%' that does not start a percent-encoding";
+                return DcrErrorDescriptions.UriHasBadPercentEncoding;
             }
         }
 
@@ -47,17 +47,17 @@ internal static class UriRules
             || !value.StartsWith(parsed.Scheme + "://", StringComparison.OrdinalIgnoreCase)
             || string.IsNullOrEmpty(parsed.Host))
         {
-            return allowHttp ? "is not an absolute https or http URL" : "is not an absolute https URL";
+            return allowHttp ? DcrErrorDescriptions.UriNotAbsoluteHttpsOrHttp : DcrErrorDescriptions.UriNotAbsoluteHttps;
         }
 
         if (value.Contains('#', StringComparison.Ordinal))
         {
-            return "has a fragment";
+            return DcrErrorDescriptions.UriHasFragment;
         }
 
         if (!string.IsNullOrEmpty(parsed.UserInfo) || AuthorityOf(value).Contains('@', StringComparison.Ordinal))
         {
-            return "has user information";
+            return DcrErrorDescriptions.UriHasUserInformation;
         }
 
         uri = parsed;

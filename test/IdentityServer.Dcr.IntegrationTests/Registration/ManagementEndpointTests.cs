@@ -201,7 +201,10 @@ public sealed class ManagementEndpointTests
         Assert.Multiple(async () =>
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), json.ToJsonString());
-            Assert.That(json["error_description"]!.GetValue<string>(), Does.StartWith("The transport certificate does not belong to this client"));
+            Assert.That(
+                json["error_description"]!.GetValue<string>(),
+                Is.EqualTo("The transport certificate does not belong to this client: it names neither the registered organisation "
+                    + "or software nor the registered tls_client_auth_subject_dn."));
             Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
         });
     }

@@ -205,26 +205,26 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
     }
 
     // Errors shown to the user: nothing of the request object can be trusted, or its redirect URI is not registered.
-    [TestCase("missing", "invalid_request")]
-    [TestCase("not-a-jws", "invalid_request_object")]
-    [TestCase("rs256", "invalid_request_object")]
-    [TestCase("other-key", "invalid_request_object")]
-    [TestCase("iss", "invalid_request_object")]
-    [TestCase("client_id", "invalid_request_object")]
-    [TestCase("aud", "invalid_request_object")]
-    [TestCase("aud-par-endpoint", "invalid_request_object")]
-    [TestCase("no-exp", "invalid_request_object")]
-    [TestCase("no-nbf", "invalid_request_object")]
-    [TestCase("expired", "invalid_request_object")]
-    [TestCase("nbf-70-minutes-ago", "invalid_request_object")]
-    [TestCase("lifetime-70-minutes", "invalid_request_object")]
-    [TestCase("nbf-future", "invalid_request_object")]
-    [TestCase("no-redirect-uri", "invalid_request_object")]
-    [TestCase("unregistered-redirect-uri", "invalid_request")]
-    [TestCase("redirect-uri-prefix", "invalid_request")]
-    [TestCase("outer-redirect-uri-differs", "invalid_request")]
-    [TestCase("request-and-request-uri", "invalid_request")]
-    public async Task ValidateAsync_Refused_ErrorIsShownNotRedirected(string fault, string error)
+    [TestCase("missing", "invalid_request", DcrErrorDescriptions.RequestObjectRequired)]
+    [TestCase("not-a-jws", "invalid_request_object", "The request object is unsigned (alg none is not accepted).")]
+    [TestCase("rs256", "invalid_request_object", DcrErrorDescriptions.RequestObjectAlgorithmNotRegistered)]
+    [TestCase("other-key", "invalid_request_object", "The request object's signature was not verified: the signature is invalid.")]
+    [TestCase("iss", "invalid_request_object", DcrErrorDescriptions.RequestObjectIssuerNotClient)]
+    [TestCase("client_id", "invalid_request_object", DcrErrorDescriptions.RequestObjectClientIdNotClient)]
+    [TestCase("aud", "invalid_request_object", DcrErrorDescriptions.RequestObjectAudienceNotIssuer)]
+    [TestCase("aud-par-endpoint", "invalid_request_object", DcrErrorDescriptions.RequestObjectAudienceNotIssuer)]
+    [TestCase("no-exp", "invalid_request_object", DcrErrorDescriptions.RequestObjectExpMissing)]
+    [TestCase("no-nbf", "invalid_request_object", DcrErrorDescriptions.RequestObjectNbfMissing)]
+    [TestCase("expired", "invalid_request_object", DcrErrorDescriptions.RequestObjectExpired)]
+    [TestCase("nbf-70-minutes-ago", "invalid_request_object", "The request object's nbf is more than 60 minutes in the past.")]
+    [TestCase("lifetime-70-minutes", "invalid_request_object", "The request object's exp must be after its nbf and at most 60 minutes after it.")]
+    [TestCase("nbf-future", "invalid_request_object", DcrErrorDescriptions.RequestObjectNotYetValid)]
+    [TestCase("no-redirect-uri", "invalid_request_object", DcrErrorDescriptions.RequestObjectRedirectUriMissing)]
+    [TestCase("unregistered-redirect-uri", "invalid_request", DcrErrorDescriptions.RedirectUriNotRegistered)]
+    [TestCase("redirect-uri-prefix", "invalid_request", DcrErrorDescriptions.RedirectUriNotRegistered)]
+    [TestCase("outer-redirect-uri-differs", "invalid_request", DcrErrorDescriptions.RedirectUriMismatch)]
+    [TestCase("request-and-request-uri", "invalid_request", DcrErrorDescriptions.RequestAndRequestUri)]
+    public async Task ValidateAsync_Refused_ErrorIsShownNotRedirected(string fault, string error, string description)
     {
         // Arrange
         var now = _fixture.Time.GetUtcNow();
@@ -270,30 +270,31 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
         {
             Assert.That(result.Succeeded, Is.False);
             Assert.That(result.Error?.Error, Is.EqualTo(error), result.Error?.ErrorDescription);
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(description));
             Assert.That(result.RedirectUri, Is.Null, "no trusted redirect URI yet: the error is for the user's screen");
         });
     }
 
     // Errors sent to the registered redirect URI of the verified request object, with its state.
-    [TestCase("response_type-mismatch", "invalid_request_object")]
-    [TestCase("client_id-outer-mismatch", "invalid_request_object")]
-    [TestCase("unregistered-response-type", "unsupported_response_type")]
-    [TestCase("unsupported-response-type", "unsupported_response_type")]
-    [TestCase("no-response-type", "invalid_request_object")]
-    [TestCase("query-mode-for-hybrid", "invalid_request_object")]
-    [TestCase("unregistered-scope", "invalid_scope")]
-    [TestCase("no-openid", "invalid_scope")]
-    [TestCase("no-scope", "invalid_request_object")]
-    [TestCase("no-nonce", "invalid_request_object")]
-    [TestCase("code-without-pkce", "invalid_request_object")]
-    [TestCase("code-with-plain-pkce", "invalid_request_object")]
-    [TestCase("no-intent", "invalid_request_object")]
-    [TestCase("unknown-intent", "access_denied")]
-    [TestCase("other-clients-intent", "access_denied")]
-    [TestCase("authorised-intent", "access_denied")]
-    [TestCase("expired-intent", "access_denied")]
-    [TestCase("no-authorization-code-grant", "unauthorized_client")]
-    public async Task ValidateAsync_Refused_ErrorGoesToTheRedirectUriWithState(string fault, string error)
+    [TestCase("response_type-mismatch", "invalid_request_object", DcrErrorDescriptions.ResponseTypeMismatch)]
+    [TestCase("client_id-outer-mismatch", "invalid_request_object", DcrErrorDescriptions.ClientIdMismatch)]
+    [TestCase("unregistered-response-type", "unsupported_response_type", "The response_type code is not one the client registered and the bank supports.")]
+    [TestCase("unsupported-response-type", "unsupported_response_type", "The response_type code id_token token is not one the client registered and the bank supports.")]
+    [TestCase("no-response-type", "invalid_request_object", DcrErrorDescriptions.ResponseTypeMissing)]
+    [TestCase("query-mode-for-hybrid", "invalid_request_object", DcrErrorDescriptions.HybridResponseModeNotFragment)]
+    [TestCase("unregistered-scope", "invalid_scope", "The scope fundsconfirmations is not one the client registered.")]
+    [TestCase("no-openid", "invalid_scope", DcrErrorDescriptions.ScopeWithoutOpenId)]
+    [TestCase("no-scope", "invalid_request_object", DcrErrorDescriptions.ScopeMissing)]
+    [TestCase("no-nonce", "invalid_request_object", DcrErrorDescriptions.NonceMissing)]
+    [TestCase("code-without-pkce", "invalid_request_object", DcrErrorDescriptions.PkceRequired)]
+    [TestCase("code-with-plain-pkce", "invalid_request_object", DcrErrorDescriptions.PkceRequired)]
+    [TestCase("no-intent", "invalid_request_object", DcrErrorDescriptions.IntentRequired)]
+    [TestCase("unknown-intent", "access_denied", DcrErrorDescriptions.IntentNotFound)]
+    [TestCase("other-clients-intent", "access_denied", DcrErrorDescriptions.IntentNotFound)]
+    [TestCase("authorised-intent", "access_denied", "The intent is Authorised, not AwaitingAuthorisation.")]
+    [TestCase("expired-intent", "access_denied", DcrErrorDescriptions.IntentExpired)]
+    [TestCase("no-authorization-code-grant", "unauthorized_client", DcrErrorDescriptions.AuthorizationCodeGrantNotRegistered)]
+    public async Task ValidateAsync_Refused_ErrorGoesToTheRedirectUriWithState(string fault, string error, string description)
     {
         // Arrange
         var outer = new Dictionary<string, string?> { ["client_id"] = ClientId };
@@ -348,6 +349,7 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
         {
             Assert.That(result.Succeeded, Is.False);
             Assert.That(result.Error?.Error, Is.EqualTo(error), result.Error?.ErrorDescription);
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(description));
             Assert.That(result.RedirectUri, Is.EqualTo(RedirectUri));
             Assert.That(result.State, Is.EqualTo("state-1"));
         });
@@ -367,6 +369,7 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(pushed.Error?.Error, Is.EqualTo("invalid_request_object"));
+            Assert.That(pushed.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.PkceRequired));
             Assert.That(byValue.Succeeded, Is.True, byValue.Error?.ErrorDescription);
         });
     }
@@ -389,6 +392,10 @@ public sealed class AuthorizationRequestValidatorTests : IDisposable
         }, CancellationToken.None);
 
         // Assert
-        Assert.That(result.Error?.Error, Is.EqualTo("access_denied"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo("access_denied"));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.NoIntentStore));
+        });
     }
 }

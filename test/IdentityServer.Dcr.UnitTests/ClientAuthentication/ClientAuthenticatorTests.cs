@@ -198,11 +198,11 @@ public sealed class ClientAuthenticatorTests : IDisposable
         var check = await Authenticator.CheckAssertionAsync(PrivateKeyJwtClient(), assertion, CancellationToken.None);
 
         // Assert
-        Assert.That(check.Error?.ErrorDescription, Does.StartWith("The client assertion's signing key was not found"));
+        Assert.That(check.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.AssertionKeyNotFound(JwksReasons.KeyNotFound)));
     }
 
-    [TestCase("not-a-jwt", "is not a compact JWS")]
-    [TestCase("", "is empty")]
+    [TestCase("not-a-jwt", "The client assertion is not a compact JWS (three base64url parts separated by dots).")]
+    [TestCase("", "The client assertion is empty.")]
     public async Task CheckAssertionAsync_NotAJws_IsInvalidClient(string assertion, string expected)
     {
         // Act
@@ -212,7 +212,7 @@ public sealed class ClientAuthenticatorTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(check.Error?.Error, Is.EqualTo(DcrErrors.InvalidClient));
-            Assert.That(check.Error?.ErrorDescription, Does.Contain(expected));
+            Assert.That(check.Error?.ErrorDescription, Is.EqualTo(expected));
         });
     }
 
@@ -350,7 +350,7 @@ public sealed class ClientAuthenticatorTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(error?.Error, Is.EqualTo(DcrErrors.InvalidClient));
-            Assert.That(error?.ErrorDescription, Does.StartWith("The transport certificate is not trusted by this bank"));
+            Assert.That(error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.CertificateNotTrusted("PartialChain")));
         });
     }
 

@@ -3,6 +3,7 @@
 
 using System.Text;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Jwks;
 using IdentityServer.Dcr.Testing;
 
 namespace IdentityServer.Dcr.UnitTests.Registration;
@@ -15,6 +16,9 @@ public sealed partial class RegistrationServiceTests
 {
     private const string LastNumericDate = "253402300799";
 
+    // The parse rule a payload that is not a JSON object breaks (CompactJws).
+    private const string PayloadNotJson = "has a payload that is not a base64url-encoded JSON object";
+
     [Test]
     public async Task RegisterAsync_LoneSurrogateEscapeInRequestClaim_RejectedAsMetadataWithoutThrowing()
     {
@@ -22,7 +26,7 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(request: r => r.SetRaw("scope", "\"openid \\ud800\""));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.RegistrationRequestMalformed(PayloadNotJson));
     }
 
     [Test]
@@ -32,7 +36,7 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(request: r => r.AddRawMember("\"x\\udfff\"", "1"));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.RegistrationRequestMalformed(PayloadNotJson));
     }
 
     [Test]
@@ -42,7 +46,7 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(ssa: s => s.SetRaw("org_name", "\"\\udc00\""));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidSoftwareStatement);
+        AssertRejected(result, DcrErrors.InvalidSoftwareStatement, DcrErrorDescriptions.SoftwareStatementMalformed(PayloadNotJson));
     }
 
     [Test]
@@ -57,7 +61,7 @@ public sealed partial class RegistrationServiceTests
         }));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.RegistrationRequestMalformed(PayloadNotJson));
     }
 
     [Test]
@@ -67,7 +71,7 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(requestHeader: h => h.SetRaw("x-unknown", "123456789012345678901234567890"));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.RequestSignatureInvalid("the token's header could not be read"));
     }
 
     [Test]
@@ -103,7 +107,7 @@ public sealed partial class RegistrationServiceTests
         });
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.SubjectDnNotOfCertificate);
     }
 
     [Test]
@@ -115,7 +119,9 @@ public sealed partial class RegistrationServiceTests
             request: r => r.Object["redirect_uris"] = new JsonArray("https://a\u200db.example/cb"));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidRedirectUri);
+        AssertRejected(result, DcrErrors.InvalidRedirectUri, DcrErrorDescriptions.RedirectUriInvalid(
+            "https://a\u200db.example/cb",
+            "contains a character a URI may not hold unencoded (RFC 3986)"));
     }
 
     [Test]
@@ -125,7 +131,7 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(ssaHeader: h => h.Object["kid"] = new string('k', 10_000));
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidSoftwareStatement);
+        AssertRejected(result, DcrErrors.InvalidSoftwareStatement, DcrErrorDescriptions.SoftwareStatementKeyNotFound(JwksReasons.KeyNotFound));
         Assert.That(result.Error!.ErrorDescription, Has.Length.LessThan(400));
     }
 
@@ -136,7 +142,10 @@ public sealed partial class RegistrationServiceTests
         var result = await RegisterRawAsync(request: r => r.Object["token_endpoint_auth_method"] = "x\r\nERROR forged\u202e");
 
         // Assert
-        AssertRejected(result, DcrErrors.InvalidClientMetadata);
+        AssertRejected(result, DcrErrors.InvalidClientMetadata, DcrErrorDescriptions.ValueNotSupported(
+            "token_endpoint_auth_method",
+            "x\r\nERROR forged\u202e",
+            ["private_key_jwt", "tls_client_auth"]));
         Assert.Multiple(() =>
         {
             Assert.That(result.Error!.ErrorDescription.Any(char.IsControl), Is.False, result.Error.ErrorDescription);
@@ -176,12 +185,12 @@ public sealed partial class RegistrationServiceTests
         return _fixture.RegisterAsync(RawJws.Sign(_fixture.Tpp.SigningKey, header.ToBytes(), claims.ToBytes()));
     }
 
-    private void AssertRejected(DcrResult<JsonObject> result, string expectedError)
+    private void AssertRejected(DcrResult<JsonObject> result, string expectedError, string expectedDescription)
         => Assert.Multiple(() =>
         {
             Assert.That(result.Succeeded, Is.False, "the request should have been rejected");
             Assert.That(result.Error?.Error, Is.EqualTo(expectedError), () => result.Error?.ErrorDescription ?? string.Empty);
-            Assert.That(result.Error?.ErrorDescription, Is.Not.Empty);
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(expectedDescription), "the description of the rule the input breaks");
             Assert.That(_fixture.Store.Registrations, Is.Empty, "nothing is stored for a rejected request");
         });
 }

@@ -3,7 +3,10 @@
 
 using System.Text;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Configuration;
 using Jose;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace IdentityServer.Dcr.UnitTests.Registration;
 
@@ -68,7 +71,9 @@ public sealed partial class RegistrationServiceTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
-            Assert.That(result.Error?.ErrorDescription, Does.Contain("signature"));
+            Assert.That(
+                result.Error?.ErrorDescription,
+                Is.EqualTo(DcrErrorDescriptions.RequestSignatureInvalid("the signature is invalid")));
             Assert.That(_fixture.Store.Registrations, Is.Empty);
         });
     }
@@ -112,7 +117,9 @@ public sealed partial class RegistrationServiceTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
-            Assert.That(result.Error?.ErrorDescription, Does.Contain("HS256"));
+            Assert.That(
+                result.Error?.ErrorDescription,
+                Is.EqualTo(DcrErrorDescriptions.AlgorithmNotAccepted("registration request", "HS256", Options.RequestObject.AllowedAlgorithms)));
         });
     }
 
@@ -146,6 +153,8 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(body);
 
         // Assert
-        Assert.That(result.Error?.ErrorDescription, Does.Contain("larger than"));
+        Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.BodyTooLarge(64 * 1024)));
     }
+
+    private DcrOptions Options => _fixture.Services.GetRequiredService<IOptionsMonitor<DcrOptions>>().CurrentValue;
 }

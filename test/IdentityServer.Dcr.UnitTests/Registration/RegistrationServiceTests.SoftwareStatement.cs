@@ -102,7 +102,9 @@ public sealed partial class RegistrationServiceTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Error?.Error, Is.EqualTo(InvalidSsa));
-            Assert.That(result.Error?.ErrorDescription, Does.Contain("signature"));
+            Assert.That(
+                result.Error?.ErrorDescription,
+                Is.EqualTo(DcrErrorDescriptions.SoftwareStatementSignatureInvalid("the signature is invalid")));
         });
     }
 

@@ -32,8 +32,12 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
 
         // Assert
-        Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
-        Assert.That(_fixture.Store.Registrations, Is.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.CertificateNotTrusted("PartialChain")));
+            Assert.That(_fixture.Store.Registrations, Is.Empty);
+        });
     }
 
     [TestCase(Testing.TestPki.ServerAuthentication)]
@@ -81,7 +85,11 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
 
         // Assert
-        Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo(InvalidMetadata));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.CertificateNotTrusted("NotTimeValid")));
+        });
     }
 
     [Test]
@@ -94,7 +102,11 @@ public sealed partial class RegistrationServiceTests
         var result = await _fixture.RegisterAsync(_fixture.Tpp.Sign(_fixture.Claims()), certificate: certificate);
 
         // Assert
-        Assert.That(result.Error?.Error, Is.EqualTo(DcrErrors.UnapprovedSoftwareStatement));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Error?.Error, Is.EqualTo(DcrErrors.UnapprovedSoftwareStatement));
+            Assert.That(result.Error?.ErrorDescription, Is.EqualTo(DcrErrorDescriptions.CertificateNotOfSoftwareStatement));
+        });
     }
 
     [Test]
