@@ -40,4 +40,23 @@ public static partial class DcrErrorDescriptions
     internal static string AssertionKeyNotFound(string? reason) => $"The client assertion's signing key was not found: {Reason(reason)}";
 
     internal static string AssertionKeyMisfit(string misfit) => $"The client assertion's signing key does not fit its algorithm: {misfit}.";
+
+    /// <summary>A token or PAR request of a registered client with no client authentication at all.</summary>
+    public const string ClientAuthenticationRequired =
+        "Client authentication is required: a client assertion, a client secret, or (tls_client_auth) the transport certificate.";
+
+    /// <summary>A client assertion reached the plug-in's signature check without the engine's checks having passed.</summary>
+    public const string AssertionNotChecked = "The client assertion could not be checked.";
+
+    /// <summary>A client assertion whose <c>jti</c> was used before (on any instance).</summary>
+    public const string AssertionReplayed = "The client assertion has already been used.";
+
+    /// <summary>The client's JWKS could not be fetched for its assertion (the client may retry).</summary>
+    public const string ClientJwksUnavailable = "The client's JWKS could not be fetched; try again later.";
+
+    /// <summary>A client secret that is wrong or expired.</summary>
+    public const string ClientSecretInvalid = "The client secret is not valid.";
+
+    /// <summary>The client's registration was written (elsewhere) while its token request was checked; nothing was recorded.</summary>
+    public const string ClientRegistrationChanged = "The client's registration changed while the request was checked; send the request again.";
 }

@@ -57,7 +57,7 @@ public sealed class ApplyDcrClientAssertionParameters : IOpenIddictServerHandler
         // The engine found the key (and checked the algorithm, claims and form) before OpenIddict validates the token.
         if (state.Assertion is not { Succeeded: true } assertion)
         {
-            context.Reject(Errors.InvalidClient, "The client assertion could not be checked.");
+            context.Reject(Errors.InvalidClient, DcrErrorDescriptions.AssertionNotChecked);
             return ValueTask.CompletedTask;
         }
 

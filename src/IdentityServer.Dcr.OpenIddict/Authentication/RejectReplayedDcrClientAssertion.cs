@@ -25,8 +25,6 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// </summary>
 public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<ProcessAuthenticationContext>
 {
-    /// <summary>The description when the client's registration was written while its token request was checked.</summary>
-    public const string ApplicationChangedDescription = "The client's registration changed while the request was checked; send the request again.";
 
     private readonly EntityFrameworkClientRegistrationStore _store;
     private readonly ILogger _logger;
@@ -62,7 +60,7 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
         // signature over the same token; a principal without the engine's check cannot get here for a DCR client.
         if (state.Assertion is not { Succeeded: true } assertion)
         {
-            context.Reject(Errors.InvalidClient, "The client assertion could not be checked.");
+            context.Reject(Errors.InvalidClient, DcrErrorDescriptions.AssertionNotChecked);
             return;
         }
 
@@ -77,11 +75,11 @@ public sealed class RejectReplayedDcrClientAssertion : IOpenIddictServerHandler<
         {
             case ClientAssertionRecording.Replayed:
                 _logger.AssertionReplayed(clientId, assertion.TokenId);
-                context.Reject(Errors.InvalidClient, "The client assertion has already been used.");
+                context.Reject(Errors.InvalidClient, DcrErrorDescriptions.AssertionReplayed);
                 break;
             case ClientAssertionRecording.ApplicationChanged:
                 _logger.ApplicationChangedDuringRequest(clientId);
-                context.Reject(Errors.InvalidClient, ApplicationChangedDescription);
+                context.Reject(Errors.InvalidClient, DcrErrorDescriptions.ClientRegistrationChanged);
                 break;
         }
     }

@@ -46,7 +46,7 @@ public sealed class RequireClientCredentialsAuthentication : IOpenIddictServerHa
         var ct = context.Transaction.GetHttpRequest()?.HttpContext.RequestAborted ?? CancellationToken.None;
         if (await PresentedCertificate.ReadAsync(context.Transaction, _certificates, ct).ConfigureAwait(false) is null)
         {
-            context.Reject(Errors.InvalidClient, "Client authentication is required: a client assertion, a client secret, or (tls_client_auth) the transport certificate.");
+            context.Reject(Errors.InvalidClient, DcrErrorDescriptions.ClientAuthenticationRequired);
         }
     }
 }

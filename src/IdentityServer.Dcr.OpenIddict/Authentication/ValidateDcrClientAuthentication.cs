@@ -149,7 +149,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         {
             // An OAuth error rather than a 5xx: the client may simply retry.
             _logger.JwksUnavailable(state.Client.ClientId, exception);
-            context.Reject(Errors.InvalidClient, "The client's JWKS could not be fetched; try again later.");
+            context.Reject(Errors.InvalidClient, DcrErrorDescriptions.ClientJwksUnavailable);
             return;
         }
 
@@ -239,7 +239,7 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
         if (registration is null || expired || !_secrets.Verify(context.ClientSecret!, registration.ClientSecretHash))
         {
             _logger.SecretRejected(clientId);
-            context.Reject(Errors.InvalidClient, "The client secret is not valid.");
+            context.Reject(Errors.InvalidClient, DcrErrorDescriptions.ClientSecretInvalid);
         }
     }
 }

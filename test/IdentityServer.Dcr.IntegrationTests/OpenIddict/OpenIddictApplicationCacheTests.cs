@@ -4,7 +4,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
-using IdentityServer.Dcr.OpenIddict.Authentication;
 using IdentityServer.Dcr.Testing;
 using Npgsql;
 
@@ -66,7 +65,7 @@ public sealed class OpenIddictApplicationCacheTests
         Assert.Multiple(async () =>
         {
             Assert.That(refused.Body["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), refused.Body.ToJsonString());
-            Assert.That(refused.Body["error_description"]?.GetValue<string>(), Is.EqualTo(RejectReplayedDcrClientAssertion.ApplicationChangedDescription));
+            Assert.That(refused.Body["error_description"]?.GetValue<string>(), Is.EqualTo(DcrErrorDescriptions.ClientRegistrationChanged));
             Assert.That(again.Status, Is.EqualTo(HttpStatusCode.OK), again.Body.ToJsonString());
             Assert.That(await _bank.Environment.CountUsedTokensAsync("client_assertion:" + clientId), Is.EqualTo(2));
         });
@@ -90,7 +89,7 @@ public sealed class OpenIddictApplicationCacheTests
         // Assert: the copy's request is refused as changed, the next one reads the disabled client.
         Assert.Multiple(() =>
         {
-            Assert.That(first.Body["error_description"]?.GetValue<string>(), Is.EqualTo(RejectReplayedDcrClientAssertion.ApplicationChangedDescription), first.Body.ToJsonString());
+            Assert.That(first.Body["error_description"]?.GetValue<string>(), Is.EqualTo(DcrErrorDescriptions.ClientRegistrationChanged), first.Body.ToJsonString());
             Assert.That(second.Body["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), second.Body.ToJsonString());
             Assert.That(second.Body["error_description"]?.GetValue<string>(), Is.EqualTo("The client is disabled by the bank."));
         });
@@ -114,7 +113,7 @@ public sealed class OpenIddictApplicationCacheTests
         // Assert
         Assert.Multiple(() =>
         {
-            Assert.That(first.Body["error_description"]?.GetValue<string>(), Is.EqualTo(RejectReplayedDcrClientAssertion.ApplicationChangedDescription), first.Body.ToJsonString());
+            Assert.That(first.Body["error_description"]?.GetValue<string>(), Is.EqualTo(DcrErrorDescriptions.ClientRegistrationChanged), first.Body.ToJsonString());
             Assert.That(second.Body["error"]?.GetValue<string>(), Is.EqualTo("invalid_client"), second.Body.ToJsonString());
             Assert.That((int)second.Status, Is.LessThan(500));
         });
