@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace IdentityServer.Dcr.Host.Benchmark;
@@ -18,8 +19,8 @@ namespace IdentityServer.Dcr.Host.Benchmark;
 /// costs per token. It exists for that comparison only; a bank never sets it.
 /// </summary>
 /// <remarks>
-/// Everything else stays as in the normal host: OpenIddict's server with the same issuer, signing credentials, token
-/// storage and certificate-bound access tokens; the engine's options (the TLS layer's client-certificate policy,
+/// Everything else stays as in the normal host: OpenIddict's server with the same issuer, signing credentials and token
+/// storage (but no certificate-bound access tokens, see <see cref="AddServices"/>); the engine's options (the TLS layer's client-certificate policy,
 /// health checks) and the DCR store; OpenIddict's tables in the same PostgreSQL database, through the same EF Core
 /// context. There is no registration endpoint: the load run writes each client as an OpenIddict application
 /// (confidential, <c>private_key_jwt</c> with the TPP's public key in its JSON Web Key Set), and OpenIddict's own
@@ -49,10 +50,18 @@ internal static class WithoutDcrPlugin
         services.AddScoped<DcrOpenIddictDbContext>(_ => new PostgreSqlDcrOpenIddictDbContext(options));
         services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<DcrOpenIddictDbContext>())
-            .AddServer(server => server.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler => handler
-                .UseInlineHandler(HandleClientCredentials)
-                .SetOrder(int.MinValue + 100_000)
-                .SetType(OpenIddictServerHandlerType.Custom)));
+            .AddServer(server =>
+            {
+                server.AddEventHandler<OpenIddictServerEvents.HandleTokenRequestContext>(handler => handler
+                    .UseInlineHandler(HandleClientCredentials)
+                    .SetOrder(int.MinValue + 100_000)
+                    .SetType(OpenIddictServerHandlerType.Custom));
+
+                // The connection stays mutual TLS (the TLS layer asks for and checks the TPP's certificate as in the
+                // normal host), but OpenIddict is not given it: without the plug-in, OpenIddict refuses a token request
+                // that carries a certificate its own mTLS rules do not cover (ID2205), see the options below.
+                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
+            });
 
         // The scopes and certificate binding the plug-in sets from the engine's options.
         services.AddOptions<OpenIddictServerOptions>().PostConfigure<IOptionsMonitor<DcrOptions>>((server, dcr) =>
@@ -62,7 +71,10 @@ internal static class WithoutDcrPlugin
                 server.Scopes.Add(scope);
             }
 
-            server.UseClientCertificateBoundAccessTokens = dcr.CurrentValue.Registration.CertificateBoundAccessTokens;
+            // No certificate-bound access tokens: OpenIddict's own check of a client certificate wants it tied to the
+            // application's redirect URI host names (or self-signed and listed in its keys), which OBIE transport
+            // certificates are not; the plug-in replaces that check with the engine's. So the baseline's tokens carry
+            // no cnf claim, and the binding's cost (the chain check, the thumbprint) counts against the plug-in.
         });
     }
 
