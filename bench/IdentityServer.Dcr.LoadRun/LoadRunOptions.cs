@@ -18,7 +18,17 @@ public sealed class LoadRunOptions
           --tokens-per-client K  token requests per registered client (default 1)
           --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
           --key-pool P           RSA keys shared by the TPPs' certificates and signing keys (default 32; key generation is slow)
-          --skip-peer            do not run node oidc-provider
+          --servers LIST         the servers, in order, comma-separated (default ours,peer):
+                                   ours          the OpenIddict demo host with the DCR plug-in
+                                   baseline      the same host without the plug-in (Benchmark:WithoutDcrPlugin); each TPP's
+                                                 client written directly as an OpenIddict application (no registrations)
+                                   duende        the Duende demo host with the plug-in (OBIE registrations, as ours)
+                                   duende-plain  the Duende host with Duende's own DCR (plain JSON at /connect/dcr) and
+                                                 its own private_key_jwt (Benchmark:WithoutDcrPlugin)
+                                   peer          node oidc-provider
+          --restore-source DIR   an extra package source for building the Duende host (repeatable); where Duende's
+                                 packages do not restore, the Duende servers are skipped with a notice
+          --skip-peer            do not run node oidc-provider (removes peer from --servers)
           --connection-close     close each TPP's connection after its registration (default: keep it for its token requests)
           --host-dll PATH        use this built host instead of building host/IdentityServer.Dcr.Host in Release
           --host-env KEY=VALUE   an extra environment variable for the host (repeatable; experiments such as DOTNET_gcServer=0)
@@ -43,7 +53,12 @@ public sealed class LoadRunOptions
 
     public int KeyPool { get; private set; } = 32;
 
-    public bool SkipPeer { get; private set; }
+    /// <summary>The names <c>--servers</c> accepts.</summary>
+    public static readonly string[] KnownServers = ["ours", "baseline", "duende", "duende-plain", "peer"];
+
+    public IList<string> Servers { get; private set; } = ["ours", "peer"];
+
+    public IList<string> RestoreSources { get; } = [];
 
     public bool ConnectionClose { get; private set; }
 
@@ -62,6 +77,7 @@ public sealed class LoadRunOptions
     public static LoadRunOptions Parse(string[] args)
     {
         var options = new LoadRunOptions();
+        var skipPeer = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -77,7 +93,16 @@ public sealed class LoadRunOptions
                 case "--tokens-per-client": options.TokensPerClient = NextInt(0); break;
                 case "--preload": options.Preload = NextInt(0); break;
                 case "--key-pool": options.KeyPool = NextInt(1); break;
-                case "--skip-peer": options.SkipPeer = true; break;
+                case "--servers":
+                    options.Servers = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct()];
+                    if (options.Servers.FirstOrDefault(s => !KnownServers.Contains(s)) is { } unknown)
+                    {
+                        throw new ArgumentException($"Unknown server {unknown}: --servers takes {string.Join(", ", KnownServers)}.");
+                    }
+
+                    break;
+                case "--restore-source": options.RestoreSources.Add(Path.GetFullPath(Next())); break;
+                case "--skip-peer": skipPeer = true; break;
                 case "--connection-close": options.ConnectionClose = true; break;
                 case "--host-dll": options.HostDll = Path.GetFullPath(Next()); break;
                 case "--host-env":
@@ -91,6 +116,21 @@ public sealed class LoadRunOptions
                 case "-h" or "--help": throw new ArgumentException(string.Empty);
                 default: throw new ArgumentException($"Unknown option {args[i]}.");
             }
+        }
+
+        if (skipPeer)
+        {
+            options.Servers.Remove("peer");
+        }
+
+        if (options.Servers.Count == 0)
+        {
+            throw new ArgumentException("No server to run.");
+        }
+
+        if (options.Preload > 0 && !options.Servers.Contains("ours"))
+        {
+            throw new ArgumentException("--preload repeats the run of ours: add ours to --servers.");
         }
 
         return options;

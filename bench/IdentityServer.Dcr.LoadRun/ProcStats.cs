@@ -57,6 +57,31 @@ public static class ProcStats
     /// <summary>Current resident set size (VmRSS) in bytes, or 0.</summary>
     public static long Rss(int pid) => StatusValue(pid, "VmRSS:");
 
+    /// <summary>The sockets <paramref name="pid"/> has open (its file descriptors that are sockets), or <see langword="null"/> where /proc does not say.</summary>
+    public static int? Sockets(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count(IsSocket);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsSocket(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true;
+        }
+        catch (IOException)
+        {
+            return false; // Closed since it was listed.
+        }
+    }
+
     /// <summary>Busy and total jiffies of all CPUs (/proc/stat).</summary>
     public static (long Busy, long Total) MachineCpu()
     {

@@ -7,81 +7,112 @@ using System.Text.Json.Serialization;
 
 namespace IdentityServer.Dcr.LoadRun;
 
-/// <summary>The one table (both servers side by side, our/peer ratios, the issue's targets) and the same as JSON.</summary>
-public sealed class Report(LoadRunOptions options, Machine machine, string postgreSql, string durability, DateTimeOffset started, IReadOnlyList<ServerRun> runs, PreloadResult? preload)
+/// <summary>
+/// The one table (the servers side by side, in the order of <c>--servers</c>; the ratios of the comparisons whose two
+/// servers ran: ours/peer, ours/baseline, duende/duende-plain; the issues' targets) and the same as JSON.
+/// </summary>
+public sealed class Report(LoadRunOptions options, Machine machine, string postgreSql, string durability, DateTimeOffset started, IReadOnlyList<ServerRun> runs, PreloadResult? preload, IReadOnlyList<string> notices)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    private ServerRun Ours => runs[0];
+    private ServerRun? Ours => Run("ours");
 
-    private ServerRun? Peer => runs.FirstOrDefault(r => r.Label == "peer");
+    private ServerRun? Peer => Run("peer");
 
-    private ServerRun? Scale => runs.FirstOrDefault(r => r.Label == "ours @preload");
+    private ServerRun? Scale => Run("ours @preload");
+
+    private ServerRun? Baseline => Run("baseline");
+
+    private ServerRun? Duende => Run("duende");
+
+    private ServerRun? Plain => Run("duende-plain");
+
+    /// <summary>The comparisons whose two servers both ran: header, numerator, denominator.</summary>
+    private List<(string Header, ServerRun A, ServerRun B)> Pairs
+    {
+        get
+        {
+            var pairs = new List<(string, ServerRun, ServerRun)>();
+            if (Ours is { } ours && Peer is { } peer)
+            {
+                pairs.Add(("ours/peer", ours, peer));
+            }
+
+            if (Ours is { } o && Baseline is { } baseline)
+            {
+                pairs.Add(("ours/baseline", o, baseline));
+            }
+
+            if (Duende is { } duende && Plain is { } plain)
+            {
+                pairs.Add(("duende/plain", duende, plain));
+            }
+
+            return pairs;
+        }
+    }
 
     public void Print(TextWriter output)
     {
-        var columns = new List<ServerRun> { Ours };
-        if (Peer is not null)
-        {
-            columns.Add(Peer);
-        }
-
-        if (Scale is not null)
-        {
-            columns.Add(Scale);
-        }
-
+        var pairs = Pairs;
         var header = new List<string> { "metric" };
-        header.AddRange(columns.Select(c => c.Label));
-        if (Peer is not null)
-        {
-            header.Add("ours/peer");
-        }
-
+        header.AddRange(runs.Select(c => c.Label));
+        header.AddRange(pairs.Select(p => p.Header));
         header.Add("target");
         var rows = new List<string[]>();
-        void Row(string name, Func<ServerRun, string> value, string ratio, string target)
+        void Row(string name, Func<ServerRun, string> value, Func<ServerRun, double?>? metric, string target)
         {
             var row = new List<string> { name };
-            row.AddRange(columns.Select(value));
-            if (Peer is not null)
-            {
-                row.Add(ratio);
-            }
-
+            row.AddRange(runs.Select(value));
+            row.AddRange(pairs.Select(p => metric is null ? string.Empty : RatioText(metric(p.A), metric(p.B))));
             row.Add(target);
             rows.Add([.. row]);
         }
 
-        static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
-        string Ratio(Func<ServerRun, double?> value) => Peer is not null && value(Ours) is { } a && value(Peer) is { } b && b > 0 ? F(a / b, "0.00") + "x" : "n/a";
+        static string Reg(ServerRun r, Func<PhaseMetrics, string> f) => r.Registrations is null ? "n/a" : f(r.Registrations);
         static string Tok(ServerRun r, Func<PhaseMetrics, string> f) => r.Tokens is null ? "not available" : f(r.Tokens);
+        static string Cpu(PhaseMetrics m) => F(m.ServerCpuMsPerOp, "0.00") + (m.DatabaseCpuMsPerOp is { } d ? $" +pg {F(d, "0.00")}" : string.Empty);
 
         if (options.Rate is { } offered)
         {
-            Row("offered rate/s (open loop)", _ => F(offered), string.Empty, "achieved = successes / wall, below");
+            Row("offered rate/s (open loop)", _ => F(offered), null, "achieved = successes / wall, below");
         }
 
-        var reg = Ratio(r => r.Registrations.PerSecond);
-        Row("registrations/s", r => F(r.Registrations.PerSecond), reg, $">= 1.5x peer ({Verdict(Peer is null ? null : Ours.Registrations.PerSecond >= 1.5 * Peer.Registrations.PerSecond)})");
-        Row("  p50 ms", r => F(r.Registrations.P50Ms), Ratio(r => r.Registrations.P50Ms), string.Empty);
-        Row("  p95 ms", r => F(r.Registrations.P95Ms), Ratio(r => r.Registrations.P95Ms), string.Empty);
-        Row("  p99 ms", r => F(r.Registrations.P99Ms), Ratio(r => r.Registrations.P99Ms), $"<= 20 ms at 16 ({Verdict(Ours.Registrations.P99Ms <= 20)})"
-            + (Scale is null ? string.Empty : $"; @preload within 10% ({Verdict(Scale.Registrations.P99Ms <= 1.1 * Ours.Registrations.P99Ms)}: {F(Scale.Registrations.P99Ms / Ours.Registrations.P99Ms, "0.00")}x)"));
-        Row("  errors", r => $"{r.Registrations.Errors}/{r.Registrations.Count}", string.Empty, string.Empty);
-        Row("  server CPU ms/reg", r => F(r.Registrations.ServerCpuMsPerOp, "0.00") + (r.Registrations.DatabaseCpuMsPerOp is { } d ? $" +pg {F(d, "0.00")}" : string.Empty), Ratio(r => r.Registrations.ServerCpuMsPerOp + (r.Registrations.DatabaseCpuMsPerOp ?? 0)), "(ratio incl. PostgreSQL)");
-        Row("  load-run CPU ms/reg", r => F(r.Registrations.LoadRunCpuMsPerOp, "0.00"), string.Empty, "(client + JWKS server)");
-        Row("tokens/s", r => Tok(r, t => F(t.PerSecond)), Ratio(r => r.Tokens?.PerSecond), $">= peer ({Verdict(Ours.Tokens is null || Peer?.Tokens is null ? null : Ours.Tokens.PerSecond >= Peer.Tokens.PerSecond)})");
-        Row("  p50 ms", r => Tok(r, t => F(t.P50Ms)), Ratio(r => r.Tokens?.P50Ms), string.Empty);
-        Row("  p95 ms", r => Tok(r, t => F(t.P95Ms)), Ratio(r => r.Tokens?.P95Ms), string.Empty);
-        Row("  p99 ms", r => Tok(r, t => F(t.P99Ms)), Ratio(r => r.Tokens?.P99Ms), Scale is null ? string.Empty
-            : $"@preload within 10% ({Verdict(Scale.Tokens is null || Ours.Tokens is null ? null : Scale.Tokens.P99Ms <= 1.1 * Ours.Tokens.P99Ms)})");
-        Row("  errors", r => Tok(r, t => $"{t.Errors}/{t.Count}"), string.Empty, string.Empty);
-        Row("  server CPU ms/token", r => Tok(r, t => F(t.ServerCpuMsPerOp, "0.00") + (t.DatabaseCpuMsPerOp is { } d ? $" +pg {F(d, "0.00")}" : string.Empty)), Ratio(r => r.Tokens is null ? null : r.Tokens.ServerCpuMsPerOp + (r.Tokens.DatabaseCpuMsPerOp ?? 0)), string.Empty);
-        Row("peak RSS MB (measured)", r => F(r.PeakRssBytes / 1048576.0, "0"), Ratio(r => r.PeakRssBytes), $"<= 300 MB ({Verdict(Ours.PeakRssBytes <= 300L * 1048576)})");
-        Row("load avg before reg", r => r.Registrations.LoadAverageBefore, string.Empty, "(1/5/15 min)");
-        Row("load avg after run", r => (r.Tokens ?? r.Registrations).LoadAverageAfter, string.Empty, string.Empty);
-        Row("others' CPU (cores)", r => F(r.Registrations.OtherProcessesCpuCores, "0.00") + (r.Tokens is null ? string.Empty : " / " + F(r.Tokens.OtherProcessesCpuCores, "0.00")), string.Empty, "(reg / tokens; other users)");
+        var ours = Ours;
+        var scale = Scale;
+        Row("registrations/s", r => Reg(r, m => F(m.PerSecond)), r => r.Registrations?.PerSecond, Targets(
+            Peer is null || ours?.Registrations is null ? null : $">= 1.5x peer ({Verdict(ours.Registrations.PerSecond >= 1.5 * Peer.Registrations!.PerSecond)})",
+            Duende?.Registrations is null || Plain?.Registrations is null ? null : $"duende >= 1.0x plain ({Verdict(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond)})"));
+        Row("  p50 ms", r => Reg(r, m => F(m.P50Ms)), r => r.Registrations?.P50Ms, string.Empty);
+        Row("  p95 ms", r => Reg(r, m => F(m.P95Ms)), r => r.Registrations?.P95Ms, string.Empty);
+        Row("  p99 ms", r => Reg(r, m => F(m.P99Ms)), r => r.Registrations?.P99Ms, Targets(
+            ours?.Registrations is null ? null : $"ours <= 20 ms at 16 ({Verdict(ours.Registrations.P99Ms <= 20)})",
+            scale?.Registrations is null || ours?.Registrations is null ? null : $"@preload within 10% ({Verdict(scale.Registrations.P99Ms <= 1.1 * ours.Registrations.P99Ms)}: {F(scale.Registrations.P99Ms / ours.Registrations.P99Ms, "0.00")}x)"));
+        Row("  errors", r => Reg(r, m => $"{m.Errors}/{m.Count}"), null, string.Empty);
+        Row("  server CPU ms/reg", r => Reg(r, Cpu), RegistrationCpu, "(ratio incl. PostgreSQL)");
+        Row("  load-run CPU ms/reg", r => Reg(r, m => F(m.LoadRunCpuMsPerOp, "0.00")), null, "(client + JWKS server)");
+        Row("tokens/s", r => Tok(r, t => F(t.PerSecond)), r => r.Tokens?.PerSecond, Targets(
+            ours?.Tokens is null || Peer?.Tokens is null ? null : $"ours >= peer ({Verdict(ours.Tokens.PerSecond >= Peer.Tokens.PerSecond)})"));
+        Row("  p50 ms", r => Tok(r, t => F(t.P50Ms)), r => r.Tokens?.P50Ms, string.Empty);
+        Row("  p95 ms", r => Tok(r, t => F(t.P95Ms)), r => r.Tokens?.P95Ms, string.Empty);
+        Row("  p99 ms", r => Tok(r, t => F(t.P99Ms)), r => r.Tokens?.P99Ms, Targets(
+            scale?.Tokens is null || ours?.Tokens is null ? null : $"@preload within 10% ({Verdict(scale.Tokens.P99Ms <= 1.1 * ours.Tokens.P99Ms)})"));
+        Row("  errors", r => Tok(r, t => $"{t.Errors}/{t.Count}"), null, string.Empty);
+        Row("  server CPU ms/token", r => Tok(r, Cpu), TokenCpu, Targets(
+            CpuTarget("ours", ours, "baseline", Baseline),
+            CpuTarget("duende", Duende, "plain", Plain),
+            "(ratios incl. PostgreSQL)"));
+        Row("  load-run CPU ms/token", r => Tok(r, t => F(t.LoadRunCpuMsPerOp, "0.00")), null, "(client)");
+        Row("peak RSS MB (measured)", r => F(r.PeakRssBytes / 1048576.0, "0"), r => r.PeakRssBytes, Targets(
+            ours is null ? null : $"ours <= 300 MB ({Verdict(ours.PeakRssBytes <= 300L * 1048576)})"));
+        Row("idle RSS MB (after start)", r => F(r.Memory.IdleRssBytes / 1048576.0, "0"), r => r.Memory.IdleRssBytes, "(ready, before the warm-up)");
+        Row("warm RSS MB", r => F(r.Memory.WarmRssBytes / 1048576.0, "0"), r => r.Memory.WarmRssBytes, "(after the warm-up, its connections closed)");
+        Row("RSS MB, TPP connections open", r => F(r.Memory.OpenRssBytes / 1048576.0, "0"), r => r.Memory.OpenRssBytes, "(end of the token phase)");
+        Row("  open TPP connections", r => r.Memory.Connections.ToString(CultureInfo.InvariantCulture), null, "(server sockets, open - warm)");
+        Row("  RSS KB per open connection", r => F(r.Memory.RssPerConnectionBytes / 1024, "0"), r => r.Memory.RssPerConnectionBytes, "((open - warm) / connections)");
+        Row("load avg before", r => (r.Registrations ?? r.Tokens)?.LoadAverageBefore ?? "n/a", null, "(1/5/15 min)");
+        Row("load avg after run", r => (r.Tokens ?? r.Registrations)?.LoadAverageAfter ?? "n/a", null, string.Empty);
+        Row("others' CPU (cores)", r => Reg(r, m => F(m.OtherProcessesCpuCores, "0.00")) + (r.Tokens is null ? string.Empty : " / " + F(r.Tokens.OtherProcessesCpuCores, "0.00")), null, "(reg / tokens; other users)");
 
         output.WriteLine();
         output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, "
@@ -93,7 +124,12 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
             output.WriteLine($"host environment overrides: {string.Join(", ", options.HostEnvironment.Select(e => e.Key + "=" + e.Value))}");
         }
 
-        output.WriteLine($"ours: {Ours.Server} on {postgreSql.Split(" on ")[0]} ({durability}); peer: {Peer?.Server ?? "not run"}, {Peer?.Store}");
+        output.WriteLine($"PostgreSQL: {postgreSql.Split(" on ")[0]} ({durability}); a fresh database per server");
+        foreach (var run in runs)
+        {
+            output.WriteLine($"{run.Label}: {run.Server}, {run.Store}");
+        }
+
         var widths = Enumerable.Range(0, header.Count).Select(i => Math.Max(header[i].Length, rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
         output.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
@@ -104,6 +140,11 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
 
         foreach (var run in runs)
         {
+            if (run.RegistrationsNote is not null)
+            {
+                output.WriteLine($"{run.Label}: registrations {run.RegistrationsNote}");
+            }
+
             if (run.TokensNote is not null)
             {
                 output.WriteLine($"{run.Label}: tokens not available: {run.TokensNote}");
@@ -115,47 +156,86 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
             }
         }
 
+        foreach (var notice in notices)
+        {
+            output.WriteLine($"NOTICE: {notice}");
+        }
+
         if (preload is not null)
         {
             output.WriteLine($"preload: {preload.Rows:N0} registrations{(preload.OpenIddictApplications ? " + OpenIddict applications" : string.Empty)} by binary COPY in {preload.CopySeconds:0} s ({preload.TotalSeconds:0} s with VACUUM ANALYZE + CHECKPOINT); database {preload.DatabaseBytes / 1048576.0:0} MB");
         }
 
-        output.WriteLine("Targets are printed, not asserted (issue 5). Figures from a shared 2-core machine: read them with the load averages.");
+        output.WriteLine("Targets are printed, not asserted (issues 5 and 13). Figures from a shared 2-core machine: read them with the load averages.");
     }
 
     public string Write(string directory)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"{started:yyyyMMdd-HHmmss}.json");
+        var ours = Ours;
+        var peer = Peer;
+        var scale = Scale;
         var document = new
         {
             started,
-            options = new { options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment, options.ConnectionClose },
+            options = new { options.Servers, options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment, options.ConnectionClose },
             machine,
             postgreSql,
             durability,
+            notices,
             runs,
-            ratios = Peer is null ? null : new
+            ratios = Pairs.ToDictionary(p => p.Header, p => new
             {
-                registrationsPerSecond = Ours.Registrations.PerSecond / Peer.Registrations.PerSecond,
-                registrationP99 = Ours.Registrations.P99Ms / Peer.Registrations.P99Ms,
-                tokensPerSecond = Ours.Tokens is null || Peer.Tokens is null ? (double?)null : Ours.Tokens.PerSecond / Peer.Tokens.PerSecond,
-                peakRss = (double)Ours.PeakRssBytes / Peer.PeakRssBytes,
-            },
+                registrationsPerSecond = Ratio(p.A.Registrations?.PerSecond, p.B.Registrations?.PerSecond),
+                registrationP99 = Ratio(p.A.Registrations?.P99Ms, p.B.Registrations?.P99Ms),
+                registrationCpu = Ratio(RegistrationCpu(p.A), RegistrationCpu(p.B)),
+                tokensPerSecond = Ratio(p.A.Tokens?.PerSecond, p.B.Tokens?.PerSecond),
+                tokenCpu = Ratio(TokenCpu(p.A), TokenCpu(p.B)),
+                peakRss = Ratio(p.A.PeakRssBytes, p.B.PeakRssBytes),
+                idleRss = Ratio(p.A.Memory.IdleRssBytes, p.B.Memory.IdleRssBytes),
+                rssPerConnection = Ratio(p.A.Memory.RssPerConnectionBytes, p.B.Memory.RssPerConnectionBytes),
+            }),
             preload,
             targets = new[]
             {
-                new { target = "registrations/s >= 1.5x peer", met = Peer is null ? (bool?)null : Ours.Registrations.PerSecond >= 1.5 * Peer.Registrations.PerSecond },
-                new { target = "registration p99 <= 20 ms at 16", met = (bool?)(Ours.Registrations.P99Ms <= 20) },
-                new { target = "tokens/s >= peer", met = Ours.Tokens is null || Peer?.Tokens is null ? null : (bool?)(Ours.Tokens.PerSecond >= Peer.Tokens.PerSecond) },
-                new { target = "registration p99 @preload within 10%", met = Scale is null ? null : (bool?)(Scale.Registrations.P99Ms <= 1.1 * Ours.Registrations.P99Ms) },
-                new { target = "token p99 @preload within 10%", met = Scale?.Tokens is null || Ours.Tokens is null ? null : (bool?)(Scale.Tokens.P99Ms <= 1.1 * Ours.Tokens.P99Ms) },
-                new { target = "host peak RSS <= 300 MB", met = (bool?)(Ours.PeakRssBytes <= 300L * 1048576) },
+                new { target = "registrations/s >= 1.5x peer", met = ours?.Registrations is null || peer?.Registrations is null ? null : (bool?)(ours.Registrations.PerSecond >= 1.5 * peer.Registrations.PerSecond) },
+                new { target = "registration p99 <= 20 ms at 16", met = ours?.Registrations is null ? null : (bool?)(ours.Registrations.P99Ms <= 20) },
+                new { target = "tokens/s >= peer", met = ours?.Tokens is null || peer?.Tokens is null ? null : (bool?)(ours.Tokens.PerSecond >= peer.Tokens.PerSecond) },
+                new { target = "registration p99 @preload within 10%", met = scale?.Registrations is null || ours?.Registrations is null ? null : (bool?)(scale.Registrations.P99Ms <= 1.1 * ours.Registrations.P99Ms) },
+                new { target = "token p99 @preload within 10%", met = scale?.Tokens is null || ours?.Tokens is null ? null : (bool?)(scale.Tokens.P99Ms <= 1.1 * ours.Tokens.P99Ms) },
+                new { target = "host peak RSS <= 300 MB", met = ours is null ? null : (bool?)(ours.PeakRssBytes <= 300L * 1048576) },
+                new { target = "ours CPU per token <= 1.10x baseline (incl. PostgreSQL)", met = CpuMet(ours, Baseline) },
+                new { target = "duende registrations/s >= 1.0x duende-plain", met = Duende?.Registrations is null || Plain?.Registrations is null ? null : (bool?)(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond) },
+                new { target = "duende CPU per token <= 1.10x duende-plain (incl. PostgreSQL)", met = CpuMet(Duende, Plain) },
             },
         };
         File.WriteAllText(path, JsonSerializer.Serialize(document, Json));
         return path;
     }
+
+    private ServerRun? Run(string label) => runs.FirstOrDefault(r => r.Label == label);
+
+    /// <summary>Host CPU plus PostgreSQL's per token: the whole cost of a token on the server side.</summary>
+    private static double? TokenCpu(ServerRun r) => Cpu(r.Tokens);
+
+    private static double? RegistrationCpu(ServerRun r) => Cpu(r.Registrations);
+
+    /// <summary>Server CPU per successful operation, PostgreSQL included; none when nothing succeeded.</summary>
+    private static double? Cpu(PhaseMetrics? m) => m is null || m.Errors >= m.Count ? null : m.ServerCpuMsPerOp + (m.DatabaseCpuMsPerOp ?? 0);
+
+    private static bool? CpuMet(ServerRun? a, ServerRun? b) => a is null || b is null || TokenCpu(a) is not { } x || TokenCpu(b) is not { } y ? null : x <= 1.1 * y;
+
+    private static string? CpuTarget(string a, ServerRun? runA, string b, ServerRun? runB)
+        => runA is null || runB is null ? null : $"{a} <= 1.10x {b} ({Verdict(CpuMet(runA, runB))}: {RatioText(TokenCpu(runA), TokenCpu(runB))})";
+
+    private static string Targets(params string?[] targets) => string.Join("; ", targets.Where(t => !string.IsNullOrEmpty(t)));
+
+    private static double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 && !double.IsNaN(x) ? x / y : null;
+
+    private static string RatioText(double? a, double? b) => Ratio(a, b) is { } r ? F(r, "0.00") + "x" : "n/a";
+
+    private static string F(double? v, string format = "0.0") => v is { } x && !double.IsNaN(x) ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     private static string Verdict(bool? met) => met switch { true => "met", false => "MISSED", null => "n/a" };
 }

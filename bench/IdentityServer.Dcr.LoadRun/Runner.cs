@@ -17,6 +17,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private const string HostLabel = "ours";
     private const string PeerLabel = "peer";
     private const string ScaleLabel = "ours @preload";
+    private const string BaselineLabel = "baseline";
+    private const string DuendeLabel = "duende";
+    private const string DuendePlainLabel = "duende-plain";
 
     /// <summary>The open loop's cap on requests in flight: far above any healthy queue, so that only a collapsing server hits it.</summary>
     private const int MaxInFlight = 1024;
@@ -32,7 +35,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     public async Task<int> RunAsync(CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
-        Log($"Load run: {options.Registrations} registrations per server at concurrency {options.Concurrency}, warm-up {options.Warmup}; run directory {_runDirectory}");
+        Log($"Load run: servers {string.Join(", ", options.Servers)}; {options.Registrations} registrations per server at concurrency {options.Concurrency}, warm-up {options.Warmup}; run directory {_runDirectory}");
         Log($"Machine: {Machine.Describe().Summary}; load average {ProcStats.LoadAverage()}");
 
         // Everything slow and signed happens before any timed part.
@@ -50,55 +53,121 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             _jwks.Serve(tpp);
         }
 
-        var hostDll = options.HostDll ?? HostSetup.Build(_repository, DemoHost.OpenIddict, [], Log);
+        // The OpenIddict demo host (ours, baseline) and the Duende demo host (duende, duende-plain), each built once.
+        var servers = options.Servers.ToList();
+        string? hostDll = null;
+        if (servers.Contains(HostLabel) || servers.Contains(BaselineLabel))
+        {
+            hostDll = options.HostDll ?? HostSetup.Build(_repository, DemoHost.OpenIddict, [], Log);
+        }
+
+        string? duendeDll = null;
+        var notices = new List<string>();
+        if (servers.Contains(DuendeLabel) || servers.Contains(DuendePlainLabel))
+        {
+            try
+            {
+                duendeDll = HostSetup.Build(_repository, DemoHost.Duende, [.. options.RestoreSources], Log);
+            }
+            catch (InvalidOperationException ex)
+            {
+                var notice = "the Duende demo host did not build (are Duende.IdentityServer packages available? pass --restore-source with a feed that serves them): duende and duende-plain skipped";
+                Log($"NOTICE: {notice}.\n{string.Join('\n', ex.Message.Split('\n').Take(8))}");
+                notices.Add(notice);
+                servers.RemoveAll(s => s is DuendeLabel or DuendePlainLabel);
+            }
+        }
+
         stopwatch.Restart();
         var cluster = await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
         _owned.Add(cluster);
-        var connectionString = await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
         var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
         durability += "; host pool: No Reset On Close, Max Auto Prepare=20";
         Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}");
 
+        // Each server on a fresh database of the same cluster, so that no run sees another's rows.
         var runs = new List<ServerRun>();
-        runs.Add(await RunHostAsync(HostLabel, hostDll, connectionString, cluster, 0, ct));
-
-        if (!options.SkipPeer)
+        string? oursDatabase = null;
+        foreach (var server in servers)
         {
-            runs.Add(await RunPeerAsync(0, ct));
+            switch (server)
+            {
+                case HostLabel:
+                    oursDatabase = await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench", ct);
+                    runs.Add(await RunHostAsync(new ServerKind(HostLabel, DemoHost.OpenIddict, RegistrationKind.Obie, "IdentityServer.Dcr demo host (Release)"), hostDll!, oursDatabase, cluster, 0, ct));
+                    break;
+                case BaselineLabel:
+                    runs.Add(await RunHostAsync(new ServerKind(BaselineLabel, DemoHost.OpenIddict, RegistrationKind.Direct, "the demo host without the DCR plug-in (Benchmark:WithoutDcrPlugin)"),
+                        hostDll!, await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench_baseline", ct), cluster, 0, ct));
+                    break;
+                case DuendeLabel:
+                    runs.Add(await RunHostAsync(new ServerKind(DuendeLabel, DemoHost.Duende, RegistrationKind.Obie, "Duende demo host with the plug-in (Release)"),
+                        duendeDll!, await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench_duende", ct), cluster, 0, ct));
+                    break;
+                case DuendePlainLabel:
+                    runs.Add(await RunHostAsync(new ServerKind(DuendePlainLabel, DemoHost.Duende, RegistrationKind.PlainJson, "Duende demo host with Duende's own DCR (Benchmark:WithoutDcrPlugin)"),
+                        duendeDll!, await HostSetup.CreateDatabaseAsync(cluster.ConnectionString, "dcr_bench_duende_plain", ct), cluster, 0, ct));
+                    break;
+                case PeerLabel:
+                    runs.Add(await RunPeerAsync(0, ct));
+                    break;
+            }
         }
 
         PreloadResult? preload = null;
-        if (options.Preload > 0)
+        if (options.Preload > 0 && oursDatabase is not null)
         {
             Log($"Preloading {options.Preload:N0} registrations into PostgreSQL (binary COPY)...");
-            preload = await Preloader.LoadAsync(connectionString, options.Preload, Log, ct);
+            preload = await Preloader.LoadAsync(oursDatabase, options.Preload, Log, ct);
             Log($"Preload: {preload.Rows:N0} rows (OpenIddict applications: {(preload.OpenIddictApplications ? "yes" : "no table")}) copied in {preload.CopySeconds:0.0} s, {preload.TotalSeconds:0.0} s with VACUUM ANALYZE and CHECKPOINT; database {preload.DatabaseBytes / 1048576.0:0} MB.");
-            runs.Add(await RunHostAsync(ScaleLabel, hostDll, connectionString, cluster, perServer, ct));
+            runs.Add(await RunHostAsync(new ServerKind(ScaleLabel, DemoHost.OpenIddict, RegistrationKind.Obie, "IdentityServer.Dcr demo host (Release)"), hostDll!, oursDatabase, cluster, perServer, ct));
         }
 
-        var report = new Report(options, Machine.Describe(), postgresVersion, durability, started, runs, preload);
+        var report = new Report(options, Machine.Describe(), postgresVersion, durability, started, runs, preload, notices);
         report.Print(Console.Out);
         var path = report.Write(options.ResultsDirectory ?? Path.Combine(_repository, "bench", "results"));
         Log($"Results written to {path}");
         return 0;
     }
 
-    private async Task<ServerRun> RunHostAsync(string label, string hostDll, string connectionString, ThrowawayPostgreSqlCluster cluster, int firstTpp, CancellationToken ct)
+    /// <summary>How a server registers its clients.</summary>
+    private enum RegistrationKind
+    {
+        /// <summary>OBIE: a signed request with a directory SSA (application/jose).</summary>
+        Obie,
+
+        /// <summary>Duende's own DCR: plain JSON with the TPP's jwks.</summary>
+        PlainJson,
+
+        /// <summary>None: the load run writes each client as an OpenIddict application before the warm-up (the baseline).</summary>
+        Direct,
+    }
+
+    private sealed record ServerKind(string Label, DemoHost Host, RegistrationKind Registration, string Name);
+
+    private async Task<ServerRun> RunHostAsync(ServerKind kind, string dll, string connectionString, ThrowawayPostgreSqlCluster cluster, int firstTpp, CancellationToken ct)
     {
         var port = LoopbackPort.Free();
         var baseAddress = new Uri($"https://127.0.0.1:{port}/");
-        var environment = HostSetup.Environment(DemoHost.OpenIddict, baseAddress, connectionString, _pem, _workload, _runDirectory);
+        var environment = HostSetup.Environment(kind.Host, baseAddress, connectionString, _pem, _workload, _runDirectory);
+        if (kind.Registration != RegistrationKind.Obie)
+        {
+            // The benchmark switch of both demo hosts: the plug-in left out (docs/benchmarks.md, "Load run").
+            environment["Benchmark__WithoutDcrPlugin"] = "true";
+        }
+
         foreach (var (key, value) in options.HostEnvironment)
         {
             environment[key] = value;
         }
 
-        using var server = ServerProcess.Start(label == HostLabel ? "host" : "host-preload", "dotnet", [hostDll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/')],
-            Path.GetDirectoryName(hostDll)!, environment, Path.Combine(_runDirectory, $"host-{firstTpp}.log"));
-        Log($"[{label}] host pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
-        var run = await MeasureAsync(label, "IdentityServer.Dcr demo host (Release)", "PostgreSQL (fsync on, synchronous_commit on)", server, baseAddress, "/register", cluster.PostmasterProcessId, firstTpp, ct);
-        return run;
+        var name = "host-" + kind.Label.Replace(" @", "-", StringComparison.Ordinal);
+        using var server = ServerProcess.Start(name, "dotnet", [dll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/')],
+            Path.GetDirectoryName(dll)!, environment, Path.Combine(_runDirectory, $"{name}.log"));
+        Log($"[{kind.Label}] {kind.Name}: pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
+        var registrationPath = kind.Registration == RegistrationKind.PlainJson ? "/connect/dcr" : "/register";
+        return await MeasureAsync(kind, kind.Name, "PostgreSQL (fsync on, synchronous_commit on)", server, baseAddress, registrationPath, cluster.PostmasterProcessId, firstTpp, connectionString, ct);
     }
 
     private async Task<ServerRun> RunPeerAsync(int firstTpp, CancellationToken ct)
@@ -127,11 +196,13 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         };
         using var server = ServerProcess.Start("peer", "node", ["server.js"], directory, environment, Path.Combine(_runDirectory, "peer.log"));
         Log($"[{PeerLabel}] oidc-provider {version} pid {server.ProcessId} on {baseAddress}, log {server.LogPath}");
-        return await MeasureAsync(PeerLabel, $"node {Machine.NodeVersion()} oidc-provider {version}", "in memory (oidc-provider's default adapter)", server, baseAddress, "/reg", null, firstTpp, ct);
+        var kind = new ServerKind(PeerLabel, DemoHost.OpenIddict, RegistrationKind.Obie, $"node {Machine.NodeVersion()} oidc-provider {version}");
+        return await MeasureAsync(kind, kind.Name, "in memory (oidc-provider's default adapter)", server, baseAddress, "/reg", null, firstTpp, null, ct);
     }
 
-    private async Task<ServerRun> MeasureAsync(string label, string serverName, string store, ServerProcess server, Uri baseAddress, string defaultRegistrationPath, int? databasePid, int firstTpp, CancellationToken ct)
+    private async Task<ServerRun> MeasureAsync(ServerKind kind, string serverName, string store, ServerProcess server, Uri baseAddress, string defaultRegistrationPath, int? databasePid, int firstTpp, string? connectionString, CancellationToken ct)
     {
+        var label = kind.Label;
         using var probe = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, c, _, _) => c?.GetCertHashString() == _pki.ServerCertificate.GetCertHashString() } }) { Timeout = TimeSpan.FromSeconds(5) };
         await server.WaitUntilReadyAsync(async () =>
         {
@@ -139,17 +210,41 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             return (int)response.StatusCode < 500;
         }, TimeSpan.FromSeconds(90));
 
-        var (registrationEndpoint, tokenEndpoint, tokensNote) = await DiscoverAsync(probe, baseAddress, defaultRegistrationPath, ct);
-        Log($"[{label}] ready; registration endpoint {registrationEndpoint}; token endpoint {(tokenEndpoint?.AbsoluteUri ?? "not available: " + tokensNote)}");
+        var (discoveredRegistration, tokenEndpoint, issuer, tokensNote) = await DiscoverAsync(probe, baseAddress, defaultRegistrationPath, ct);
+        var registrationEndpoint = kind.Registration == RegistrationKind.PlainJson ? new Uri(baseAddress, defaultRegistrationPath) : discoveredRegistration;
+        Log($"[{label}] ready; registration endpoint {(kind.Registration == RegistrationKind.Direct ? "none (clients written directly)" : registrationEndpoint)}; token endpoint {(tokenEndpoint?.AbsoluteUri ?? "not available: " + tokensNote)}");
 
-        // Signed outside the timed part: a fresh SSA, request and jti for each TPP.
+        // Idle: started and ready, nothing done yet.
+        var idleRss = ProcStats.Rss(server.ProcessId);
+
+        // The assertion's form: OpenIddict's own rules for the baseline (typ client-authentication+jwt, aud the issuer),
+        // otherwise as the plug-ins, Duende and the peer take it (typ JWT, aud the token endpoint).
+        string[] Assertions(List<(int Tpp, string ClientId)> clients, int perClient)
+            => kind.Registration == RegistrationKind.Direct
+                ? _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint!, perClient, issuer ?? tokenEndpoint!.AbsoluteUri, Workload.ClientAuthenticationType)
+                : _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint!, perClient);
+
+        // Signed outside the timed part: a fresh SSA, request and jti for each TPP (OBIE), or the plain JSON.
         var total = options.Warmup + options.Registrations;
-        var requests = _workload.SignRegistrations(firstTpp, total).Select(Encoding.ASCII.GetBytes).ToArray();
+        List<(int Tpp, string ClientId)>? direct = null;
+        byte[][] requests = [];
+        if (kind.Registration == RegistrationKind.Direct)
+        {
+            direct = await BaselineClients.WriteAsync(connectionString!, _workload, firstTpp, total, ct);
+            Log($"[{label}] {direct.Count} clients written as OpenIddict applications (private_key_jwt, the TPP's JWKS)");
+        }
+        else
+        {
+            requests = kind.Registration == RegistrationKind.Obie
+                ? [.. _workload.SignRegistrations(firstTpp, total).Select(Encoding.ASCII.GetBytes)]
+                : [.. Enumerable.Range(firstTpp, total).Select(i => Encoding.UTF8.GetBytes(_workload.PlainRegistration(i)))];
+        }
+
         Task<HttpResponseMessage> Register(int i, CancellationToken token)
         {
             var tpp = _workload.Tpps[firstTpp + i];
             var content = new ByteArrayContent(requests[i]);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/jose");
+            content.Headers.ContentType = new MediaTypeHeaderValue(kind.Registration == RegistrationKind.Obie ? "application/jose" : "application/json");
             var request = new HttpRequestMessage(HttpMethod.Post, registrationEndpoint) { Content = content };
             request.Headers.ConnectionClose = options.ConnectionClose;
             return tpp.Client(_pki.ServerCertificate, options.RequestTimeout).SendAsync(request, token);
@@ -158,12 +253,21 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         // Warm-up: JIT, connection pools, caches of the server; not measured.
         if (options.Warmup > 0)
         {
-            var warm = await LoadDriver.RunAsync("warm-up", options.Warmup, options.Concurrency, HttpStatusCode.Created, Register, keepBodies: true, ct);
-            Log($"[{label}] warm-up: {options.Warmup - warm.ErrorCount}/{options.Warmup} registered{Samples(warm)}");
-            if (tokenEndpoint is not null)
+            List<(int Tpp, string ClientId)> clients;
+            if (direct is not null)
             {
-                var clients = Registered(warm, 0);
-                var assertions = _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint, 1);
+                clients = direct[..options.Warmup];
+            }
+            else
+            {
+                var warm = await LoadDriver.RunAsync("warm-up", options.Warmup, options.Concurrency, HttpStatusCode.Created, Register, keepBodies: true, ct);
+                Log($"[{label}] warm-up: {options.Warmup - warm.ErrorCount}/{options.Warmup} registered{Samples(warm)}");
+                clients = Registered(warm, 0);
+            }
+
+            if (tokenEndpoint is not null && clients.Count > 0)
+            {
+                var assertions = Assertions(clients, 1);
                 var warmTokens = await LoadDriver.RunAsync("warm-up tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) => Token(clients[i].Tpp + firstTpp, clients[i].ClientId, assertions[i], tokenEndpoint, token), keepBodies: false, ct);
                 Log($"[{label}] warm-up tokens: {assertions.Length - warmTokens.ErrorCount}/{assertions.Length}{Samples(warmTokens)}");
             }
@@ -178,21 +282,42 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
 
         var quiet = await WaitForQuietAsync(label, [server.ProcessId, databasePid ?? -1], ct);
 
+        // Warm: the warm-up done and its connections closed (the quiet wait gave the server seconds to see them go).
+        var warmRss = ProcStats.Rss(server.ProcessId);
+        var warmSockets = ProcStats.Sockets(server.ProcessId);
+
         // The peak RSS of the measured part: the warm-up's connections are closed, its peak is not this run's.
         if (!ProcStats.ResetPeakRss(server.ProcessId))
         {
             quiet += "; peak RSS includes the warm-up (clear_refs not writable)";
         }
 
-        var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () => options.Rate is { } rate
-            ? OpenLoopDriver.RunAsync("registrations", options.Registrations, rate, MaxInFlight, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct)
-            : LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
+        PhaseMetrics? registrationMetrics = null;
+        List<(int Tpp, string ClientId)> measuredClients;
+        if (direct is not null)
+        {
+            measuredClients = direct[options.Warmup..];
+
+            // No registration has opened their connections: open them untimed (one discovery request per TPP), so that the
+            // token phase runs on kept-open mutual-TLS connections as it does for the servers that registered them.
+            var opened = await LoadDriver.RunAsync("connections", measuredClients.Count, options.Concurrency, HttpStatusCode.OK,
+                (i, token) => _workload.Tpps[measuredClients[i].Tpp + firstTpp].Client(_pki.ServerCertificate, options.RequestTimeout).GetAsync(new Uri(baseAddress, ".well-known/openid-configuration"), token), keepBodies: false, ct);
+            Log($"[{label}] {measuredClients.Count - opened.ErrorCount}/{measuredClients.Count} TPP connections opened (untimed){Samples(opened)}");
+        }
+        else
+        {
+            var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () => options.Rate is { } rate
+                ? OpenLoopDriver.RunAsync("registrations", options.Registrations, rate, MaxInFlight, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct)
+                : LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
+            registrationMetrics = registrations.Metrics;
+            measuredClients = Registered(registrations.Result, options.Warmup);
+        }
 
         PhaseMetrics? tokens = null;
-        if (tokenEndpoint is not null && options.TokensPerClient > 0)
+        if (tokenEndpoint is not null && options.TokensPerClient > 0 && measuredClients.Count > 0)
         {
-            var clients = Registered(registrations.Result, options.Warmup);
-            var assertions = _workload.SignAssertions([.. clients.Select(c => (c.Tpp + firstTpp, c.ClientId))], tokenEndpoint, options.TokensPerClient);
+            var clients = measuredClients;
+            var assertions = Assertions(clients, options.TokensPerClient);
             Task<HttpResponseMessage> SendToken(int i, CancellationToken token)
             {
                 var (tpp, clientId) = clients[i % clients.Count];
@@ -204,14 +329,19 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
                 : LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, SendToken, keepBodies: false, ct))).Metrics;
         }
 
+        // Open: the token phase's connections still held by the TPPs.
         var peak = ProcStats.PeakRss(server.ProcessId);
         var end = ProcStats.Rss(server.ProcessId);
+        var memory = new MemoryFigures(idleRss, warmRss, warmSockets, end, ProcStats.Sockets(server.ProcessId), measuredClients.Count);
+        Log($"[{label}] RSS: idle {idleRss / 1048576.0:0} MB, warm {warmRss / 1048576.0:0} MB, with {memory.Connections} TPP connections open {end / 1048576.0:0} MB"
+            + (memory.RssPerConnectionBytes is { } perConnection ? $" ({perConnection / 1024:0} KB per connection)" : string.Empty));
         foreach (var tpp in _workload.Tpps)
         {
             tpp.ResetClient();
         }
 
-        return new ServerRun(label, serverName, store, registrations.Metrics, tokens, tokenEndpoint is null ? tokensNote : null, peak, end, quiet);
+        return new ServerRun(label, serverName, store, registrationMetrics, direct is null ? null : "not applicable (clients written directly)",
+            tokens, tokenEndpoint is null ? tokensNote : null, peak, end, quiet, memory);
     }
 
     private Task<HttpResponseMessage> Token(int tpp, string clientId, string assertion, Uri tokenEndpoint, CancellationToken ct)
@@ -283,7 +413,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         => [.. result.Outcomes.Select((o, i) => (o, i)).Where(x => x.o.Body is not null)
             .Select(x => (x.i + offset, JsonNode.Parse(x.o.Body!)!["client_id"]!.GetValue<string>()))];
 
-    private static async Task<(Uri Registration, Uri? Token, string Note)> DiscoverAsync(HttpClient probe, Uri baseAddress, string defaultRegistrationPath, CancellationToken ct)
+    private static async Task<(Uri Registration, Uri? Token, string? Issuer, string Note)> DiscoverAsync(HttpClient probe, Uri baseAddress, string defaultRegistrationPath, CancellationToken ct)
     {
         using var discovery = await probe.GetAsync(new Uri(baseAddress, ".well-known/openid-configuration"), ct);
         JsonNode? document = null;
@@ -293,9 +423,10 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         }
 
         var registration = document?["registration_endpoint"]?.GetValue<string>() is { } r ? new Uri(r) : new Uri(baseAddress, defaultRegistrationPath);
+        var issuer = document?["issuer"]?.GetValue<string>();
         if (document?["token_endpoint"]?.GetValue<string>() is { } t)
         {
-            return (registration, new Uri(t), string.Empty);
+            return (registration, new Uri(t), issuer, string.Empty);
         }
 
         // No discovery: is there a token endpoint where OpenIddict puts it?
@@ -303,8 +434,8 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         using var content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" });
         using var answer = await probe.PostAsync(guess, content, ct);
         return answer.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed
-            ? (registration, null, $"no token endpoint (discovery {(int)discovery.StatusCode}, POST {guess.AbsolutePath} {(int)answer.StatusCode})")
-            : (registration, guess, string.Empty);
+            ? (registration, null, issuer, $"no token endpoint (discovery {(int)discovery.StatusCode}, POST {guess.AbsolutePath} {(int)answer.StatusCode})")
+            : (registration, guess, issuer, string.Empty);
     }
 
     private static async Task<string> ScalarAsync(string connectionString, string sql, CancellationToken ct)

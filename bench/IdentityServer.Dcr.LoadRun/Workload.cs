@@ -61,32 +61,54 @@ public sealed class Workload : IDisposable
         return Sign(Tpps[tpp], claims);
     }
 
-    /// <summary>One client assertion (private_key_jwt, PS256) with a fresh jti.</summary>
-    public string SignAssertion(int tpp, string clientId, Uri tokenEndpoint)
+    /// <summary>The JWT type of a client assertion in OpenIddict's own form (RFC 7523bis), which OpenIddict 7.8 requires of the clients it authenticates itself.</summary>
+    public const string ClientAuthenticationType = "client-authentication+jwt";
+
+    /// <summary>One client assertion (private_key_jwt, PS256) with a fresh jti, for the token endpoint, typ JWT (as the plug-ins and the peer take it).</summary>
+    public string SignAssertion(int tpp, string clientId, Uri tokenEndpoint) => SignAssertion(tpp, clientId, tokenEndpoint.AbsoluteUri, "JWT");
+
+    /// <summary>One client assertion (private_key_jwt, PS256) with a fresh jti, for <paramref name="audience"/>, with header <c>typ</c> <paramref name="type"/>.</summary>
+    public string SignAssertion(int tpp, string clientId, string audience, string type)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         return Sign(Tpps[tpp], new JsonObject
         {
             ["iss"] = clientId,
             ["sub"] = clientId,
-            ["aud"] = tokenEndpoint.AbsoluteUri,
+            ["aud"] = audience,
             ["iat"] = now,
             ["exp"] = now + 600,
             ["jti"] = Guid.NewGuid().ToString(),
-        });
+        }, type);
     }
 
-    /// <summary>A client assertion (private_key_jwt) per registered client, each with its own jti.</summary>
-    public string[] SignAssertions(IReadOnlyList<(int Tpp, string ClientId)> clients, Uri tokenEndpoint, int perClient)
+    /// <summary>A client assertion (private_key_jwt) per registered client, each with its own jti; by default for the token endpoint, typ JWT.</summary>
+    public string[] SignAssertions(IReadOnlyList<(int Tpp, string ClientId)> clients, Uri tokenEndpoint, int perClient, string? audience = null, string type = "JWT")
     {
         var assertions = new string[clients.Count * perClient];
         Parallel.For(0, assertions.Length, i =>
         {
             var (tpp, clientId) = clients[i % clients.Count];
-            assertions[i] = SignAssertion(tpp, clientId, tokenEndpoint);
+            assertions[i] = SignAssertion(tpp, clientId, audience ?? tokenEndpoint.AbsoluteUri, type);
         });
         return assertions;
     }
+
+    /// <summary>
+    /// A plain JSON registration request (RFC 7591, no software statement) for Duende's own DCR: the TPP's public keys
+    /// inline (<c>jwks</c>), <c>private_key_jwt</c>, client credentials, the scopes of the OBIE request.
+    /// </summary>
+    public string PlainRegistration(int tpp) => new JsonObject
+    {
+        ["client_name"] = Tpps[tpp].SoftwareId,
+        ["grant_types"] = new JsonArray("client_credentials"),
+        ["token_endpoint_auth_method"] = "private_key_jwt",
+        ["jwks"] = JsonNode.Parse(Tpps[tpp].Jwks),
+        ["scope"] = PlainScope,
+    }.ToJsonString();
+
+    /// <summary>The scopes of a plain registration: those of the OBIE request that apply to client credentials.</summary>
+    public const string PlainScope = "accounts payments";
 
     public void Dispose()
     {
@@ -103,8 +125,8 @@ public sealed class Workload : IDisposable
         Directory.Dispose();
     }
 
-    private static string Sign(BenchTpp tpp, JsonObject claims)
-        => JWT.Encode(claims.ToJsonString(), tpp.SigningKey, JwsAlgorithm.PS256, new Dictionary<string, object> { ["kid"] = tpp.KeyId, ["typ"] = "JWT" });
+    private static string Sign(BenchTpp tpp, JsonObject claims, string type = "JWT")
+        => JWT.Encode(claims.ToJsonString(), tpp.SigningKey, JwsAlgorithm.PS256, new Dictionary<string, object> { ["kid"] = tpp.KeyId, ["typ"] = type });
 
     /// <summary>An SSA shaped like the Open Banking Directory's (built by <c>TestDirectory</c>), for live software.</summary>
     private JsonObject SoftwareStatementClaims(BenchTpp tpp)

@@ -3,12 +3,14 @@
 
 using System.Security.Cryptography.X509Certificates;
 using Duende.IdentityServer;
+using Duende.IdentityServer.Configuration;
 using Duende.IdentityServer.EntityFramework.DbContexts;
 using Duende.IdentityServer.EntityFramework.Mappers;
 using Duende.IdentityServer.Models;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Duende.Infrastructure;
 using IdentityServer.Dcr.Host.Development;
+using IdentityServer.Dcr.Host.Duende.Benchmark;
 using IdentityServer.Dcr.Host.Duende.Authorization;
 using IdentityServer.Dcr.Host.Operator;
 using IdentityServer.Dcr.Host.Shared;
@@ -97,8 +99,19 @@ internal static class HostingExtensions
         identityServer
             .AddConfigurationStore(
                 o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
-            .AddOperationalStore(o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)))
-            .AddObieDynamicClientRegistration(builder.Configuration.GetSection("Dcr"));
+            .AddOperationalStore(
+                o => o.ConfigureDbContext = b => b.UseNpgsql(connectionString, n => n.MigrationsAssembly(DuendeMigrations.Assembly)));
+
+        // Benchmark:WithoutDcrPlugin (off by default) leaves the plug-in out and maps Duende's own DCR instead, for the
+        // load run's comparison with Duende's plain registration and private_key_jwt.
+        if (WithoutDcrPlugin.IsOn(builder.Configuration))
+        {
+            WithoutDcrPlugin.AddServices(identityServer, builder.Configuration, connectionString);
+        }
+        else
+        {
+            identityServer.AddObieDynamicClientRegistration(builder.Configuration.GetSection("Dcr"));
+        }
 
         if (sandbox is not null)
         {
@@ -229,7 +242,15 @@ internal static class HostingExtensions
         app.MapOperatorArea();
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
-        app.MapObieDynamicClientRegistration("/register").WithGroupName(DcrOpenApi.DocumentName);
+        if (WithoutDcrPlugin.IsOn(app.Configuration))
+        {
+            app.MapDynamicClientRegistration(WithoutDcrPlugin.Path);
+        }
+        else
+        {
+            app.MapObieDynamicClientRegistration("/register").WithGroupName(DcrOpenApi.DocumentName);
+        }
+
         app.MapDcrOpenApi();
         var sandbox = app.Services.GetService<SandboxPki>();
         app.MapGet("/", () => Results.Json(new

@@ -4,6 +4,7 @@
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Host.Authorization;
+using IdentityServer.Dcr.Host.Benchmark;
 using IdentityServer.Dcr.Host.Development;
 using IdentityServer.Dcr.Host.Operator;
 using IdentityServer.Dcr.Host.Shared;
@@ -89,7 +90,16 @@ internal static class HostingExtensions
 
         // The DCR engine, bound from the "Dcr" section (trust anchors, the OBIE profile), and the OpenIddict plug-in:
         // each registration becomes an OpenIddict application; management tokens are validated by OpenIddict.
-        builder.Services.AddDcr(builder.Configuration.GetSection("Dcr")).AddOpenIddict();
+        // (Benchmark:WithoutDcrPlugin, off by default, leaves the plug-in out for the load run's baseline.)
+        var dcr = builder.Services.AddDcr(builder.Configuration.GetSection("Dcr"));
+        if (WithoutDcrPlugin.IsOn(builder.Configuration))
+        {
+            WithoutDcrPlugin.AddServices(builder.Services, builder.Configuration);
+        }
+        else
+        {
+            dcr.AddOpenIddict();
+        }
 
         // The plug-in's own settings: DcrOpenIddict:RegistrationPath, DcrOpenIddict:ApplicationCache:Duration and SizeLimit.
         builder.Services.Configure<DcrOpenIddictOptions>(builder.Configuration.GetSection("DcrOpenIddict"));
@@ -139,6 +149,12 @@ internal static class HostingExtensions
         await app.EnsureOperatorPolicyAsync();
         _ = app.Services.GetRequiredService<IOptions<DcrOptions>>().Value;
         await app.Services.MigrateDcrDatabaseAsync();
+        if (WithoutDcrPlugin.IsOn(app.Configuration))
+        {
+            await WithoutDcrPlugin.MigrateAsync(app.Services);
+            return;
+        }
+
         await app.Services.MigrateDcrOpenIddictDatabaseAsync();
     }
 
@@ -152,7 +168,11 @@ internal static class HostingExtensions
         // OpenIddict serves discovery and the token endpoint from the authentication middleware.
         app.UseAuthentication();
         app.MapOperatorArea();
-        app.MapDcr("/register").WithGroupName(DcrOpenApi.DocumentName);
+        if (!WithoutDcrPlugin.IsOn(app.Configuration))
+        {
+            app.MapDcr("/register").WithGroupName(DcrOpenApi.DocumentName);
+        }
+
         app.MapDcrHealthChecks();
         app.MapHostTelemetry();
         app.MapDcrOpenApi();
