@@ -32,7 +32,10 @@ internal static class WithoutDcrPlugin
 
     public static bool IsOn(IConfiguration configuration) => configuration.GetValue<bool>(Setting);
 
-    /// <summary>The engine's options and store (without the plug-in), Duende's DCR services and its client store, and Duende's own private_key_jwt.</summary>
+    /// <summary>
+    /// The engine's options and store (without the plug-in), Duende's DCR services and its client store, and Duende's own
+    /// private_key_jwt.
+    /// </summary>
     public static void AddServices(IIdentityServerBuilder identityServer, IConfiguration configuration, string connectionString)
     {
         var services = identityServer.Services;

@@ -60,13 +60,15 @@ internal static class WithoutDcrPlugin
                 // The connection stays mutual TLS (the TLS layer asks for and checks the TPP's certificate as in the
                 // normal host), but OpenIddict is not given it: without the plug-in, OpenIddict refuses a token request
                 // that carries a certificate its own mTLS rules do not cover (ID2205), see the options below.
-                server.RemoveEventHandler(OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
+                server.RemoveEventHandler(
+                    OpenIddictServerAspNetCoreHandlers.ExtractClientCertificate<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor);
             });
 
         // The scopes and certificate binding the plug-in sets from the engine's options.
         services.AddOptions<OpenIddictServerOptions>().PostConfigure<IOptionsMonitor<DcrOptions>>((server, dcr) =>
         {
-            foreach (var scope in dcr.CurrentValue.Registration.ScopesForAllRoles.Concat(dcr.CurrentValue.Registration.RoleScopes.Values.SelectMany(s => s)))
+            var registration = dcr.CurrentValue.Registration;
+            foreach (var scope in registration.ScopesForAllRoles.Concat(registration.RoleScopes.Values.SelectMany(s => s)))
             {
                 server.Scopes.Add(scope);
             }
