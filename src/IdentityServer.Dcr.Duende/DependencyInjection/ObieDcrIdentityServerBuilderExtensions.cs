@@ -12,6 +12,7 @@ using Duende.IdentityServer.EntityFramework.Options;
 using Duende.IdentityServer.Hosting;
 using Duende.IdentityServer.ResponseHandling;
 using Duende.IdentityServer.Services;
+using Duende.IdentityServer.Stores;
 using Duende.IdentityServer.Validation;
 using IdentityServer.Dcr;
 using IdentityServer.Dcr.AspNetCore.Management;
@@ -90,6 +91,7 @@ public static class ObieDcrIdentityServerBuilderExtensions
         }
 
         AddRegistrationStore(services);
+        ReadClientsOncePerRequest(services);
         services.TryAddSingleton<DuendeClientRegistrationStore>();
         services.TryAddTransient<DuendeRegistrationWriter>();
         services.TryAddTransient<DuendeRegistrationService>();
@@ -142,6 +144,22 @@ public static class ObieDcrIdentityServerBuilderExtensions
                 $"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
         services.Remove(current);
         services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), current.Lifetime));
+    }
+
+    /// <summary>
+    /// Wraps the client store (Duende's EF Core one, or the bank's) so that a request reads each client once
+    /// (<see cref="RequestClientStore"/>): a TPP's token request otherwise reads its client three times.
+    /// </summary>
+    private static void ReadClientsOncePerRequest(IServiceCollection services)
+    {
+        var current = services.LastOrDefault(d => d.ServiceType == typeof(IClientStore) && !d.IsKeyedService);
+        if (current is null || current.ImplementationType == typeof(RequestClientStore))
+        {
+            return;
+        }
+
+        services.Remove(current);
+        services.AddScoped<IClientStore>(sp => new RequestClientStore((IClientStore)Create(sp, current)));
     }
 
     private static object Create(IServiceProvider services, ServiceDescriptor descriptor)
