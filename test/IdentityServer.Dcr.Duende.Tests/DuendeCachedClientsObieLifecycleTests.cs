@@ -12,7 +12,7 @@ namespace IdentityServer.Dcr.Duende.Tests;
 [Category("Integration")]
 public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, identityServer: identityServer => identityServer.AddConfigurationStoreCache());
 }
 
@@ -21,7 +21,7 @@ public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
 [Category("Integration")]
 public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, configure: options => options.Registration.CertificateBoundAccessTokens = true);
 }
 
@@ -30,7 +30,7 @@ public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTest
 [Category("Integration")]
 public sealed class DuendeRevocationTests : RevocationLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile)
     {
         void Configure(DcrOptions options)
         {

@@ -19,7 +19,7 @@ public abstract class RevocationLifecycleTests
     // .NET keeps a downloaded CRL until its nextUpdate: a short validity lets a new revocation be seen in the test.
     private static readonly TimeSpan CrlValidity = TimeSpan.FromSeconds(2);
 
-    private LifecycleEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
     private LoopbackCrlServer _crl = null!;
     private ILifecycleHost _bank = null!;
 
@@ -28,7 +28,7 @@ public abstract class RevocationLifecycleTests
     /// revocation checking (a 3-second time-out), certificate-bound access tokens, and the given policy for an unknown
     /// status and verdict cache duration.
     /// </summary>
-    protected abstract Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile);
+    protected abstract Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile);
 
     /// <summary>The revocation settings a fixture's bank runs with.</summary>
     /// <param name="AcceptUnknown">Accept (and log) an unknown status instead of refusing it.</param>
@@ -38,7 +38,7 @@ public abstract class RevocationLifecycleTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _environment = await LifecycleEnvironment.StartAsync();
+        _environment = await TestEnvironment.StartAsync();
         _crl = new LoopbackCrlServer(() => _environment.Pki.BuildCrl(CrlValidity));
         await _crl.StartAsync();
         _environment.Pki.CrlDistributionPoint = _crl.Uri;
@@ -71,7 +71,7 @@ public abstract class RevocationLifecycleTests
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, bank.TokenEndpoint),
+            ["client_assertion"] = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, bank.TokenEndpoint),
         });
 
     private static async Task<JsonObject> JsonAsync(HttpResponseMessage response)

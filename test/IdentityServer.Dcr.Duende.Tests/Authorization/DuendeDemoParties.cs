@@ -13,9 +13,9 @@ namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 /// </summary>
 internal sealed class DuendeDemoParties : IAsyncDisposable
 {
-    private readonly LifecycleEnvironment _environment;
+    private readonly TestEnvironment _environment;
 
-    private DuendeDemoParties(LifecycleEnvironment environment, InProcessDuendeDemoHost bank, IJourneyTpp tpp)
+    private DuendeDemoParties(TestEnvironment environment, InProcessDuendeDemoHost bank, IJourneyTpp tpp)
     {
         _environment = environment;
         Bank = bank;
@@ -31,7 +31,7 @@ internal sealed class DuendeDemoParties : IAsyncDisposable
     /// <summary>Starts the environment and the bank and registers the first TPP; on failure nothing is left running.</summary>
     public static async Task<DuendeDemoParties> StartAsync()
     {
-        var environment = await LifecycleEnvironment.StartAsync();
+        var environment = await TestEnvironment.StartAsync();
         InProcessDuendeDemoHost? bank = null;
         try
         {

@@ -11,7 +11,7 @@ namespace IdentityServer.Dcr.IntegrationTests.Lifecycle;
 [Category("Integration")]
 public sealed class OpenIddictObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await OpenIddictLifecycleHost.StartAsync(environment);
 }
 
@@ -23,7 +23,7 @@ public sealed class OpenIddictObieLifecycleTests : ObieLifecycleTests
 [Category("Integration")]
 public sealed class OpenIddictCertificateBoundObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await OpenIddictLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
 }
 
@@ -36,7 +36,7 @@ public sealed class OpenIddictCertificateBoundObieLifecycleTests : ObieLifecycle
 [Category("Integration")]
 public sealed class ReverseProxyObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await ReverseProxyLifecycleHost.StartAsync(environment, options => options.Registration.CertificateBoundAccessTokens = true);
 }
 
@@ -45,7 +45,7 @@ public sealed class ReverseProxyObieLifecycleTests : ObieLifecycleTests
 [Category("Integration")]
 public sealed class OpenIddictRevocationTests : RevocationLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile)
     {
         void Configure(DcrOptions options)
         {
