@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -31,16 +30,5 @@ public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTest
 public sealed class DuendeRevocationTests : RevocationLifecycleTests
 {
     protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile)
-    {
-        void Configure(DcrOptions options)
-        {
-            options.Transport.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.Online;
-            options.Transport.RevocationStatusUnknown = profile.AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
-            options.Transport.RevocationCacheDuration = profile.CacheDuration;
-            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
-            options.Registration.CertificateBoundAccessTokens = true;
-        }
-
-        return await DuendeLifecycleHost.StartAsync(environment, Configure);
-    }
+        => await DuendeLifecycleHost.StartAsync(environment, profile.Apply);
 }

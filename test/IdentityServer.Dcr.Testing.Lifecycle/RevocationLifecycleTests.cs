@@ -2,7 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Configuration;
 
 namespace IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -33,7 +35,20 @@ public abstract class RevocationLifecycleTests
     /// <summary>The revocation settings a fixture's bank runs with.</summary>
     /// <param name="AcceptUnknown">Accept (and log) an unknown status instead of refusing it.</param>
     /// <param name="CacheDuration">How long a verdict is reused.</param>
-    protected sealed record RevocationProfile(bool AcceptUnknown, TimeSpan CacheDuration);
+    protected sealed record RevocationProfile(bool AcceptUnknown, TimeSpan CacheDuration)
+    {
+        /// <summary>Sets the bank's options: online checking (a 3-second time-out), this profile, certificate-bound access tokens.</summary>
+        /// <param name="options">The bank's engine options.</param>
+        public void Apply(DcrOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            options.Transport.RevocationMode = X509RevocationMode.Online;
+            options.Transport.RevocationStatusUnknown = AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
+            options.Transport.RevocationCacheDuration = CacheDuration;
+            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
+            options.Registration.CertificateBoundAccessTokens = true;
+        }
+    }
 
     [OneTimeSetUp]
     public async Task StartAsync()
