@@ -55,7 +55,7 @@ public sealed partial class TestEnvironment
                     }
 
                     environment.TrustTestCa(builder.Services);
-                    configureServices?.Invoke(builder.Services, address.Https);
+                    configureServices?.Invoke(builder.Services, address.BaseAddress);
                 },
                 ConfigureApp = async app =>
                 {

@@ -32,8 +32,8 @@ public sealed class TestHost : IAsyncDisposable
     /// <summary>Where the host listens.</summary>
     public TestHostAddress Address { get; }
 
-    /// <summary>The HTTPS base address, with a trailing slash.</summary>
-    public Uri BaseAddress => Address.Https;
+    /// <summary>The base address (HTTPS unless <see cref="TestHostOptions.PlainHttpOnly"/>), with a trailing slash.</summary>
+    public Uri BaseAddress => Address.BaseAddress;
 
     /// <summary>The registration endpoint where the suites map it (<c>/register</c>).</summary>
     public Uri RegistrationEndpoint => new(BaseAddress, "register");
@@ -55,7 +55,7 @@ public sealed class TestHost : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var address = new TestHostAddress(
-                new Uri($"https://127.0.0.1:{(options.Port == 0 ? LoopbackPort.Free() : options.Port)}/"),
+                new Uri($"{(options.PlainHttpOnly ? "http" : "https")}://127.0.0.1:{(options.Port == 0 ? LoopbackPort.Free() : options.Port)}/"),
                 options.PlainHttpListener ? new Uri($"http://127.0.0.1:{LoopbackPort.Free()}/") : null);
             var app = Build(options, address);
             try
@@ -114,17 +114,21 @@ public sealed class TestHost : IAsyncDisposable
             builder.Logging.AddConsole();
         }
 
-        if (options.ServerCertificate is { } certificate)
+        if (options.PlainHttpOnly)
+        {
+            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, address.BaseAddress.Port));
+        }
+        else if (options.ServerCertificate is { } certificate)
         {
             var configureHttps = options.ConfigureHttps ?? ((https, services) => https.UseDcrTransportCertificates(services));
             builder.WebHost.UseKestrel(kestrel =>
             {
-                kestrel.Listen(IPAddress.Loopback, address.Https.Port, listen => listen.UseHttps(https =>
+                kestrel.Listen(IPAddress.Loopback, address.BaseAddress.Port, listen => listen.UseHttps(https =>
                 {
                     https.ServerCertificate = certificate;
                     configureHttps(https, listen.ApplicationServices);
                 }));
-                if (address.Http is { } http)
+                if (address.PlainHttp is { } http)
                 {
                     kestrel.Listen(IPAddress.Loopback, http.Port);
                 }
@@ -132,7 +136,7 @@ public sealed class TestHost : IAsyncDisposable
         }
         else
         {
-            builder.WebHost.UseUrls([.. new[] { address.Https, address.Http }.OfType<Uri>().Select(uri => uri.AbsoluteUri.TrimEnd('/'))]);
+            builder.WebHost.UseUrls([.. new[] { address.BaseAddress, address.PlainHttp }.OfType<Uri>().Select(uri => uri.AbsoluteUri.TrimEnd('/'))]);
         }
 
         options.Configure?.Invoke(builder, address);

@@ -34,8 +34,11 @@ public sealed class TestHostOptions
     /// </summary>
     public int Port { get; init; }
 
-    /// <summary>Also listen on plain HTTP on another free port (a CRL distribution point): <see cref="TestHostAddress.Http"/>.</summary>
+    /// <summary>Also listen on plain HTTP on another free port (a CRL distribution point): <see cref="TestHostAddress.PlainHttp"/>.</summary>
     public bool PlainHttpListener { get; init; }
+
+    /// <summary>Listen on plain HTTP only, at <see cref="TestHostAddress.BaseAddress"/> (a CRL distribution point on its own).</summary>
+    public bool PlainHttpOnly { get; init; }
 
     /// <summary>Configuration and services, as the host's Program.cs would add them; the addresses are known.</summary>
     public Action<WebApplicationBuilder, TestHostAddress>? Configure { get; init; }
@@ -45,6 +48,6 @@ public sealed class TestHostOptions
 }
 
 /// <summary>Where a <see cref="TestHost"/> listens.</summary>
-/// <param name="Https">The HTTPS base address, such as <c>https://127.0.0.1:41234/</c>.</param>
-/// <param name="Http">The plain HTTP base address, with <see cref="TestHostOptions.PlainHttpListener"/>.</param>
-public sealed record TestHostAddress(Uri Https, Uri? Http);
+/// <param name="BaseAddress">The base address, such as <c>https://127.0.0.1:41234/</c> (<c>http</c> with <see cref="TestHostOptions.PlainHttpOnly"/>).</param>
+/// <param name="PlainHttp">The plain HTTP base address, with <see cref="TestHostOptions.PlainHttpListener"/>.</param>
+public sealed record TestHostAddress(Uri BaseAddress, Uri? PlainHttp);

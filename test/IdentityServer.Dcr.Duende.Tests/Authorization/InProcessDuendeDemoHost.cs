@@ -43,7 +43,7 @@ internal sealed class InProcessDuendeDemoHost : IJourneyBank
             Settings = (address, _) => new Dictionary<string, string?>
             {
                 ["ConnectionStrings:IdentityServer"] = environment.HostConnectionString,
-                ["Dcr:Issuer"] = address.Https.AbsoluteUri.TrimEnd('/'),
+                ["Dcr:Issuer"] = address.BaseAddress.AbsoluteUri.TrimEnd('/'),
             },
             ConfigureServices = builder =>
             {

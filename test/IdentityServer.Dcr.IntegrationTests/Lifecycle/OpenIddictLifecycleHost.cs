@@ -45,7 +45,7 @@ public sealed class OpenIddictLifecycleHost : ILifecycleHost
             Configure = (builder, address) =>
             {
                 // The issuer must be known before the server starts (token validation runs outside requests).
-                AddServer(builder.Services, publicBaseAddress ?? address.Https, keys);
+                AddServer(builder.Services, publicBaseAddress ?? address.BaseAddress, keys);
                 builder.Services.AddDcr(options =>
                 {
                     environment.ConfigureDcr(options);

@@ -55,8 +55,8 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
             Settings = (address, contentRoot) => new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot, "App_Data", "dcr.db")}",
-                ["Dcr:Issuer"] = address.Https.AbsoluteUri.TrimEnd('/'),
-                ["Sandbox:CrlUrl"] = new Uri(address.Http!, "sandbox/transport-ca.crl").AbsoluteUri,
+                ["Dcr:Issuer"] = address.BaseAddress.AbsoluteUri.TrimEnd('/'),
+                ["Sandbox:CrlUrl"] = new Uri(address.PlainHttp!, "sandbox/transport-ca.crl").AbsoluteUri,
                 ["Sandbox:CrlValidity"] = CrlValidity.ToString(),
                 ["Dcr:Transport:RevocationCacheDuration"] = "00:00:00",
             },
