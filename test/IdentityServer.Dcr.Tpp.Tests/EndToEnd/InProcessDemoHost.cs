@@ -15,7 +15,7 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// in the shipped Development profile); its content root (App_Data: the sandbox PKI, the token
 /// credentials and the SQLite database) is a temporary directory.
 /// </summary>
-internal sealed class InProcessDemoHost : IAsyncDisposable
+public sealed class InProcessDemoHost : IAsyncDisposable
 {
     private readonly DemoHost _host;
 
