@@ -1,7 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,7 +11,7 @@ namespace IdentityServer.Dcr.Duende.Tests;
 [Category("Integration")]
 public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, identityServer: identityServer => identityServer.AddConfigurationStoreCache());
 }
 
@@ -21,7 +20,7 @@ public sealed class DuendeCachedClientsObieLifecycleTests : ObieLifecycleTests
 [Category("Integration")]
 public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, configure: options => options.Registration.CertificateBoundAccessTokens = true);
 }
 
@@ -30,17 +29,6 @@ public sealed class DuendeCertificateBoundObieLifecycleTests : ObieLifecycleTest
 [Category("Integration")]
 public sealed class DuendeRevocationTests : RevocationLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile)
-    {
-        void Configure(DcrOptions options)
-        {
-            options.Transport.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.Online;
-            options.Transport.RevocationStatusUnknown = profile.AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
-            options.Transport.RevocationCacheDuration = profile.CacheDuration;
-            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
-            options.Registration.CertificateBoundAccessTokens = true;
-        }
-
-        return await DuendeLifecycleHost.StartAsync(environment, Configure);
-    }
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile)
+        => await DuendeLifecycleHost.StartAsync(environment, profile.Apply);
 }

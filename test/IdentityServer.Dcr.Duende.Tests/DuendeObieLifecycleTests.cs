@@ -10,6 +10,6 @@ namespace IdentityServer.Dcr.Duende.Tests;
 [Category("Integration")]
 public sealed class DuendeObieLifecycleTests : ObieLifecycleTests
 {
-    protected override async Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartHostAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment);
 }

@@ -16,19 +16,19 @@ namespace IdentityServer.Dcr.Duende.Tests;
 /// </summary>
 public sealed class DuendeTestBank : IAsyncDisposable
 {
-    private DuendeTestBank(LifecycleEnvironment environment, DuendeLifecycleHost host)
+    private DuendeTestBank(TestEnvironment environment, DuendeLifecycleHost host)
     {
         Environment = environment;
         Host = host;
     }
 
-    public LifecycleEnvironment Environment { get; }
+    public TestEnvironment Environment { get; }
 
     public DuendeLifecycleHost Host { get; }
 
     public static async Task<DuendeTestBank> StartAsync(Action<DcrOptions>? configure = null, Action<IIdentityServerBuilder>? identityServer = null)
     {
-        var environment = await LifecycleEnvironment.StartAsync();
+        var environment = await TestEnvironment.StartAsync();
         try
         {
             return new DuendeTestBank(environment, await DuendeLifecycleHost.StartAsync(environment, configure, identityServer));
@@ -61,7 +61,7 @@ public sealed class DuendeTestBank : IAsyncDisposable
             ["scope"] = scope,
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint),
+            ["client_assertion"] = TestEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint),
         });
 
     /// <summary>An access token for <paramref name="clientId"/>, with <c>private_key_jwt</c>.</summary>

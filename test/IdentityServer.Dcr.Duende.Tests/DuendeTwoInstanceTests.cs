@@ -17,10 +17,10 @@ public sealed class DuendeTwoInstanceTests : TwoInstanceLifecycleTests, IDisposa
 {
     private readonly RSA _key = RSA.Create(2048);
 
-    protected override async Task<ILifecycleHost> StartInstanceAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartInstanceAsync(TestEnvironment environment)
         => await DuendeLifecycleHost.StartAsync(environment, instance: (PublicAddress, new RsaSecurityKey(_key) { KeyId = "shared" }));
 
-    protected override Task<long> CountServerClientsAsync(LifecycleEnvironment environment, string clientId)
+    protected override Task<long> CountServerClientsAsync(TestEnvironment environment, string clientId)
         => environment.CountAsync("SELECT COUNT(*) FROM \"Clients\" WHERE \"ClientId\" = @v", clientId);
 
     public void Dispose() => _key.Dispose();

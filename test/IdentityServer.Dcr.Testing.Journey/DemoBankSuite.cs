@@ -12,6 +12,8 @@ namespace IdentityServer.Dcr.Testing.Journey;
 /// </summary>
 public abstract class DemoBankSuite
 {
+    private IDemoBankParties? _parties;
+
     /// <summary>The bank started by <see cref="StartAsync"/>.</summary>
     protected IJourneyBank Bank { get; private set; } = null!;
 
@@ -19,13 +21,14 @@ public abstract class DemoBankSuite
     protected IJourneyTpp Tpp { get; private set; } = null!;
 
     /// <summary>Starts the bank and registers a TPP there.</summary>
-    /// <returns>The bank and the TPP; both are disposed after the fixture.</returns>
-    protected abstract Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync();
+    /// <returns>The parties; the bank, the TPP and then the parties are disposed after the fixture.</returns>
+    protected abstract Task<IDemoBankParties> StartAsync();
 
     /// <summary>Registers another TPP at the bank started by <see cref="StartAsync"/> (for tests that delete or disable their client, or need other response types).</summary>
     /// <param name="responseTypes">The <c>response_types</c> to register; the TPP's default (<c>code id_token</c>) when <see langword="null"/>.</param>
     /// <returns>The TPP; the test disposes it.</returns>
-    protected abstract Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null);
+    protected Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
+        => (_parties ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync(responseTypes);
 
     /// <summary>Runs once the bank and the TPP are there (a suite reads the bank's discovery document, for example).</summary>
     /// <returns>A task.</returns>
@@ -59,7 +62,8 @@ public abstract class DemoBankSuite
     [OneTimeSetUp]
     public async Task StartBankAsync()
     {
-        (Bank, Tpp) = await StartAsync();
+        _parties = await StartAsync();
+        (Bank, Tpp) = (_parties.Bank, _parties.Tpp);
         await OnStartedAsync();
     }
 
@@ -70,6 +74,11 @@ public abstract class DemoBankSuite
         if (Bank is not null)
         {
             await Bank.DisposeAsync();
+        }
+
+        if (_parties is not null)
+        {
+            await _parties.DisposeAsync();
         }
     }
 }

@@ -1,14 +1,8 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -19,7 +13,7 @@ namespace IdentityServer.Dcr.Testing.Lifecycle;
 public sealed class LoopbackCrlServer : IAsyncDisposable
 {
     private readonly Func<byte[]> _crl;
-    private WebApplication? _app;
+    private TestHost? _host;
     private int _requests;
 
     public LoopbackCrlServer(Func<byte[]> crl) => _crl = crl;
@@ -35,26 +29,27 @@ public sealed class LoopbackCrlServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _app = builder.Build();
-        _app.MapGet("/ca.crl", () =>
+        _host = await TestHost.StartAsync(new TestHostOptions
         {
-            Interlocked.Increment(ref _requests);
-            return Available ? Results.Bytes(_crl(), "application/pkix-crl") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            PlainHttpOnly = true,
+            ConfigureApp = app =>
+            {
+                app.MapGet("/ca.crl", () =>
+                {
+                    Interlocked.Increment(ref _requests);
+                    return Available ? Results.Bytes(_crl(), "application/pkix-crl") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                });
+                return Task.CompletedTask;
+            },
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        Uri = new Uri(new Uri(address), "ca.crl");
+        Uri = new Uri(_host.BaseAddress, "ca.crl");
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

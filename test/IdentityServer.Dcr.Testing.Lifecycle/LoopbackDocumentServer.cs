@@ -2,15 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -22,7 +16,7 @@ public sealed class LoopbackDocumentServer : IAsyncDisposable
 {
     private readonly X509Certificate2 _certificate;
     private readonly ConcurrentDictionary<string, string> _documents = new(StringComparer.Ordinal);
-    private WebApplication? _app;
+    private TestHost? _host;
     private int _port;
 
     public LoopbackDocumentServer(X509Certificate2 certificate) => _certificate = certificate;
@@ -44,35 +38,39 @@ public sealed class LoopbackDocumentServer : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, _port, l => l.UseHttps(_certificate)));
-        _app = builder.Build();
-        _app.Run(async context =>
+        // On a free port the first time, on the same port after a stop (the documents' URLs stay valid).
+        _host = await TestHost.StartAsync(new TestHostOptions
         {
-            Interlocked.Increment(ref _requests);
-            _requestsByPath.AddOrUpdate(context.Request.Path.Value ?? string.Empty, 1, (_, count) => count + 1);
-            if (_documents.TryGetValue(context.Request.Path.Value ?? string.Empty, out var json))
+            ServerCertificate = _certificate,
+            ConfigureHttps = (_, _) => { }, // no client certificate asked for
+            Port = _port,
+            ConfigureApp = app =>
             {
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(json);
-                return;
-            }
+                app.Run(async context =>
+                {
+                    Interlocked.Increment(ref _requests);
+                    _requestsByPath.AddOrUpdate(context.Request.Path.Value ?? string.Empty, 1, (_, count) => count + 1);
+                    if (_documents.TryGetValue(context.Request.Path.Value ?? string.Empty, out var json))
+                    {
+                        context.Response.ContentType = "application/json";
+                        await context.Response.WriteAsync(json);
+                        return;
+                    }
 
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                });
+                return Task.CompletedTask;
+            },
         });
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _port = new Uri(address).Port;
+        _port = _host.BaseAddress.Port;
     }
 
     public async Task StopAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-            _app = null;
+            await _host.DisposeAsync();
+            _host = null;
         }
     }
 

@@ -48,7 +48,7 @@ public abstract partial class ObieLifecycleTests
         // Arrange
         var tpp = Environment.NewTpp();
         using var rogue = new TestDirectory("Rogue Directory");
-        var claims = tpp.RegistrationClaims(rogue.IssueSoftwareStatement(tpp), LifecycleEnvironment.Audience);
+        var claims = tpp.RegistrationClaims(rogue.IssueSoftwareStatement(tpp), TestEnvironment.Audience);
 
         // Act
         using var response = await Environment.SendAsync(HttpMethod.Post, Host.RegistrationEndpoint, tpp.TransportCertificate, body: tpp.Sign(claims));

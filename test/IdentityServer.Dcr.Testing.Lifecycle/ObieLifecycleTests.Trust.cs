@@ -31,7 +31,7 @@ public abstract partial class ObieLifecycleTests
         // Arrange: the OBIE conformance suite's assertions carry no kid; the TPP's JWKS holds one signing key.
         var tpp = Environment.NewTpp(algorithm == "ES256" ? TestSigningKey.CreateEs256() : TestSigningKey.CreatePs256());
         var (clientId, _) = await RegisterAsync(tpp);
-        var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, null, omitKeyId: !emptyKid, keyIdOverride: emptyKid ? string.Empty : null);
+        var assertion = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, null, omitKeyId: !emptyKid, keyIdOverride: emptyKid ? string.Empty : null);
 
         // Act
         using var response = await RequestTokenWithAssertionAsync(tpp, clientId, assertion);
@@ -48,7 +48,7 @@ public abstract partial class ObieLifecycleTests
         using var second = TestSigningKey.CreatePs256("second");
         Environment.PublishJwks(tpp, tpp.SigningKey, second);
         var (clientId, _) = await RegisterAsync(tpp);
-        var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, null, omitKeyId: true);
+        var assertion = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, null, omitKeyId: true);
 
         // Act
         using var response = await RequestTokenWithAssertionAsync(tpp, clientId, assertion);
@@ -79,7 +79,7 @@ public abstract partial class ObieLifecycleTests
             "nbf in the future" => c => c["nbf"] = now.AddMinutes(5).ToUnixTimeSeconds(),
             _ => c => c["exp"] = now.AddMinutes(-5).ToUnixTimeSeconds(),
         };
-        var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, modify, omitKeyId: false);
+        var assertion = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null, modify, omitKeyId: false);
 
         // Act
         using var response = await RequestTokenWithAssertionAsync(tpp, clientId, assertion);
@@ -97,7 +97,7 @@ public abstract partial class ObieLifecycleTests
         string assertion;
         do
         {
-            var parts = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint).Split('.');
+            var parts = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint).Split('.');
             assertion = $"{parts[0]}.{parts[1]}.{Convert.ToBase64String(System.Buffers.Text.Base64Url.DecodeFromChars(parts[2]))}";
         }
         while (!assertion.Contains('+', StringComparison.Ordinal) && !assertion.Contains('/', StringComparison.Ordinal) && !assertion.EndsWith('='));

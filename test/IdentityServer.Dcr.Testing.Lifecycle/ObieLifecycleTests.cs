@@ -3,6 +3,7 @@
 
 using System.Net;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Configuration;
 
 namespace IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -13,19 +14,29 @@ namespace IdentityServer.Dcr.Testing.Lifecycle;
 /// </summary>
 public abstract partial class ObieLifecycleTests
 {
-    protected LifecycleEnvironment Environment { get; private set; } = null!;
+    protected TestEnvironment Environment { get; private set; } = null!;
 
     protected ILifecycleHost Host { get; private set; } = null!;
 
-    /// <summary>Starts the bank: trust <see cref="LifecycleEnvironment.DirectoryJwksUri"/> (issuer <c>Environment.Directory.Issuer</c>),
-    /// accept audience <see cref="LifecycleEnvironment.Audience"/>, trust the test CA, allow loopback JWKS, store in
-    /// <see cref="LifecycleEnvironment.ConnectionString"/>, and define the API scopes <c>accounts</c> and <c>payments</c>.</summary>
-    protected abstract Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment);
+    /// <summary>Starts the bank: trust <see cref="TestEnvironment.DirectoryJwksUri"/> (issuer <c>Environment.Directory.Issuer</c>),
+    /// accept audience <see cref="TestEnvironment.Audience"/>, trust the test CA, allow loopback JWKS, store in
+    /// <see cref="TestEnvironment.ConnectionString"/>, and define the API scopes <c>accounts</c> and <c>payments</c>.</summary>
+    protected abstract Task<ILifecycleHost> StartHostAsync(TestEnvironment environment);
+
+    /// <summary>The token endpoint authentication methods the suites' banks allow: the suite also tries the secret method (an update may not switch to it).</summary>
+    /// <param name="options">The bank's engine options.</param>
+    public static void AllowEveryAuthMethod(DcrOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Registration.TokenEndpointAuthMethods.Add("private_key_jwt");
+        options.Registration.TokenEndpointAuthMethods.Add("tls_client_auth");
+        options.Registration.TokenEndpointAuthMethods.Add("client_secret_basic");
+    }
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        Environment = await LifecycleEnvironment.StartAsync();
+        Environment = await TestEnvironment.StartAsync();
         Host = await StartHostAsync(Environment);
     }
 
@@ -171,7 +182,7 @@ public abstract partial class ObieLifecycleTests
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint, lifetime),
+            ["client_assertion"] = TestEnvironment.ClientAssertion(key ?? tpp.SigningKey, clientId, Host.TokenEndpoint, lifetime),
         });
 
     protected Task<HttpResponseMessage> RequestTlsClientAuthTokenAsync(TestTpp tpp, string clientId)

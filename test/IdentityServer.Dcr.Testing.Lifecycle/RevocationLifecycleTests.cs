@@ -2,7 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Configuration;
 
 namespace IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -19,7 +21,7 @@ public abstract class RevocationLifecycleTests
     // .NET keeps a downloaded CRL until its nextUpdate: a short validity lets a new revocation be seen in the test.
     private static readonly TimeSpan CrlValidity = TimeSpan.FromSeconds(2);
 
-    private LifecycleEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
     private LoopbackCrlServer _crl = null!;
     private ILifecycleHost _bank = null!;
 
@@ -28,17 +30,30 @@ public abstract class RevocationLifecycleTests
     /// revocation checking (a 3-second time-out), certificate-bound access tokens, and the given policy for an unknown
     /// status and verdict cache duration.
     /// </summary>
-    protected abstract Task<ILifecycleHost> StartHostAsync(LifecycleEnvironment environment, RevocationProfile profile);
+    protected abstract Task<ILifecycleHost> StartHostAsync(TestEnvironment environment, RevocationProfile profile);
 
     /// <summary>The revocation settings a fixture's bank runs with.</summary>
     /// <param name="AcceptUnknown">Accept (and log) an unknown status instead of refusing it.</param>
     /// <param name="CacheDuration">How long a verdict is reused.</param>
-    protected sealed record RevocationProfile(bool AcceptUnknown, TimeSpan CacheDuration);
+    protected sealed record RevocationProfile(bool AcceptUnknown, TimeSpan CacheDuration)
+    {
+        /// <summary>Sets the bank's options: online checking (a 3-second time-out), this profile, certificate-bound access tokens.</summary>
+        /// <param name="options">The bank's engine options.</param>
+        public void Apply(DcrOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(options);
+            options.Transport.RevocationMode = X509RevocationMode.Online;
+            options.Transport.RevocationStatusUnknown = AcceptUnknown ? RevocationUnknownHandling.AcceptAndLog : RevocationUnknownHandling.Refuse;
+            options.Transport.RevocationCacheDuration = CacheDuration;
+            options.Transport.RevocationTimeout = TimeSpan.FromSeconds(3);
+            options.Registration.CertificateBoundAccessTokens = true;
+        }
+    }
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _environment = await LifecycleEnvironment.StartAsync();
+        _environment = await TestEnvironment.StartAsync();
         _crl = new LoopbackCrlServer(() => _environment.Pki.BuildCrl(CrlValidity));
         await _crl.StartAsync();
         _environment.Pki.CrlDistributionPoint = _crl.Uri;
@@ -71,7 +86,7 @@ public abstract class RevocationLifecycleTests
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, bank.TokenEndpoint),
+            ["client_assertion"] = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, bank.TokenEndpoint),
         });
 
     private static async Task<JsonObject> JsonAsync(HttpResponseMessage response)

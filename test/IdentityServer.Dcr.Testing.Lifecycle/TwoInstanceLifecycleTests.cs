@@ -17,20 +17,20 @@ public abstract class TwoInstanceLifecycleTests
     /// <summary>The issuer both instances publish (the load balancer's address; never connected to).</summary>
     protected static readonly Uri PublicAddress = new("https://bank.example.com/");
 
-    private LifecycleEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
     private ILifecycleHost _a = null!;
     private ILifecycleHost _b = null!;
 
     /// <summary>Starts one instance with the issuer <see cref="PublicAddress"/> and the fixture's shared token keys; its endpoints are its own.</summary>
-    protected abstract Task<ILifecycleHost> StartInstanceAsync(LifecycleEnvironment environment);
+    protected abstract Task<ILifecycleHost> StartInstanceAsync(TestEnvironment environment);
 
     /// <summary>How many clients of the authorization server (OpenIddict applications, Duende clients) carry <paramref name="clientId"/>.</summary>
-    protected abstract Task<long> CountServerClientsAsync(LifecycleEnvironment environment, string clientId);
+    protected abstract Task<long> CountServerClientsAsync(TestEnvironment environment, string clientId);
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _environment = await LifecycleEnvironment.StartAsync();
+        _environment = await TestEnvironment.StartAsync();
         _a = await StartInstanceAsync(_environment);
         _b = await StartInstanceAsync(_environment);
     }
@@ -77,7 +77,7 @@ public abstract class TwoInstanceLifecycleTests
             ["scope"] = "accounts",
             ["client_id"] = clientId,
             ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = assertion ?? LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience),
+            ["client_assertion"] = assertion ?? TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience),
         });
 
     private static async Task<string> AccessTokenAsync(HttpResponseMessage response)
@@ -152,7 +152,7 @@ public abstract class TwoInstanceLifecycleTests
         var clientId = await RegisterAsync(_a, tpp);
         for (var round = 0; round < 5; round++)
         {
-            var assertion = LifecycleEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience);
+            var assertion = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, TokenAudience);
 
             // Act
             var responses = await Task.WhenAll(TokenAsync(_a, tpp, clientId, assertion), TokenAsync(_b, tpp, clientId, assertion));

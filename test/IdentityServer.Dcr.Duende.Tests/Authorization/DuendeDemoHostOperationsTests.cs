@@ -21,13 +21,13 @@ public sealed class DuendeDemoHostOperationsTests
 {
     private const string ConfiguredIssuer = "https://bank.example.test:5444";
 
-    private LifecycleEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
     private InProcessDuendeDemoHost _host = null!;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        _environment = await LifecycleEnvironment.StartAsync();
+        _environment = await TestEnvironment.StartAsync();
         _host = await InProcessDuendeDemoHost.StartAsync(_environment, new Dictionary<string, string?> { ["Dcr:Issuer"] = ConfiguredIssuer });
     }
 

@@ -11,19 +11,20 @@ namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 /// PostgreSQL) in a lifecycle environment, a first TPP registered over mutual TLS, and more on demand. The suite
 /// disposes the bank and its TPPs; <see cref="DisposeAsync"/> ends the environment.
 /// </summary>
-internal sealed class DuendeDemoParties : IAsyncDisposable
+internal sealed class DuendeDemoParties : IDemoBankParties
 {
-    private readonly LifecycleEnvironment _environment;
+    private readonly TestEnvironment _environment;
+    private readonly InProcessDuendeDemoHost _bank;
 
-    private DuendeDemoParties(LifecycleEnvironment environment, InProcessDuendeDemoHost bank, IJourneyTpp tpp)
+    private DuendeDemoParties(TestEnvironment environment, InProcessDuendeDemoHost bank, IJourneyTpp tpp)
     {
         _environment = environment;
-        Bank = bank;
+        _bank = bank;
         Tpp = tpp;
     }
 
     /// <summary>The bank.</summary>
-    public InProcessDuendeDemoHost Bank { get; }
+    public IJourneyBank Bank => _bank;
 
     /// <summary>The first TPP.</summary>
     public IJourneyTpp Tpp { get; }
@@ -31,7 +32,7 @@ internal sealed class DuendeDemoParties : IAsyncDisposable
     /// <summary>Starts the environment and the bank and registers the first TPP; on failure nothing is left running.</summary>
     public static async Task<DuendeDemoParties> StartAsync()
     {
-        var environment = await LifecycleEnvironment.StartAsync();
+        var environment = await TestEnvironment.StartAsync();
         InProcessDuendeDemoHost? bank = null;
         try
         {
@@ -54,7 +55,7 @@ internal sealed class DuendeDemoParties : IAsyncDisposable
     /// <param name="responseTypes">The <c>response_types</c> to register; the default when <see langword="null"/>.</param>
     /// <returns>The TPP.</returns>
     public Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
-        => DuendeJourneyTpp.RegisterAsync(_environment, Bank, responseTypes);
+        => DuendeJourneyTpp.RegisterAsync(_environment, _bank, responseTypes);
 
     public ValueTask DisposeAsync() => _environment.DisposeAsync();
 }

@@ -27,7 +27,7 @@ internal sealed class DuendeJourneyTpp(TestTpp tpp, JsonObject registration, Uri
     public X509Certificate2 TransportCertificate => tpp.TransportCertificate!;
 
     /// <summary>Registers a new TPP of <paramref name="environment"/> at <paramref name="bank"/>.</summary>
-    public static async Task<IJourneyTpp> RegisterAsync(LifecycleEnvironment environment, IJourneyBank bank, IReadOnlyList<string>? responseTypes = null)
+    public static async Task<IJourneyTpp> RegisterAsync(TestEnvironment environment, IJourneyBank bank, IReadOnlyList<string>? responseTypes = null)
     {
         var tpp = environment.NewTpp();
         using var client = Client(tpp.TransportCertificate!);
@@ -46,7 +46,7 @@ internal sealed class DuendeJourneyTpp(TestTpp tpp, JsonObject registration, Uri
 
     public string Sign(JsonObject claims) => tpp.Sign(claims);
 
-    public string ClientAssertion(string audience) => LifecycleEnvironment.ClientAssertion(tpp.SigningKey, ClientId, new Uri(audience));
+    public string ClientAssertion(string audience) => TestEnvironment.ClientAssertion(tpp.SigningKey, ClientId, new Uri(audience));
 
     public async Task<string> AccessTokenAsync()
     {

@@ -19,7 +19,7 @@ public sealed class DuendeOperatorAreaStartupTests
     public async Task OutsideDevelopment_EnabledWithoutThePolicy_RefusesToStartNamingTheSetting()
     {
         // Arrange
-        await using var environment = await LifecycleEnvironment.StartAsync();
+        await using var environment = await TestEnvironment.StartAsync();
         var overrides = new Dictionary<string, string?> { ["Operator:Enabled"] = "true", ["Operator:SandboxSignIn"] = "true" };
 
         // Act

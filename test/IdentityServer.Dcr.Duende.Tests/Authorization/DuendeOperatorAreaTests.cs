@@ -13,25 +13,5 @@ namespace IdentityServer.Dcr.Duende.Tests.Authorization;
 [TestFixture]
 public sealed class DuendeOperatorAreaTests : OperatorAreaSuite
 {
-    private DuendeDemoParties? _parties;
-
-    private DuendeDemoParties Parties => _parties ?? throw new InvalidOperationException("The bank is not started.");
-
-    protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
-    {
-        _parties = await DuendeDemoParties.StartAsync();
-        return (_parties.Bank, _parties.Tpp);
-    }
-
-    protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
-        => Parties.RegisterTppAsync(responseTypes);
-
-    [OneTimeTearDown]
-    public async Task StopEnvironmentAsync()
-    {
-        if (_parties is not null)
-        {
-            await _parties.DisposeAsync();
-        }
-    }
+    protected override async Task<IDemoBankParties> StartAsync() => await DuendeDemoParties.StartAsync();
 }

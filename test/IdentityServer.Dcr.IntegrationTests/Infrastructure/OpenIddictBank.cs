@@ -8,7 +8,8 @@ using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using IdentityServer.Dcr.Testing.PostgreSql;
+using IdentityServer.Dcr.IntegrationTests.Lifecycle;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Infrastructure;
 
@@ -18,9 +19,9 @@ namespace IdentityServer.Dcr.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class OpenIddictBank : IAsyncDisposable
 {
-    private OpenIddictBank(RegistrationEnvironment environment) => Environment = environment;
+    private OpenIddictBank(TestEnvironment environment) => Environment = environment;
 
-    public RegistrationEnvironment Environment { get; }
+    public TestEnvironment Environment { get; }
 
     public Uri Issuer => Environment.Host.BaseAddress;
 
@@ -32,39 +33,12 @@ public sealed class OpenIddictBank : IAsyncDisposable
     /// <param name="sqliteConnectionString">Runs the bank on this SQLite database instead of a fresh PostgreSQL one.</param>
     public static async Task<OpenIddictBank> StartAsync(Action<DcrOptions>? configure = null, Action<OpenIddictServerBuilder>? server = null, string? sqliteConnectionString = null)
     {
-        // The issuer needs the port before Kestrel binds it, so another process may take it in between: try again.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnFreePortAsync(configure, server, sqliteConnectionString);
-            }
-            catch (IOException exception) when (attempt < 3 && exception.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-            }
-        }
-    }
-
-    private static async Task<OpenIddictBank> StartOnFreePortAsync(Action<DcrOptions>? configure, Action<OpenIddictServerBuilder>? server, string? sqliteConnectionString)
-    {
-        var port = LoopbackPort.Free();
-        var issuer = $"https://127.0.0.1:{port}/";
-        var environment = await RegistrationEnvironment.StartAsync(
+        var environment = await TestEnvironment.StartWithEngineAsync(
             configure: configure,
             sqliteConnectionString: sqliteConnectionString,
-            port: port,
-            configureServices: services =>
+            configureServices: (services, address) =>
             {
-                services.AddOpenIddict().AddServer(options =>
-                {
-                    options.SetIssuer(issuer);
-                    options.SetTokenEndpointUris("connect/token");
-                    options.SetConfigurationEndpointUris(".well-known/openid-configuration");
-                    options.AllowClientCredentialsFlow();
-                    options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
-                    options.UseAspNetCore();
-                    server?.Invoke(options);
-                });
+                OpenIddictLifecycleHost.AddServer(services, address, keys: null, server);
                 services.AddDcr().AddOpenIddict();
             },
             configureApp: async app =>

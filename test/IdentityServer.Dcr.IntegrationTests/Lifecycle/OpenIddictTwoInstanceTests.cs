@@ -15,14 +15,14 @@ public sealed class OpenIddictTwoInstanceTests : TwoInstanceLifecycleTests, IDis
     private readonly RSA _signing = RSA.Create(2048);
     private readonly RSA _encryption = RSA.Create(2048);
 
-    protected override async Task<ILifecycleHost> StartInstanceAsync(LifecycleEnvironment environment)
+    protected override async Task<ILifecycleHost> StartInstanceAsync(TestEnvironment environment)
     {
         var keys = ((SecurityKey)new RsaSecurityKey(_signing) { KeyId = "shared-signing" }, (SecurityKey)new RsaSecurityKey(_encryption) { KeyId = "shared-encryption" });
         var host = await OpenIddictLifecycleHost.StartAsync(environment, publicBaseAddress: PublicAddress, keys: keys);
         return new LifecycleInstance(new Uri(host.BackendAddress, "register"), new Uri(host.BackendAddress, "connect/token"), host);
     }
 
-    protected override Task<long> CountServerClientsAsync(LifecycleEnvironment environment, string clientId)
+    protected override Task<long> CountServerClientsAsync(TestEnvironment environment, string clientId)
         => environment.CountAsync("SELECT COUNT(*) FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @v", clientId);
 
     public void Dispose()

@@ -1,15 +1,12 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Transforms;
 using IdentityServer.Dcr.Testing.PostgreSql;
@@ -26,10 +23,10 @@ public sealed class ReverseProxyLifecycleHost : ILifecycleHost
     /// <summary>The header the proxy forwards the client certificate in.</summary>
     public const string Header = "X-Client-Cert";
 
-    private readonly WebApplication _proxy;
+    private readonly TestHost _proxy;
     private readonly OpenIddictLifecycleHost _bank;
 
-    private ReverseProxyLifecycleHost(WebApplication proxy, OpenIddictLifecycleHost bank)
+    private ReverseProxyLifecycleHost(TestHost proxy, OpenIddictLifecycleHost bank)
     {
         _proxy = proxy;
         _bank = bank;
@@ -39,8 +36,9 @@ public sealed class ReverseProxyLifecycleHost : ILifecycleHost
 
     public Uri TokenEndpoint => _bank.TokenEndpoint;
 
-    public static async Task<ReverseProxyLifecycleHost> StartAsync(LifecycleEnvironment environment, Action<DcrOptions>? configure = null)
+    public static async Task<ReverseProxyLifecycleHost> StartAsync(TestEnvironment environment, Action<DcrOptions>? configure = null)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var port = LoopbackPort.Free();
         var publicAddress = new Uri($"https://127.0.0.1:{port}/");
 
@@ -51,48 +49,48 @@ public sealed class ReverseProxyLifecycleHost : ILifecycleHost
             configure?.Invoke(options);
         }, publicAddress);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(https =>
-        {
-            https.ServerCertificate = environment.Pki.IssueServerCertificate();
-
-            // The proxy asks for a client certificate and passes any on: the bank decides.
-            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-            https.AllowAnyClientCertificate();
-        })));
-        builder.Services.AddReverseProxy()
-            .LoadFromMemory(
-                [new RouteConfig { RouteId = "bank", ClusterId = "bank", Match = new RouteMatch { Path = "{**all}" } }],
-                [new ClusterConfig { ClusterId = "bank", Destinations = new Dictionary<string, DestinationConfig> { ["bank"] = new() { Address = bank.BackendAddress.AbsoluteUri } } }])
-            .ConfigureHttpClient((_, handler) => handler.SslOptions.RemoteCertificateValidationCallback =
-                (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2))
-            .AddTransforms(transforms =>
-            {
-                // Whatever the client sent in the header is dropped; the proxy's own view of the TLS client certificate is sent.
-                transforms.AddRequestHeaderRemove(Header);
-                transforms.AddClientCertHeader(Header);
-            });
-
-        var proxy = builder.Build();
-        proxy.MapReverseProxy();
         try
         {
-            await proxy.StartAsync();
+            var proxy = await TestHost.StartAsync(new TestHostOptions
+            {
+                ServerCertificate = environment.Pki.IssueServerCertificate(),
+                Port = port,
+
+                // The proxy asks for a client certificate and passes any on: the bank decides.
+                ConfigureHttps = (https, _) =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                },
+                Configure = (builder, _) => builder.Services.AddReverseProxy()
+                    .LoadFromMemory(
+                        [new RouteConfig { RouteId = "bank", ClusterId = "bank", Match = new RouteMatch { Path = "{**all}" } }],
+                        [new ClusterConfig { ClusterId = "bank", Destinations = new Dictionary<string, DestinationConfig> { ["bank"] = new() { Address = bank.BackendAddress.AbsoluteUri } } }])
+                    .ConfigureHttpClient((_, handler) => handler.SslOptions.RemoteCertificateValidationCallback =
+                        (_, certificate, _, _) => environment.Pki.IsIssuedHere(certificate as X509Certificate2))
+                    .AddTransforms(transforms =>
+                    {
+                        // Whatever the client sent in the header is dropped; the proxy's own view of the TLS client certificate is sent.
+                        transforms.AddRequestHeaderRemove(Header);
+                        transforms.AddClientCertHeader(Header);
+                    }),
+                ConfigureApp = app =>
+                {
+                    app.MapReverseProxy();
+                    return Task.CompletedTask;
+                },
+            });
+            return new ReverseProxyLifecycleHost(proxy, bank);
         }
         catch
         {
-            await proxy.DisposeAsync();
             await bank.DisposeAsync();
             throw;
         }
-
-        return new ReverseProxyLifecycleHost(proxy, bank);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _proxy.StopAsync();
         await _proxy.DisposeAsync();
         await _bank.DisposeAsync();
     }

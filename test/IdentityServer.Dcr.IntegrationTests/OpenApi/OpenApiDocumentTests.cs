@@ -11,6 +11,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.OpenApi;
 
@@ -32,7 +33,7 @@ public sealed class OpenApiDocumentTests(DcrSpecVersion version, string obieVers
 
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"dcr-openapi-{Guid.NewGuid():N}.db");
     private readonly FakeAccessTokens _tokens = new();
-    private RegistrationEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
     private OpenApiDocument _ours = null!;
     private OpenApiDocument _obie = null!;
 
@@ -98,10 +99,10 @@ public sealed class OpenApiDocumentTests(DcrSpecVersion version, string obieVers
         // The endpoints as MapDcr maps them, with a token validator so that management is served, and the document as
         // Microsoft.AspNetCore.OpenApi makes it with its defaults (AddOpenApi, MapOpenApi): nothing but the endpoints'
         // metadata describes them. SQLite keeps the fixture light; the store plays no part in the description.
-        _environment = await RegistrationEnvironment.StartAsync(
+        _environment = await TestEnvironment.StartWithEngineAsync(
             options => options.SpecVersion = version,
             sqliteConnectionString: $"Data Source={_file}",
-            configureServices: services =>
+            configureServices: (services, _) =>
             {
                 services.AddSingleton<IRegistrationAccessTokenValidator>(_tokens);
                 services.AddSingleton<IClientTokenRevoker>(_tokens);

@@ -8,6 +8,7 @@ using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.OpenApi;
 
@@ -60,10 +61,10 @@ public sealed class OpenApiManagementOptionsTests
     {
         var file = Path.Combine(Path.GetTempPath(), $"dcr-openapi-{Guid.NewGuid():N}.db");
         var tokens = new FakeAccessTokens();
-        var environment = await RegistrationEnvironment.StartAsync(
+        var environment = await TestEnvironment.StartWithEngineAsync(
             configure,
             sqliteConnectionString: $"Data Source={file}",
-            configureServices: services =>
+            configureServices: (services, _) =>
             {
                 if (withTokenValidator)
                 {

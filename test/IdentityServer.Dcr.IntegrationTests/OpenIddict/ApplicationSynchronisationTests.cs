@@ -4,11 +4,11 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Applications;
 using IdentityServer.Dcr.Stores;
 using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.OpenIddict;
 
@@ -17,11 +17,11 @@ namespace IdentityServer.Dcr.IntegrationTests.OpenIddict;
 [Category("Integration")]
 public sealed class ApplicationSynchronisationTests
 {
-    private RegistrationEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _environment = await RegistrationEnvironment.StartAsync(
-        configureServices: services =>
+    public async Task StartAsync() => _environment = await TestEnvironment.StartWithEngineAsync(
+        configureServices: (services, _) =>
         {
             services.AddSingleton<DcrApplicationMapper, FailingForSoftwareMapper>();
             services.AddDcr().AddOpenIddict();

@@ -145,7 +145,7 @@ public sealed class OpenIddictTokenEndpointTests
         var (tpp, clientId) = await RegisterAsync();
         Assert.That((await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey))).Status, Is.EqualTo(HttpStatusCode.OK));
         using var rotated = TestSigningKey.CreatePs256();
-        _bank.Environment.Jwks.Serve($"tpp/{tpp.SoftwareId}.jwks", TestSigningKey.JwksOf(tpp.SigningKey, rotated));
+        _bank.Environment.Documents.Serve($"tpp/{tpp.SoftwareId}.jwks", TestSigningKey.JwksOf(tpp.SigningKey, rotated));
 
         // Act
         var result = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, rotated));

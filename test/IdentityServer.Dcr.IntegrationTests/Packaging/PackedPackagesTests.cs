@@ -11,7 +11,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Testing;
 using IdentityServer.Dcr.Testing.Lifecycle;
 using IdentityServer.Dcr.Testing.PostgreSql;
@@ -133,7 +132,7 @@ public sealed class PackedPackagesTests
                 {
                     ["TrustAnchors"] = new JsonArray(new JsonObject { ["Issuer"] = directory.Issuer, ["Jwks"] = directory.Jwks }),
                 },
-                ["RequestObject"] = new JsonObject { ["AcceptedAudiences"] = new JsonArray(RegistrationEnvironment.Audience) },
+                ["RequestObject"] = new JsonObject { ["AcceptedAudiences"] = new JsonArray(TestEnvironment.Audience) },
                 ["Transport"] = new JsonObject
                 {
                     ["TrustedRootFiles"] = new JsonArray(rootFile),
@@ -159,14 +158,14 @@ public sealed class PackedPackagesTests
         using var tpp = new TestTpp(jwks.UriFor($"tpp/{softwareId}.jwks").AbsoluteUri, softwareId: softwareId);
         tpp.TransportCertificate = pki.IssueClientCertificate(tpp.LegacyTransportSubject());
         jwks.Serve($"tpp/{softwareId}.jwks", tpp.Jwks);
-        using var client = DcrTestHost.CreateClient(pki.IsIssuedHere, tpp.TransportCertificate);
+        using var client = TestHost.CreateClient(pki.IsIssuedHere, tpp.TransportCertificate);
 
         // Act: a valid registration, then one whose SSA is signed by a key the bank does not trust.
-        using var created = await PostAsync(client, registration, tpp.Sign(tpp.RegistrationClaims(directory.IssueSoftwareStatement(tpp), RegistrationEnvironment.Audience)));
+        using var created = await PostAsync(client, registration, tpp.Sign(tpp.RegistrationClaims(directory.IssueSoftwareStatement(tpp), TestEnvironment.Audience)));
         var createdBody = await created.Content.ReadAsStringAsync();
 
         using var impostor = new TestDirectory(directory.Issuer);
-        using var refused = await PostAsync(client, registration, tpp.Sign(tpp.RegistrationClaims(impostor.IssueSoftwareStatement(tpp), RegistrationEnvironment.Audience)));
+        using var refused = await PostAsync(client, registration, tpp.Sign(tpp.RegistrationClaims(impostor.IssueSoftwareStatement(tpp), TestEnvironment.Audience)));
         var refusedBody = await refused.Content.ReadAsStringAsync();
 
         // Assert

@@ -3,8 +3,8 @@
 
 using System.Net;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Testing.PostgreSql;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -17,13 +17,13 @@ public sealed class DependencyOutageTests
     public async Task Post_JwksHostDown_Returns503ThenRecoversWhenItIsBack()
     {
         // Arrange
-        await using var environment = await RegistrationEnvironment.StartAsync();
+        await using var environment = await TestEnvironment.StartWithEngineAsync();
         var tpp = environment.NewTpp();
-        await environment.Jwks.StopAsync();
+        await environment.Documents.StopAsync();
 
         // Act
         using var during = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
-        await environment.Jwks.StartAsync();
+        await environment.Documents.StartAsync();
         using var after = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
 
         // Assert
@@ -44,7 +44,7 @@ public sealed class DependencyOutageTests
         // Arrange: a connection string to a port nothing listens on.
         var port = LoopbackPort.Free();
         var unreachable = $"Host=127.0.0.1;Port={port};Database=dcr;Username=dcr;Password=dcr;Timeout=2";
-        await using var environment = await RegistrationEnvironment.StartAsync(connectionString: unreachable, migrate: false);
+        await using var environment = await TestEnvironment.StartWithEngineAsync(connectionString: unreachable, migrate: false);
         var tpp = environment.NewTpp();
 
         // Act

@@ -4,7 +4,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -20,7 +20,7 @@ public sealed class ForwardedCertificateTests
     public async Task Post_CertificateInProxyHeader_IsUsedOnlyFromTrustedProxy(string trustedProxy, HttpStatusCode expected)
     {
         // Arrange
-        await using var environment = await RegistrationEnvironment.StartAsync(o =>
+        await using var environment = await TestEnvironment.StartWithEngineAsync(o =>
         {
             o.Transport.ForwardedCertificateHeader = Header;
             o.Transport.TrustedProxies.Add(trustedProxy);
@@ -49,7 +49,7 @@ public sealed class ForwardedCertificateTests
     public async Task Post_ForwardedHeaderNotExactlyOneCertificate_Returns400AndStoresNothing(string shape)
     {
         // Arrange: an appending proxy lets a client put a certificate of its choice before its own.
-        await using var environment = await RegistrationEnvironment.StartAsync(o =>
+        await using var environment = await TestEnvironment.StartWithEngineAsync(o =>
         {
             o.Transport.ForwardedCertificateHeader = Header;
             o.Transport.TrustedProxies.Add("127.0.0.1");
@@ -90,7 +90,7 @@ public sealed class ForwardedCertificateTests
     {
         // Arrange: the trusted proxy (127.0.0.1) connects with a TLS client certificate of its own, which here is a
         // valid TPP certificate; without the header the request carries no client certificate.
-        await using var environment = await RegistrationEnvironment.StartAsync(o =>
+        await using var environment = await TestEnvironment.StartWithEngineAsync(o =>
         {
             o.Transport.ForwardedCertificateHeader = Header;
             o.Transport.TrustedProxies.Add("127.0.0.1");

@@ -5,6 +5,7 @@ using System.Net;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -18,9 +19,9 @@ public sealed class ManagementAvailabilityTests
     {
         // Arrange
         var tokens = new FakeAccessTokens();
-        await using var environment = await RegistrationEnvironment.StartAsync(
+        await using var environment = await TestEnvironment.StartWithEngineAsync(
             o => o.Management.EnableDelete = false,
-            configureServices: s => s.AddSingleton<IRegistrationAccessTokenValidator>(tokens));
+            configureServices: (s, _) => s.AddSingleton<IRegistrationAccessTokenValidator>(tokens));
         var tpp = environment.NewTpp();
         using var created = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
         var clientId = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!["client_id"]!.GetValue<string>();
@@ -42,7 +43,7 @@ public sealed class ManagementAvailabilityTests
     public async Task Get_WithoutTokenValidator_Returns405()
     {
         // Arrange
-        await using var environment = await RegistrationEnvironment.StartAsync();
+        await using var environment = await TestEnvironment.StartWithEngineAsync();
         var uri = new Uri(environment.Host.RegistrationEndpoint + "/" + Guid.NewGuid());
 
         // Act

@@ -7,6 +7,7 @@ using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -16,10 +17,10 @@ namespace IdentityServer.Dcr.IntegrationTests.Registration;
 public sealed class ManagementEndpointTests
 {
     private readonly FakeAccessTokens _tokens = new();
-    private RegistrationEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _environment = await RegistrationEnvironment.StartAsync(configureServices: services =>
+    public async Task StartAsync() => _environment = await TestEnvironment.StartWithEngineAsync(configureServices: (services, _) =>
     {
         services.AddSingleton<IRegistrationAccessTokenValidator>(_tokens);
         services.AddSingleton<IClientTokenRevoker>(_tokens);

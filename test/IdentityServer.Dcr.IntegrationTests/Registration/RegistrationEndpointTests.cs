@@ -4,8 +4,8 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Testing;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -14,10 +14,10 @@ namespace IdentityServer.Dcr.IntegrationTests.Registration;
 [Category("Integration")]
 public sealed class RegistrationEndpointTests
 {
-    private RegistrationEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _environment = await RegistrationEnvironment.StartAsync();
+    public async Task StartAsync() => _environment = await TestEnvironment.StartWithEngineAsync();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _environment.DisposeAsync();
@@ -219,8 +219,8 @@ public sealed class RegistrationEndpointTests
 
         using var newKey = Testing.TestSigningKey.CreatePs256();
         var path = new Uri(tpp.JwksUri).AbsolutePath;
-        _environment.Jwks.Serve(path, Testing.TestSigningKey.JwksOf(tpp.SigningKey, newKey));
-        var claims = tpp.RegistrationClaims(_environment.Directory.IssueSoftwareStatement(tpp), RegistrationEnvironment.Audience);
+        _environment.Documents.Serve(path, Testing.TestSigningKey.JwksOf(tpp.SigningKey, newKey));
+        var claims = tpp.RegistrationClaims(_environment.Directory.IssueSoftwareStatement(tpp), TestEnvironment.Audience);
 
         // Act
         using var response = await _environment.PostAsync(tpp.TransportCertificate, newKey.Sign(claims));

@@ -9,10 +9,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Configuration;
-using IdentityServer.Dcr.IntegrationTests.Infrastructure;
 using IdentityServer.Dcr.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.Registration;
 
@@ -24,10 +24,10 @@ namespace IdentityServer.Dcr.IntegrationTests.Registration;
 [Category("Integration")]
 public sealed class SecurityRegressionTests
 {
-    private RegistrationEnvironment _environment = null!;
+    private TestEnvironment _environment = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _environment = await RegistrationEnvironment.StartAsync();
+    public async Task StartAsync() => _environment = await TestEnvironment.StartWithEngineAsync();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _environment.DisposeAsync();
@@ -58,7 +58,7 @@ public sealed class SecurityRegressionTests
         // Arrange
         var tpp = _environment.NewTpp();
         var ssa = RawJws.WithSignature(new JsonObject { ["alg"] = "none", ["typ"] = "JWT" }, _environment.Directory.SoftwareStatementClaims(tpp), []);
-        var body = tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience));
+        var body = tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience));
 
         // Act / Assert
         await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement);
@@ -107,7 +107,7 @@ public sealed class SecurityRegressionTests
         var tpp = _environment.NewTpp();
         using var attacker = TestSigningKey.CreatePs256(_environment.Directory.SigningKey.KeyId);
         var ssa = attacker.Sign(_environment.Directory.SoftwareStatementClaims(tpp));
-        var body = tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience));
+        var body = tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience));
 
         // Act / Assert
         await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement);
@@ -125,7 +125,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds());
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["iat"] = DateTimeOffset.UtcNow.AddDays(-2).ToUnixTimeSeconds());
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
     }
 
     /// <summary>
@@ -179,19 +179,19 @@ public sealed class SecurityRegressionTests
         var tpp = _environment.NewTpp();
         using var attacker = TestSigningKey.CreatePs256("attacker");
         var path = $"attacker/{Guid.NewGuid():N}";
-        _environment.Jwks.Serve(path, TestSigningKey.JwksOf(attacker));
+        _environment.Documents.Serve(path, TestSigningKey.JwksOf(attacker));
         var header = RawJws.HeaderFor(attacker);
         header[headerName] = headerName switch
         {
             "jwk" => attacker.PublicJwkJson(),
             "x5c" => new JsonArray(Convert.ToBase64String(SelfSigned(attacker).RawData)),
-            _ => _environment.Jwks.UriFor(path).AbsoluteUri,
+            _ => _environment.Documents.UriFor(path).AbsoluteUri,
         };
         var body = RawJws.Sign(attacker, header, Claims(tpp));
 
         // Act / Assert
         await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
-        Assert.That(_environment.Jwks.RequestsFor(path), Is.Zero);
+        Assert.That(_environment.Documents.RequestsFor(path), Is.Zero);
     }
 
     /// <summary>
@@ -208,7 +208,7 @@ public sealed class SecurityRegressionTests
         var ssa = RawJws.Sign(attacker, header, _environment.Directory.SoftwareStatementClaims(tpp));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
     }
 
     /// <summary>
@@ -261,7 +261,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["software_client_description"] = new string('x', 20_000));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, RegistrationEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
     }
 
     /// <summary>
@@ -331,7 +331,7 @@ public sealed class SecurityRegressionTests
     public async Task Post_SoftwareJwksEndpointOnNonPublicAddress_RejectedWithoutConnecting()
     {
         // Arrange: a separate environment with the production default (public addresses only).
-        await using var environment = await RegistrationEnvironment.StartAsync(o => o.Jwks.AllowedNetworks.Clear());
+        await using var environment = await TestEnvironment.StartWithEngineAsync(o => o.Jwks.AllowedNetworks.Clear());
         var tpp = environment.NewTpp();
         var path = new Uri(tpp.JwksUri).AbsolutePath;
 
@@ -342,13 +342,13 @@ public sealed class SecurityRegressionTests
         await RegistrationEndpointTests.AssertErrorAsync(response, DcrErrors.InvalidSoftwareStatement);
         Assert.Multiple(async () =>
         {
-            Assert.That(environment.Jwks.RequestsFor(path), Is.Zero, "the TPP's JWKS path must not be fetched");
-            Assert.That(environment.Jwks.RequestsFor("directory.jwks"), Is.EqualTo(1), "the trust anchor's JWKS is configured by the bank and still fetched");
+            Assert.That(environment.Documents.RequestsFor(path), Is.Zero, "the TPP's JWKS path must not be fetched");
+            Assert.That(environment.Documents.RequestsFor("directory.jwks"), Is.EqualTo(1), "the trust anchor's JWKS is configured by the bank and still fetched");
             Assert.That(await environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         });
     }
 
-    private JsonObject Claims(TestTpp tpp) => tpp.RegistrationClaims(_environment.Directory.IssueSoftwareStatement(tpp), RegistrationEnvironment.Audience);
+    private JsonObject Claims(TestTpp tpp) => tpp.RegistrationClaims(_environment.Directory.IssueSoftwareStatement(tpp), TestEnvironment.Audience);
 
     private async Task AssertRejectedAsync(TestTpp tpp, string body, string error)
     {

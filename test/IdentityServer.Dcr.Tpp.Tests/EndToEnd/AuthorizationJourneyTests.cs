@@ -14,19 +14,14 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 [TestFixture]
 public sealed class AuthorizationJourneyTests : AuthorizationJourneySuite
 {
-    private DemoJourneyBank? _bank;
-
-    protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
+    protected override async Task<IDemoBankParties> StartAsync()
     {
         // On PostgreSQL, as a bank runs it (the demo's default is SQLite).
-        _bank = await DemoJourneyBank.StartAsync(new Dictionary<string, string?>
+        var bank = await DemoJourneyBank.StartAsync(new Dictionary<string, string?>
         {
             ["Store:Provider"] = "PostgreSql",
             ["ConnectionStrings:Dcr"] = await PostgreSqlTestServer.CreateDatabaseAsync(),
         });
-        return await _bank.WithFirstTppAsync();
+        return await bank.WithFirstTppAsync();
     }
-
-    protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
-        => (_bank ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync(responseTypes);
 }

@@ -15,20 +15,11 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// <summary>The obie-tpp command line, parsed and run in-process, against the in-process demo host or none.</summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class CommandLineTests
+public sealed class CommandLineTests : DemoHostFixture
 {
     private readonly List<TempDirectory> _directories = [];
-    private InProcessDemoHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await InProcessDemoHost.StartAsync();
-
     [OneTimeTearDown]
-    public async Task StopHostAsync()
-    {
-        await _host.DisposeAsync();
-        _directories.ForEach(d => d.Dispose());
-    }
+    public void DeleteDirectories() => _directories.ForEach(d => d.Dispose());
 
     [Test]
     public async Task InitEnrolRegister_Verbose_SucceedsAndNeverPrintsPrivateKeys()
@@ -39,7 +30,7 @@ public sealed class CommandLineTests
 
         // Act
         var init = await RunAsync("init", "--dir", dir, "--software-id", "CliTest0001", "--org-id", "0015800001CliTest1");
-        var enrol = await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", _host.Url, "--insecure", "--verbose");
+        var enrol = await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", Host.Url, "--insecure", "--verbose");
         var register = await RunAsync("register", "--dir", dir, "--insecure", "--verbose", "--audience", InProcessDemoHost.AcceptedAudience);
 
         // Assert
@@ -52,7 +43,7 @@ public sealed class CommandLineTests
             Assert.That(state.SoftwareId, Is.EqualTo("CliTest0001"));
             Assert.That(state.ClientId, Is.Not.Null);
             Assert.That(register.Output, Does.Contain("201 Created").And.Contain(state.ClientId));
-            Assert.That(verbose, Does.Contain($"> POST {_host.Url}/register"));
+            Assert.That(verbose, Does.Contain($"> POST {Host.Url}/register"));
             Assert.That(verbose, Does.Contain("< 201 Created"));
             Assert.That(verbose, Does.Contain("> Content-Type: application/jose"));
             Assert.That(verbose, Does.Contain("\"private_key_pem\": \"[redacted]\""), "the sandbox's answer with the transport key");
@@ -78,10 +69,10 @@ public sealed class CommandLineTests
         var dir = await RegisteredAsync();
 
         // Act
-        var token = await RunAsync("token", "--dir", dir, "--insecure", "--token-endpoint", _host.Url + "/no-such-token-endpoint");
+        var token = await RunAsync("token", "--dir", dir, "--insecure", "--token-endpoint", Host.Url + "/no-such-token-endpoint");
 
         // Assert
-        AssertCleanFailure(token, $"the token request failed: POST {_host.Url}/no-such-token-endpoint answered 404 Not Found: the bank does not provide this endpoint");
+        AssertCleanFailure(token, $"the token request failed: POST {Host.Url}/no-such-token-endpoint answered 404 Not Found: the bank does not provide this endpoint");
     }
 
     [Test]
@@ -95,7 +86,7 @@ public sealed class CommandLineTests
         store.Save(state);
 
         // Act
-        var token = await RunAsync("token", "--dir", dir, "--insecure", "--bank", _host.Url + "/sandbox");
+        var token = await RunAsync("token", "--dir", dir, "--insecure", "--bank", Host.Url + "/sandbox");
 
         // Assert
         AssertCleanFailure(token, "no token endpoint");
@@ -114,10 +105,10 @@ public sealed class CommandLineTests
         store.Save(state);
 
         // Act
-        var result = await RunAsync(verb, "--dir", dir, "--insecure", "--registration-endpoint", _host.Url + "/no-such-register");
+        var result = await RunAsync(verb, "--dir", dir, "--insecure", "--registration-endpoint", Host.Url + "/no-such-register");
 
         // Assert
-        AssertCleanFailure(result, $"{method} {_host.Url}/no-such-register/{state.ClientId} answered 404 Not Found: the bank does not provide this endpoint");
+        AssertCleanFailure(result, $"{method} {Host.Url}/no-such-register/{state.ClientId} answered 404 Not Found: the bank does not provide this endpoint");
     }
 
     [Test]
@@ -183,7 +174,7 @@ public sealed class CommandLineTests
         _directories.Add(directory);
         var dir = directory.Path;
         Assert.That((await RunAsync("init", "--dir", dir)).Code, Is.Zero);
-        Assert.That((await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", _host.Url, "--insecure")).Code, Is.Zero);
+        Assert.That((await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", Host.Url, "--insecure")).Code, Is.Zero);
         var register = await RunAsync("register", "--dir", dir, "--insecure", "--audience", InProcessDemoHost.AcceptedAudience);
         Assert.That(register.Code, Is.Zero, register.Error);
         return dir;

@@ -58,11 +58,11 @@ internal sealed class DemoJourneyBank : IJourneyBank
     }
 
     /// <summary>This bank with its first TPP, for a suite's start; if the registration fails the bank is stopped, so nothing is left running.</summary>
-    public async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> WithFirstTppAsync()
+    public async Task<IDemoBankParties> WithFirstTppAsync()
     {
         try
         {
-            return (this, await RegisterTppAsync());
+            return new Parties(this, await RegisterTppAsync());
         }
         catch
         {
@@ -72,6 +72,18 @@ internal sealed class DemoJourneyBank : IJourneyBank
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    /// <summary>The bank and its first TPP, as a suite holds them (the suite disposes both; nothing else to end).</summary>
+    private sealed class Parties(DemoJourneyBank bank, IJourneyTpp tpp) : IDemoBankParties
+    {
+        public IJourneyBank Bank => bank;
+
+        public IJourneyTpp Tpp => tpp;
+
+        public Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null) => bank.RegisterTppAsync(responseTypes);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 
     /// <summary>The TPP as obie-tpp keeps it (state, signing key and transport certificate in its directory).</summary>
     private sealed class ObieTpp : IJourneyTpp

@@ -2,13 +2,9 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using IdentityServer.Dcr.Host;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using IdentityServer.Dcr.Testing.Lifecycle;
 using IdentityServer.Dcr.Tpp.Tests.TestDoubles;
-using IdentityServer.Dcr.Testing.PostgreSql;
+using Microsoft.AspNetCore.Builder;
 
 namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 
@@ -19,23 +15,17 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// in the shipped Development profile); its content root (App_Data: the sandbox PKI, the token
 /// credentials and the SQLite database) is a temporary directory.
 /// </summary>
-internal sealed class InProcessDemoHost : IAsyncDisposable
+public sealed class InProcessDemoHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly TempDirectory? _ownedContentRoot;
+    private readonly DemoHost _host;
 
-    private InProcessDemoHost(WebApplication app, TempDirectory? ownedContentRoot, string url)
-    {
-        _app = app;
-        _ownedContentRoot = ownedContentRoot;
-        Url = url;
-    }
+    private InProcessDemoHost(DemoHost host) => _host = host;
 
     /// <summary>The base URL, such as <c>https://127.0.0.1:41234</c>.</summary>
-    public string Url { get; }
+    public string Url => _host.Url;
 
     /// <summary>The host's services (for example the sandbox's intent store, as the authorization journey resolves it).</summary>
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     /// <summary>An audience the demo configuration accepts (appsettings.json, Dcr:RequestObject:AcceptedAudiences).</summary>
     public static string AcceptedAudience => "https://localhost:5443";
@@ -54,61 +44,33 @@ internal sealed class InProcessDemoHost : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? overrides = null,
         Action<WebApplicationBuilder>? configure = null,
         string? environmentName = null)
-    {
-        var contentRoot = sharedContentRoot ?? new TempDirectory();
-        var url = $"https://127.0.0.1:{LoopbackPort.Free()}";
-        var crlListener = $"http://127.0.0.1:{LoopbackPort.Free()}";
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        => new(await DemoHost.StartAsync(new DemoHostOptions
         {
-            EnvironmentName = environmentName ?? Environments.Development,
-            ContentRootPath = contentRoot.Path,
-            ApplicationName = typeof(HostingExtensions).Assembly.GetName().Name,
-        });
-        var settings = Path.Combine(AppContext.BaseDirectory, "DemoHost");
-        builder.Configuration
-            .AddJsonFile(Path.Combine(settings, "appsettings.json"), optional: false)
-            .AddJsonFile(Path.Combine(settings, "appsettings.Development.json"), optional: false)
-            .AddInMemoryCollection(new Dictionary<string, string?>
+            HostAssembly = typeof(HostingExtensions).Assembly,
+            SettingsFolder = "DemoHost",
+            ContentRoot = sharedContentRoot?.Path,
+            EnvironmentName = environmentName,
+            Overrides = overrides,
+            PlainHttpListener = true,
+            Settings = (address, contentRoot) => new Dictionary<string, string?>
             {
-                ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot.Path, "App_Data", "dcr.db")}",
-                ["Dcr:Issuer"] = url,
-                ["Sandbox:CrlUrl"] = crlListener + "/sandbox/transport-ca.crl",
+                ["ConnectionStrings:Dcr"] = $"Data Source={Path.Combine(contentRoot, "App_Data", "dcr.db")}",
+                ["Dcr:Issuer"] = address.BaseAddress.AbsoluteUri.TrimEnd('/'),
+                ["Sandbox:CrlUrl"] = new Uri(address.PlainHttp!, "sandbox/transport-ca.crl").AbsoluteUri,
                 ["Sandbox:CrlValidity"] = CrlValidity.ToString(),
                 ["Dcr:Transport:RevocationCacheDuration"] = "00:00:00",
-            })
-            .AddInMemoryCollection(overrides ?? new Dictionary<string, string?>());
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(url, crlListener);
-        builder.ConfigureServices();
-        configure?.Invoke(builder);
-
-        var app = builder.Build();
-        try
-        {
-            await app.InitialiseAsync();
-            app.ConfigurePipeline();
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            if (sharedContentRoot is null)
+            },
+            ConfigureServices = builder =>
             {
-                contentRoot.Dispose();
-            }
+                builder.ConfigureServices();
+                configure?.Invoke(builder);
+            },
+            ConfigureApp = async app =>
+            {
+                await app.InitialiseAsync();
+                app.ConfigurePipeline();
+            },
+        }));
 
-            throw;
-        }
-
-        return new InProcessDemoHost(app, sharedContentRoot is null ? contentRoot : null, url);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _ownedContentRoot?.Dispose();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -12,14 +12,9 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 [TestFixture]
 public sealed class OperatorAreaTests : OperatorAreaSuite
 {
-    private DemoJourneyBank? _bank;
-
-    protected override async Task<(IJourneyBank Bank, IJourneyTpp Tpp)> StartAsync()
+    protected override async Task<IDemoBankParties> StartAsync()
     {
-        _bank = await DemoJourneyBank.StartAsync();
-        return await _bank.WithFirstTppAsync();
+        var bank = await DemoJourneyBank.StartAsync();
+        return await bank.WithFirstTppAsync();
     }
-
-    protected override Task<IJourneyTpp> RegisterTppAsync(IReadOnlyList<string>? responseTypes = null)
-        => (_bank ?? throw new InvalidOperationException("The bank is not started.")).RegisterTppAsync(responseTypes);
 }

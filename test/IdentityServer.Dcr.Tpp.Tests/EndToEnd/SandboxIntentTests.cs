@@ -21,29 +21,26 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class SandboxIntentTests
+public sealed class SandboxIntentTests : DemoHostFixture
 {
     private const string Consents = SandboxIntentEndpoints.BasePath;
     private const string ValidRequest = """{"Data":{"Permissions":["ReadAccountsBasic","ReadBalances"],"ExpirationDateTime":"2099-01-31T09:30:00+00:00"},"Risk":{}}""";
 
-    private InProcessDemoHost _host = null!;
     private RegisteredTpp _a = null!;
     private RegisteredTpp _b = null!;
 
     [OneTimeSetUp]
-    public async Task StartHostAsync()
+    public async Task RegisterTppsAsync()
     {
-        _host = await InProcessDemoHost.StartAsync();
-        _a = await RegisteredTpp.CreateAsync(_host.Url);
-        _b = await RegisteredTpp.CreateAsync(_host.Url);
+        _a = await RegisteredTpp.CreateAsync(Host.Url);
+        _b = await RegisteredTpp.CreateAsync(Host.Url);
     }
 
     [OneTimeTearDown]
-    public async Task StopHostAsync()
+    public void DisposeTpps()
     {
         _a?.Dispose();
         _b?.Dispose();
-        await _host.DisposeAsync();
     }
 
     [Test]
@@ -70,7 +67,7 @@ public sealed class SandboxIntentTests
             Assert.That(DateTimeOffset.Parse(data["CreationDateTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
             Assert.That(data["StatusUpdateDateTime"]!.GetValue<string>(), Is.EqualTo(data["CreationDateTime"]!.GetValue<string>()));
             Assert.That(body["Risk"], Is.InstanceOf<JsonObject>());
-            Assert.That(body["Links"]!["Self"]!.GetValue<string>(), Is.EqualTo($"{_host.Url}{Consents}/{data["ConsentId"]!.GetValue<string>()}"));
+            Assert.That(body["Links"]!["Self"]!.GetValue<string>(), Is.EqualTo($"{Host.Url}{Consents}/{data["ConsentId"]!.GetValue<string>()}"));
             Assert.That(response.Headers.Location?.ToString(), Is.EqualTo(body["Links"]!["Self"]!.GetValue<string>()));
             Assert.That(body["Meta"]!["TotalPages"]!.GetValue<int>(), Is.EqualTo(1));
         });
@@ -84,7 +81,7 @@ public sealed class SandboxIntentTests
 
         // Act
         using var response = await SendAsync(_a.Certificate, _a.Token, HttpMethod.Get, $"{Consents}/{consentId}");
-        var intent = await _host.Services.GetRequiredService<IIntentStore>().FindAsync(consentId, CancellationToken.None);
+        var intent = await Host.Services.GetRequiredService<IIntentStore>().FindAsync(consentId, CancellationToken.None);
 
         // Assert
         var body = await JsonAsync(response);
@@ -282,7 +279,7 @@ public sealed class SandboxIntentTests
     {
         // Arrange
         var consentId = await CreateAsync(_a);
-        var store = _host.Services.GetRequiredService<IIntentStore>();
+        var store = Host.Services.GetRequiredService<IIntentStore>();
 
         // Act
         var foreign = await store.TrySettleAsync(consentId, _b.ClientId, authorised: true, "customer-1", CancellationToken.None);
@@ -351,7 +348,7 @@ public sealed class SandboxIntentTests
         }
 
         using var client = new HttpClient(handler);
-        using var request = new HttpRequestMessage(method, (baseUrl ?? _host.Url) + path);
+        using var request = new HttpRequestMessage(method, (baseUrl ?? Host.Url) + path);
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

@@ -14,16 +14,8 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class SandboxLifecycleTests
+public sealed class SandboxLifecycleTests : DemoHostFixture
 {
-    private InProcessDemoHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await InProcessDemoHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync() => await _host.DisposeAsync();
-
     [TestCase(AuthMethods.PrivateKeyJwt, "PS256")]
     [TestCase(AuthMethods.PrivateKeyJwt, "ES256")]
     [TestCase(AuthMethods.TlsClientAuth, "PS256")]
@@ -34,8 +26,8 @@ public sealed class SandboxLifecycleTests
         var console = new CapturedConsole();
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions { Algorithm = algorithm }, CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
-        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = _host.Url, AuthMethod = authMethod }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
+        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = Host.Url, AuthMethod = authMethod }, CancellationToken.None);
 
         // Act
         var token = await new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None);
@@ -50,7 +42,7 @@ public sealed class SandboxLifecycleTests
         Assert.Multiple(() =>
         {
             Assert.That(token, Is.Not.Empty);
-            Assert.That(updated.TokenEndpoint, Is.EqualTo(_host.Url + "/connect/token"), "from discovery");
+            Assert.That(updated.TokenEndpoint, Is.EqualTo(Host.Url + "/connect/token"), "from discovery");
             Assert.That(updated.AccessToken, Is.EqualTo(token), "the token survives the update and is reused");
             Assert.That(JsonFields.Text(updated.Registration, "scope"), Is.EqualTo("openid accounts"));
             Assert.That(JsonFields.Text(updated.Registration, "token_endpoint_auth_method"), Is.EqualTo(authMethod));
@@ -72,13 +64,13 @@ public sealed class SandboxLifecycleTests
         var console = new CapturedConsole();
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
-        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
+        await new RegisterCommand(context).RunAsync(new RegisterOptions { Bank = Host.Url }, CancellationToken.None);
         var before = await new TokenCommand(context).RunAsync(new TokenOptions(), CancellationToken.None);
         var state = context.Store.Load();
         var pem = await File.ReadAllTextAsync(context.Store.Resolve(state.TransportCertificateFile!));
         using (var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }))
-        using (var revoke = await http.PostAsync(_host.Url + "/sandbox/transport-certificates/revoke", new StringContent(pem)))
+        using (var revoke = await http.PostAsync(Host.Url + "/sandbox/transport-certificates/revoke", new StringContent(pem)))
         {
             Assert.That(revoke.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.NoContent), await revoke.Content.ReadAsStringAsync());
         }

@@ -11,16 +11,8 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// <summary>init → sandbox enrol → register against the demo host started in-process, through the command classes.</summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class SandboxRegistrationTests
+public sealed class SandboxRegistrationTests : DemoHostFixture
 {
-    private InProcessDemoHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await InProcessDemoHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync() => await _host.DisposeAsync();
-
     [Test]
     public async Task Register_AfterInitAndSandboxEnrol_Answers201AndSavesClientId()
     {
@@ -29,7 +21,7 @@ public sealed class SandboxRegistrationTests
         var console = new CapturedConsole();
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
 
         // Act
         var registration = await new RegisterCommand(context).RunAsync(new RegisterOptions { Audience = InProcessDemoHost.AcceptedAudience }, CancellationToken.None);
@@ -42,7 +34,7 @@ public sealed class SandboxRegistrationTests
             Assert.That(state.ClientId, Is.Not.Null.And.EqualTo(JsonFields.Text(registration, "client_id")));
             Assert.That(Guid.TryParse(state.ClientId, out _), Is.True, "the demo host issues UUIDs");
             Assert.That(state.TokenEndpointAuthMethod, Is.EqualTo(AuthMethods.PrivateKeyJwt));
-            Assert.That(state.RegistrationEndpoint, Is.EqualTo(_host.Url + "/register"), "from discovery");
+            Assert.That(state.RegistrationEndpoint, Is.EqualTo(Host.Url + "/register"), "from discovery");
             Assert.That(JsonFields.Text(registration, "software_id"), Is.EqualTo(state.SoftwareId));
             Assert.That(console.Error.ToString(), Does.Not.Contain("error:"));
         });
@@ -57,7 +49,7 @@ public sealed class SandboxRegistrationTests
         var store = new StateStore(directory.Path);
         var bootstrap = new TppContext(console.Console, store, insecure: true);
         await new InitCommand(bootstrap).RunAsync(new InitOptions { Algorithm = "ES256" }, CancellationToken.None);
-        await new SandboxEnrolCommand(bootstrap).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(bootstrap).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
         var context = new TppContext(console.Console, store, caFile: store.Resolve(StateStore.SandboxCaFileName));
 
         // Act
@@ -85,7 +77,7 @@ public sealed class SandboxRegistrationTests
         var console = new CapturedConsole();
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
         var options = new RegisterOptions { Audience = InProcessDemoHost.AcceptedAudience };
 
         // Act
@@ -104,7 +96,7 @@ public sealed class SandboxRegistrationTests
         var console = new CapturedConsole();
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions(), CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
 
         // Act / Assert: an audience the demo configuration does not accept (the default, the discovery issuer, is accepted).
         Assert.That(

@@ -19,16 +19,8 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// </summary>
 [TestFixture]
 [Category("Integration")]
-public sealed class TppConsentJourneyTests
+public sealed class TppConsentJourneyTests : DemoHostFixture
 {
-    private InProcessDemoHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task StartHostAsync() => _host = await InProcessDemoHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopHostAsync() => await _host.DisposeAsync();
-
     [TestCase(true, "code id_token", AuthMethods.PrivateKeyJwt, "PS256")]
     [TestCase(false, "code id_token", AuthMethods.PrivateKeyJwt, "ES256")]
     [TestCase(true, "code", AuthMethods.TlsClientAuth, "PS256")]
@@ -56,7 +48,7 @@ public sealed class TppConsentJourneyTests
         {
             Assert.That(await IntentStatusAsync(consentId), Is.EqualTo(IntentStatus.Authorised));
             Assert.That(output, Does.Contain($"ConsentId {consentId}, Status AwaitingAuthorisation"));
-            Assert.That(url.AbsoluteUri, Does.StartWith(_host.Url + "/connect/authorize?client_id="));
+            Assert.That(url.AbsoluteUri, Does.StartWith(Host.Url + "/connect/authorize?client_id="));
             Assert.That(url.Query, push ? Does.Contain("request_uri=").And.Not.Contain("&request=") : Does.Contain("&request=").And.Not.Contain("request_uri="));
             Assert.That(pending!.CodeVerifier, push || responseType == "code" ? Is.Not.Null : Is.Null, "PKCE when pushing or for code");
             Assert.That(pending.ResponseType, Is.EqualTo(responseType));
@@ -222,7 +214,7 @@ public sealed class TppConsentJourneyTests
         using var directory = new TempDirectory();
         var dir = directory.Path;
         Assert.That((await RunAsync("init", "--dir", dir)).Code, Is.Zero);
-        Assert.That((await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", _host.Url, "--insecure")).Code, Is.Zero);
+        Assert.That((await RunAsync("sandbox", "enrol", "--dir", dir, "--bank", Host.Url, "--insecure")).Code, Is.Zero);
         Assert.That((await RunAsync("register", "--dir", dir, "--insecure")).Code, Is.Zero);
 
         // Act
@@ -240,9 +232,9 @@ public sealed class TppConsentJourneyTests
             Assert.That((consent.Code, authorize.Code, exchange.Code), Is.EqualTo((0, 0, 0)), consent.Error + authorize.Error + exchange.Error);
             Assert.That(consent.Output, Does.Contain("ConsentId " + state.ConsentId));
             Assert.That(consent.Error, Does.Contain("warning: --insecure"));
-            Assert.That(url, Does.StartWith(_host.Url + "/connect/authorize?client_id="));
+            Assert.That(url, Does.StartWith(Host.Url + "/connect/authorize?client_id="));
             Assert.That(exchange.Output, Does.Contain("200 OK: tokens for consent " + state.ConsentId));
-            Assert.That(exchange.Error, Does.Contain("> POST " + _host.Url + "/connect/token"), "--verbose logs the exchange");
+            Assert.That(exchange.Error, Does.Contain("> POST " + Host.Url + "/connect/token"), "--verbose logs the exchange");
             Assert.That(exchange.Output + exchange.Error, Does.Not.Contain(state.AuthorizationTokens!.AccessToken!));
             Assert.That(exchange.Output + exchange.Error, Does.Not.Contain(state.AuthorizationTokens.RefreshToken ?? "no refresh token"));
             Assert.That(both.Code, Is.Not.Zero);
@@ -272,15 +264,15 @@ public sealed class TppConsentJourneyTests
     {
         var context = new TppContext(console.Console, new StateStore(directory.Path), insecure: true);
         await new InitCommand(context).RunAsync(new InitOptions { Algorithm = algorithm }, CancellationToken.None);
-        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = _host.Url }, CancellationToken.None);
+        await new SandboxEnrolCommand(context).RunAsync(new SandboxEnrolOptions { Bank = Host.Url }, CancellationToken.None);
         await new RegisterCommand(context).RunAsync(
-            new RegisterOptions { Bank = _host.Url, AuthMethod = authMethod, ResponseTypes = ["code id_token", "code"], Scope = scope },
+            new RegisterOptions { Bank = Host.Url, AuthMethod = authMethod, ResponseTypes = ["code id_token", "code"], Scope = scope },
             CancellationToken.None);
         return context;
     }
 
     private async Task<IntentStatus?> IntentStatusAsync(string intentId)
-        => (await _host.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
+        => (await Host.Services.GetRequiredService<IIntentStore>().FindAsync(intentId, CancellationToken.None))?.Status;
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
