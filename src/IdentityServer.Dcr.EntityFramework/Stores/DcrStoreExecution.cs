@@ -13,7 +13,12 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 /// </summary>
 internal static class DcrStoreExecution
 {
-    public static async Task<T> RunAsync<T>(IDbContextFactory<DcrDbContext> contexts, ILogger logger, string operation, Func<DcrDbContext, Task<T>> action, CancellationToken ct)
+    public static async Task<T> RunAsync<T>(
+        IDbContextFactory<DcrDbContext> contexts,
+        ILogger logger,
+        string operation,
+        Func<DcrDbContext, Task<T>> action,
+        CancellationToken ct)
     {
         try
         {

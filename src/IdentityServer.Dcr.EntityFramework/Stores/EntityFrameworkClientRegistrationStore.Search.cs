@@ -25,7 +25,9 @@ public partial class EntityFrameworkClientRegistrationStore
     /// <param name="search">The search.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The page.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The page, page size or text length is outside its bounds (see <see cref="DcrRegistrationSearch"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The page, page size or text length is outside its bounds (see <see cref="DcrRegistrationSearch"/>).
+    /// </exception>
     /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
     public virtual Task<DcrRegistrationSearchResult> SearchAsync(DcrRegistrationSearch search, CancellationToken ct)
     {
@@ -98,7 +100,10 @@ public partial class EntityFrameworkClientRegistrationStore
                         ClientIdIssuedAt = row.ClientIdIssuedAt,
                         UpdatedAt = row.UpdatedAt,
                         DisabledAt = row.DisabledAt,
-                        TransportCertificate = ToCertificate(row.TransportCertificateThumbprint, row.TransportCertificateSubject, row.TransportCertificateNotAfter),
+                        TransportCertificate = ToCertificate(
+                            row.TransportCertificateThumbprint,
+                            row.TransportCertificateSubject,
+                            row.TransportCertificateNotAfter),
                     };
                 })],
             };

@@ -48,7 +48,10 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// <param name="contextFactory">Creates one context per call.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock of the audit entries of deletes (creates and updates use the registration's time).</param>
-    public EntityFrameworkClientRegistrationStore(IDbContextFactory<DcrDbContext> contextFactory, ILogger<EntityFrameworkClientRegistrationStore> logger, TimeProvider? timeProvider = null)
+    public EntityFrameworkClientRegistrationStore(
+        IDbContextFactory<DcrDbContext> contextFactory,
+        ILogger<EntityFrameworkClientRegistrationStore> logger,
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(contextFactory);
         ArgumentNullException.ThrowIfNull(logger);
@@ -109,16 +112,23 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     public virtual Task<bool> TryRecordClientAssertionAsync(string clientId, string jti, DateTimeOffset expiresAt, CancellationToken ct)
         => TryRecordUsedTokenAsync(new UsedRequestToken(ClientAssertionIssuerPrefix + clientId, jti, expiresAt), ct);
 
-    /// <summary>The prefix of a recorded client assertion's issuer, which keeps assertions apart from registration requests (whose issuer is a software_id).</summary>
+    /// <summary>
+    /// The prefix of a recorded client assertion's issuer, which keeps assertions apart from registration requests
+    /// (whose issuer is a software_id).
+    /// </summary>
     public const string ClientAssertionIssuerPrefix = "client_assertion:";
 
     /// <summary>
     /// Records a single-use token (for example a client assertion's <c>client_id</c> and <c>jti</c>) unless it is
     /// recorded already: one <c>INSERT … ON CONFLICT DO NOTHING</c> on <c>DcrUsedRequestTokens</c>, in its own
     /// implicit transaction. The primary key decides, so two copies arriving at once on different instances cannot
-    /// both be recorded. Rows are purged with the registration request tokens once <see cref="UsedRequestToken.ExpiresAt"/> has passed.
+    /// both be recorded. Rows are purged with the registration request tokens once
+    /// <see cref="UsedRequestToken.ExpiresAt"/> has passed.
     /// </summary>
-    /// <param name="token">The token; give its <see cref="UsedRequestToken.Issuer"/> a prefix of its kind, so that it cannot collide with a registration request's <c>iss</c>.</param>
+    /// <param name="token">
+    /// The token; give its <see cref="UsedRequestToken.Issuer"/> a prefix of its kind, so that it cannot collide with a
+    /// registration request's <c>iss</c>.
+    /// </param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns><see langword="true"/> when recorded now; <see langword="false"/> when it had been used (a replay).</returns>
     /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
@@ -152,7 +162,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// does not hold (nothing is recorded then).
     /// </returns>
     /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
-    protected Task<bool> TryRecordUsedTokenWhereAsync(UsedRequestToken token, string condition, IReadOnlyList<object> conditionParameters, CancellationToken ct)
+    protected Task<bool> TryRecordUsedTokenWhereAsync(
+        UsedRequestToken token,
+        string condition,
+        IReadOnlyList<object> conditionParameters,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentException.ThrowIfNullOrEmpty(condition);
@@ -170,7 +184,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     }
 
     /// <inheritdoc />
-    public virtual Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, CancellationToken ct)
+    public virtual Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        CancellationToken ct)
         => CreateAsync(registration, requestToken, requireUniqueSoftware, enlist: null, ct);
 
     /// <summary>
@@ -187,14 +205,28 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// </param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    public virtual async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public virtual async Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(requestToken);
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await ExecuteAsync(nameof(CreateAsync), context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, enlist, ct), ct).ConfigureAwait(false)
-                ?? await ExecuteAsync(nameof(CreateAsync), context => ExplainLostCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct), ct).ConfigureAwait(false);
+            var outcome =
+                await ExecuteAsync(
+                        nameof(CreateAsync),
+                        context => TryCreateAsync(context, registration, requestToken, requireUniqueSoftware, enlist, ct),
+                        ct)
+                    .ConfigureAwait(false)
+                ?? await ExecuteAsync(
+                        nameof(CreateAsync),
+                        context => ExplainLostCreateAsync(context, registration, requestToken, requireUniqueSoftware, ct),
+                        ct)
+                    .ConfigureAwait(false);
             if (outcome is { } result)
             {
                 LogOutcome(result, registration, requestToken);
@@ -204,7 +236,8 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             if (attempt == MaxWriteAttempts)
             {
                 Logger.WriteContentionExhausted(registration.ClientId, attempt);
-                throw new DcrStoreUnavailableException($"The DCR registration store is too contended to create client '{registration.ClientId}'; try again later.");
+                throw new DcrStoreUnavailableException(
+                    $"The DCR registration store is too contended to create client '{registration.ClientId}'; try again later.");
             }
 
             Logger.WriteRaceRetried(registration.ClientId, attempt);
@@ -212,7 +245,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     }
 
     /// <inheritdoc />
-    public virtual Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, CancellationToken ct)
+    public virtual Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        CancellationToken ct)
         => UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist: null, ct);
 
     /// <summary>
@@ -225,7 +262,12 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// <param name="enlist">Writes further rows in the same transaction; <see langword="null"/> for none.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>The outcome; on anything but <see cref="StoreWriteResult.Success"/> nothing was written.</returns>
-    public virtual async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public virtual async Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(expectedConcurrencyStamp);
@@ -257,7 +299,8 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             entry.State = EntityState.Modified;
             entry.Property(e => e.ConcurrencyStamp).OriginalValue = expectedConcurrencyStamp;
             context.UsedRequestTokens.Add(ToTokenEntity(requestToken));
-            context.AuditRecords.Add(ToAuditEntity(DcrAuditRecord.ForWrite(DcrAuditOperations.Update, registration, requestToken.Jti, registration.UpdatedAt)));
+            context.AuditRecords.Add(ToAuditEntity(
+                DcrAuditRecord.ForWrite(DcrAuditOperations.Update, registration, requestToken.Jti, registration.UpdatedAt)));
             try
             {
                 // The transaction is disposed (rolled back unless committed) before any catch below re-reads.
@@ -265,7 +308,12 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
                 await using (transaction.ConfigureAwait(false))
                 {
                     await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                    await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, registration.ClientId, registration), enlist, ct).ConfigureAwait(false);
+                    await RunWriteHooksAsync(
+                            context,
+                            new RegistrationWrite(RegistrationWriteKind.Update, registration.ClientId, registration),
+                            enlist,
+                            ct)
+                        .ConfigureAwait(false);
                     await transaction.CommitAsync(ct).ConfigureAwait(false);
                 }
 
@@ -307,7 +355,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// <param name="enlist">Writes further rows in the same transaction; <see langword="null"/> for none.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns><see cref="StoreWriteResult.Success"/>, or <see cref="StoreWriteResult.NotFound"/>.</returns>
-    public virtual async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public virtual async Task<StoreWriteResult> SetDisabledAsync(
+        string clientId,
+        bool disabled,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(clientId);
         var result = await ExecuteAsync(nameof(SetDisabledAsync), async context =>
@@ -316,7 +368,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             // and the next attempt starts again from the new state.
             for (var attempt = 1; ; attempt++)
             {
-                var row = await context.ClientRegistrations.AsNoTracking().Where(e => e.ClientId == clientId).SingleOrDefaultAsync(ct).ConfigureAwait(false);
+                var row = await context.ClientRegistrations
+                    .AsNoTracking()
+                    .Where(e => e.ClientId == clientId)
+                    .SingleOrDefaultAsync(ct)
+                    .ConfigureAwait(false);
                 if (row is null)
                 {
                     return StoreWriteResult.NotFound;
@@ -334,7 +390,12 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
                     await using (transaction.ConfigureAwait(false))
                     {
                         await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                        await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Update, clientId, registration), enlist, ct).ConfigureAwait(false);
+                        await RunWriteHooksAsync(
+                                context,
+                                new RegistrationWrite(RegistrationWriteKind.Update, clientId, registration),
+                                enlist,
+                                ct)
+                            .ConfigureAwait(false);
                         await transaction.CommitAsync(ct).ConfigureAwait(false);
                     }
 
@@ -370,8 +431,16 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             await using (transaction.ConfigureAwait(false))
             {
                 // The deleted registration's identifiers go to the audit row, written in this transaction.
-                var row = await context.ClientRegistrations.AsNoTracking().Where(e => e.ClientId == clientId).SingleOrDefaultAsync(ct).ConfigureAwait(false);
-                var found = row is not null && await context.ClientRegistrations.Where(e => e.ClientId == clientId).ExecuteDeleteAsync(ct).ConfigureAwait(false) > 0;
+                var row = await context.ClientRegistrations
+                    .AsNoTracking()
+                    .Where(e => e.ClientId == clientId)
+                    .SingleOrDefaultAsync(ct)
+                    .ConfigureAwait(false);
+                var found = row is not null
+                    && await context.ClientRegistrations
+                        .Where(e => e.ClientId == clientId)
+                        .ExecuteDeleteAsync(ct)
+                        .ConfigureAwait(false) > 0;
                 if (!found && enlist is null)
                 {
                     return false;
@@ -431,7 +500,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     /// <returns>A task that completes when the dependent writes are saved (not committed).</returns>
     protected virtual Task OnWritingAsync(DcrDbContext context, RegistrationWrite write, CancellationToken ct) => Task.CompletedTask;
 
-    private Task RunWriteHooksAsync(DcrDbContext context, RegistrationWrite write, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    private Task RunWriteHooksAsync(
+        DcrDbContext context,
+        RegistrationWrite write,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         return enlist is null ? OnWritingAsync(context, write, ct) : RunBothAsync();
 
@@ -479,7 +552,8 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     {
         ArgumentNullException.ThrowIfNull(entity);
         var metadata = JsonSerializer.Deserialize(entity.MetadataJson, DcrStoreJsonContext.Default.ClientMetadata)
-            ?? throw new InvalidDataException($"Registration '{entity.ClientId}' has no metadata in {DcrDbContext.ClientRegistrationsTable}.MetadataJson.");
+            ?? throw new InvalidDataException(
+                $"Registration '{entity.ClientId}' has no metadata in {DcrDbContext.ClientRegistrationsTable}.MetadataJson.");
         return new ClientRegistration
         {
             ClientId = entity.ClientId,
@@ -494,7 +568,10 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             ClientSecretExpiresAt = entity.ClientSecretExpiresAt,
             UpdatedAt = entity.UpdatedAt,
             ConcurrencyStamp = entity.ConcurrencyStamp,
-            TransportCertificate = ToCertificate(entity.TransportCertificateThumbprint, entity.TransportCertificateSubject, entity.TransportCertificateNotAfter),
+            TransportCertificate = ToCertificate(
+                entity.TransportCertificateThumbprint,
+                entity.TransportCertificateSubject,
+                entity.TransportCertificateNotAfter),
             DisabledAt = entity.DisabledAt,
         };
     }
@@ -537,7 +614,13 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     };
 
     /// <returns>The outcome, or <see langword="null"/> when another writer won a race and the caller must re-read.</returns>
-    private async Task<StoreWriteResult?> TryCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    private async Task<StoreWriteResult?> TryCreateAsync(
+        DcrDbContext context,
+        ClientRegistration registration,
+        UsedRequestToken token,
+        bool requireUniqueSoftware,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         try
         {
@@ -545,7 +628,11 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
             // replay hits the token's primary key. With requireUniqueSoftware, Serializable makes "no registration for
             // this software yet" hold until commit: of two concurrent writers for the same software, PostgreSQL fails
             // one with 40001 (SQLite serialises writers anyway).
-            var transaction = await BeginWriteTransactionAsync(context, requireUniqueSoftware ? IsolationLevel.Serializable : IsolationLevel.Unspecified, ct).ConfigureAwait(false);
+            var transaction = await BeginWriteTransactionAsync(
+                    context,
+                    requireUniqueSoftware ? IsolationLevel.Serializable : IsolationLevel.Unspecified,
+                    ct)
+                .ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
                 if (requireUniqueSoftware)
@@ -563,9 +650,15 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
 
                 context.ClientRegistrations.Add(ToEntity(registration));
                 context.UsedRequestTokens.Add(ToTokenEntity(token));
-                context.AuditRecords.Add(ToAuditEntity(DcrAuditRecord.ForWrite(DcrAuditOperations.Create, registration, token.Jti, registration.UpdatedAt)));
+                context.AuditRecords.Add(ToAuditEntity(
+                    DcrAuditRecord.ForWrite(DcrAuditOperations.Create, registration, token.Jti, registration.UpdatedAt)));
                 await context.SaveChangesAsync(ct).ConfigureAwait(false);
-                await RunWriteHooksAsync(context, new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration), enlist, ct).ConfigureAwait(false);
+                await RunWriteHooksAsync(
+                        context,
+                        new RegistrationWrite(RegistrationWriteKind.Create, registration.ClientId, registration),
+                        enlist,
+                        ct)
+                    .ConfigureAwait(false);
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
                 return StoreWriteResult.Success;
             }
@@ -577,7 +670,12 @@ public partial class EntityFrameworkClientRegistrationStore : IClientRegistratio
     }
 
     /// <returns>Why a create lost its race, or <see langword="null"/> when nothing explains it (retry).</returns>
-    private static async Task<StoreWriteResult?> ExplainLostCreateAsync(DcrDbContext context, ClientRegistration registration, UsedRequestToken token, bool requireUniqueSoftware, CancellationToken ct)
+    private static async Task<StoreWriteResult?> ExplainLostCreateAsync(
+        DcrDbContext context,
+        ClientRegistration registration,
+        UsedRequestToken token,
+        bool requireUniqueSoftware,
+        CancellationToken ct)
     {
         if (await TokenUsedAsync(context, token.Issuer, token.Jti, ct).ConfigureAwait(false))
         {

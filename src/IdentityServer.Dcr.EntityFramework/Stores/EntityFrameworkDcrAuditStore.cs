@@ -87,7 +87,12 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
     public virtual Task<int> PurgeAsync(DateTimeOffset before, CancellationToken ct)
     {
         var cutoff = EntityFrameworkClientRegistrationStore.ToStoredPrecision(before);
-        return DcrStoreExecution.RunAsync(ContextFactory, Logger, nameof(PurgeAsync), context => context.AuditRecords.Where(r => r.OccurredAt < cutoff).ExecuteDeleteAsync(ct), ct);
+        return DcrStoreExecution.RunAsync(
+            ContextFactory,
+            Logger,
+            nameof(PurgeAsync),
+            context => context.AuditRecords.Where(r => r.OccurredAt < cutoff).ExecuteDeleteAsync(ct),
+            ct);
     }
 
     /// <summary>
@@ -104,7 +109,10 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
     /// <param name="query">The window and bucket size.</param>
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>One entry per bucket.</returns>
-    /// <exception cref="ArgumentException">The window is empty, the bucket size is not a whole, positive number of seconds, or the window needs more than <see cref="DcrAuditActivityQuery.MaxBuckets"/> buckets.</exception>
+    /// <exception cref="ArgumentException">
+    /// The window is empty, the bucket size is not a whole, positive number of seconds, or the window needs more than
+    /// <see cref="DcrAuditActivityQuery.MaxBuckets"/> buckets.
+    /// </exception>
     /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
     public virtual Task<IReadOnlyList<DcrAuditActivity>> SummariseAsync(DcrAuditActivityQuery query, CancellationToken ct)
     {
@@ -126,7 +134,9 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
         var buckets = (windowMicroseconds + bucketMicroseconds - 1) / bucketMicroseconds;
         if (buckets > DcrAuditActivityQuery.MaxBuckets)
         {
-            throw new ArgumentException($"The window needs {buckets} buckets; at most {DcrAuditActivityQuery.MaxBuckets} are allowed.", nameof(query));
+            throw new ArgumentException(
+                $"The window needs {buckets} buckets; at most {DcrAuditActivityQuery.MaxBuckets} are allowed.",
+                nameof(query));
         }
 
         return DcrStoreExecution.RunAsync<IReadOnlyList<DcrAuditActivity>>(ContextFactory, Logger, nameof(SummariseAsync), async context =>
@@ -136,7 +146,8 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
             for (var i = 0L; i < buckets; i++)
             {
                 var inBucket = counts.Where(c => c.Bucket == i).ToList();
-                int Count(string operation, string outcome) => (int)inBucket.Where(c => c.Operation == operation && c.Outcome == outcome).Sum(c => c.Count);
+                int Count(string operation, string outcome)
+                    => (int)inBucket.Where(c => c.Operation == operation && c.Outcome == outcome).Sum(c => c.Count);
                 var start = from.AddTicks(i * query.BucketSize.Ticks);
                 var end = start.Add(query.BucketSize);
                 result.Add(new DcrAuditActivity
@@ -178,7 +189,8 @@ public class EntityFrameworkDcrAuditStore : IDcrAuditStore
             // timestamptz: the interval from the window's start, in whole microseconds (round() also keeps the value
             // exact where extract() answers a double, before PostgreSQL 14), then bigint division.
             var sql = $$"""
-                SELECT (round(extract(epoch FROM ({{occurredAt}} - {0})) * 1000000)::bigint / {2}) AS "Bucket", {{operation}} AS "Operation", {{outcome}} AS "Outcome", count(*) AS "Count"
+                SELECT (round(extract(epoch FROM ({{occurredAt}} - {0})) * 1000000)::bigint / {2}) AS "Bucket",
+                    {{operation}} AS "Operation", {{outcome}} AS "Outcome", count(*) AS "Count"
                 FROM {{name}}
                 WHERE {{occurredAt}} >= {0} AND {{occurredAt}} < {1}
                 GROUP BY 1, 2, 3

@@ -9,7 +9,10 @@ namespace IdentityServer.Dcr.EntityFramework.Stores;
 
 /// <summary>When <see cref="UsedTokenPurgeService"/> runs: <see cref="DcrEntityFrameworkOptions.PurgeInterval"/>, or never.</summary>
 /// <param name="Interval">The interval; <see langword="null"/> for no background purge.</param>
-/// <param name="AuditRetention">How long audit entries are kept (<see cref="DcrEntityFrameworkOptions.AuditRetention"/>); <see langword="null"/>: forever.</param>
+/// <param name="AuditRetention">
+/// How long audit entries are kept (<see cref="DcrEntityFrameworkOptions.AuditRetention"/>); <see langword="null"/>:
+/// forever.
+/// </param>
 internal sealed record UsedTokenPurgeSchedule(TimeSpan? Interval, TimeSpan? AuditRetention = null);
 
 /// <summary>
@@ -17,7 +20,12 @@ internal sealed record UsedTokenPurgeSchedule(TimeSpan? Interval, TimeSpan? Audi
 /// through <see cref="EntityFrameworkClientRegistrationStore.PurgeExpiredRequestTokensAsync"/>. A failure (a database
 /// outage, tables not migrated yet) is logged and retried at the next tick: a housekeeping job never stops the host.
 /// </summary>
-internal sealed class UsedTokenPurgeService(EntityFrameworkClientRegistrationStore store, EntityFrameworkDcrAuditStore audit, UsedTokenPurgeSchedule schedule, TimeProvider time, ILogger<UsedTokenPurgeService> logger) : BackgroundService
+internal sealed class UsedTokenPurgeService(
+    EntityFrameworkClientRegistrationStore store,
+    EntityFrameworkDcrAuditStore audit,
+    UsedTokenPurgeSchedule schedule,
+    TimeProvider time,
+    ILogger<UsedTokenPurgeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

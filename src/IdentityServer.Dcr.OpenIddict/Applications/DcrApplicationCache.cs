@@ -105,7 +105,9 @@ internal sealed class DcrApplicationCache : IOpenIddictApplicationCache<OpenIddi
         => _inner.FindByIdAsync(identifier, cancellationToken);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<OpenIddictEntityFrameworkCoreApplication> FindByPostLogoutRedirectUriAsync(string uri, CancellationToken cancellationToken)
+    public IAsyncEnumerable<OpenIddictEntityFrameworkCoreApplication> FindByPostLogoutRedirectUriAsync(
+        string uri,
+        CancellationToken cancellationToken)
         => _inner.FindByPostLogoutRedirectUriAsync(uri, cancellationToken);
 
     /// <inheritdoc />

@@ -14,7 +14,8 @@ namespace IdentityServer.Dcr.OpenIddict.Applications;
 /// </summary>
 /// <remarks>
 /// A copy never decides alone: the token endpoint records the client assertion only while the application still has
-/// the concurrency token of the copy it used (<see cref="Stores.OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>),
+/// the concurrency token of the copy it used
+/// (<see cref="Stores.OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>),
 /// so a client updated, disabled or deleted by another instance gets no token from an old copy. Writes through this
 /// instance evict the copy before and after their commit, and <see cref="Evict"/> moves a generation on, so that a
 /// read which began before a write cannot put back what the write replaced.

@@ -45,7 +45,13 @@ internal sealed record DcrClient(
         registration.IsDisabled);
 
     /// <summary>The client as the engine's <see cref="IClientAuthenticator"/> reads it.</summary>
-    public RegisteredClient Registered => new(ClientId, TokenEndpointAuthMethod, TokenEndpointAuthSigningAlg, TlsClientAuthSubjectDn, JwksUri, Disabled);
+    public RegisteredClient Registered => new(
+        ClientId,
+        TokenEndpointAuthMethod,
+        TokenEndpointAuthSigningAlg,
+        TlsClientAuthSubjectDn,
+        JwksUri,
+        Disabled);
 }
 
 /// <summary>

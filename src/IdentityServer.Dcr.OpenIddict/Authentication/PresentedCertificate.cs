@@ -12,7 +12,10 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 internal static class PresentedCertificate
 {
     /// <summary>Reads it through <paramref name="accessor"/> when the request has an HTTP context, otherwise from the transaction.</summary>
-    public static async Task<X509Certificate2?> ReadAsync(OpenIddictServerTransaction transaction, IClientCertificateAccessor accessor, CancellationToken ct)
+    public static async Task<X509Certificate2?> ReadAsync(
+        OpenIddictServerTransaction transaction,
+        IClientCertificateAccessor accessor,
+        CancellationToken ct)
     {
         var httpContext = transaction.GetHttpRequest()?.HttpContext;
         return httpContext is null

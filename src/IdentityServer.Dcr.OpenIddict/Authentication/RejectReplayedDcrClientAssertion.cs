@@ -18,7 +18,8 @@ namespace IdentityServer.Dcr.OpenIddict.Authentication;
 /// assertion) by one statement whose primary key decides, so a replay is refused on every instance, even when two
 /// copies arrive at once. The store's purge removes the rows once expired.
 /// The same statement records the assertion only while the client's OpenIddict application is still the version
-/// the request was checked with (<see cref="OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>):
+/// the request was checked with
+/// (<see cref="OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>):
 /// a client updated, disabled or deleted meanwhile, here or on another instance, gets <c>invalid_client</c> and nothing
 /// is recorded, so it may send the same request again. This is what makes the token endpoint's application cache
 /// (<see cref="DcrApplicationCacheOptions"/>) safe.

@@ -58,7 +58,15 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
     /// <param name="options">The engine options.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">The logger.</param>
-    public ValidateDcrClientAuthentication(IClientRegistrationStore store, IOpenIddictApplicationManager applications, IClientAuthenticator authenticator, IClientCertificateAccessor certificateAccessor, IClientSecretHasher secrets, IOptionsMonitor<DcrOptions> options, TimeProvider time, ILogger<ValidateDcrClientAuthentication> logger)
+    public ValidateDcrClientAuthentication(
+        IClientRegistrationStore store,
+        IOpenIddictApplicationManager applications,
+        IClientAuthenticator authenticator,
+        IClientCertificateAccessor certificateAccessor,
+        IClientSecretHasher secrets,
+        IOptionsMonitor<DcrOptions> options,
+        TimeProvider time,
+        ILogger<ValidateDcrClientAuthentication> logger)
     {
         _store = store;
         _applications = applications;
@@ -174,7 +182,8 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
             var settings = await _applications.GetSettingsAsync(application, ct).ConfigureAwait(false);
             if (settings.TryGetValue(DcrOpenIddictConstants.TokenEndpointAuthMethodSetting, out var method) && !string.IsNullOrEmpty(method)
                 && (method != ClientAuthenticationMethods.PrivateKeyJwt || settings.ContainsKey(DcrOpenIddictConstants.JwksUriSetting))
-                && (method != ClientAuthenticationMethods.TlsClientAuth || settings.ContainsKey(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting)))
+                && (method != ClientAuthenticationMethods.TlsClientAuth
+                    || settings.ContainsKey(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting)))
             {
                 var permissions = await _applications.GetPermissionsAsync(application, ct).ConfigureAwait(false);
                 return new DcrClient(
@@ -183,7 +192,9 @@ public sealed class ValidateDcrClientAuthentication : IOpenIddictServerHandler<P
                     settings.GetValueOrDefault(DcrOpenIddictConstants.TokenEndpointAuthSigningAlgSetting),
                     settings.GetValueOrDefault(DcrOpenIddictConstants.TlsClientAuthSubjectDnSetting),
                     settings.GetValueOrDefault(DcrOpenIddictConstants.JwksUriSetting),
-                    [.. permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..])],
+                    [.. permissions
+                        .Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal))
+                        .Select(p => p[Permissions.Prefixes.Scope.Length..])],
                     settings.ContainsKey(DcrOpenIddictConstants.DisabledAtSetting))
                 {
                     ApplicationVersion = (application as OpenIddictEntityFrameworkCoreApplication)?.ConcurrencyToken,

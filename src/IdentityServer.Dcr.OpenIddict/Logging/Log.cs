@@ -51,6 +51,7 @@ internal static partial class Log
     public static partial void IdTokenAlgorithmUnavailable(this ILogger logger, string clientId, string algorithm);
 
     [LoggerMessage(EventId = 1611, EventName = nameof(ApplicationChangedDuringRequest), Level = LogLevel.Information,
-        Message = "Client {ClientId}: its application was written while the token request was checked; the request is refused and may be sent again.")]
+        Message = "Client {ClientId}: its application was written while the token request was checked; the request is refused "
+            + "and may be sent again.")]
     public static partial void ApplicationChangedDuringRequest(this ILogger logger, string clientId);
 }

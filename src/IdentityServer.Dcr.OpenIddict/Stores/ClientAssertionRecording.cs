@@ -3,7 +3,10 @@
 
 namespace IdentityServer.Dcr.OpenIddict.Stores;
 
-/// <summary>The outcome of <see cref="OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>.</summary>
+/// <summary>
+/// The outcome of
+/// <see cref="OpenIddictClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, string, CancellationToken)"/>.
+/// </summary>
 public enum ClientAssertionRecording
 {
     /// <summary>The assertion is recorded: it was not used before and the application is the version that was checked.</summary>

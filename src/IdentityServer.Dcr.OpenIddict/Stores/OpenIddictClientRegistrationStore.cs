@@ -67,7 +67,8 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     protected DcrApplicationMapper Mapper { get; }
 
     /// <summary>
-    /// Records a registered client's assertion as used, as <see cref="EntityFrameworkClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, CancellationToken)"/>
+    /// Records a registered client's assertion as used, as
+    /// <see cref="EntityFrameworkClientRegistrationStore.TryRecordClientAssertionAsync(string, string, DateTimeOffset, CancellationToken)"/>
     /// does, but only while the client's OpenIddict application is still at <paramref name="applicationVersion"/> (its
     /// concurrency token, which every write of the application changes), in the same statement: a token request that
     /// used an application another instance has since updated, disabled or deleted records nothing and is told so.
@@ -79,7 +80,12 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     /// <param name="ct">Cancels the operation.</param>
     /// <returns>What happened.</returns>
     /// <exception cref="DcrStoreUnavailableException">The database cannot be reached.</exception>
-    public virtual async Task<ClientAssertionRecording> TryRecordClientAssertionAsync(string clientId, string jti, DateTimeOffset expiresAt, string applicationVersion, CancellationToken ct)
+    public virtual async Task<ClientAssertionRecording> TryRecordClientAssertionAsync(
+        string clientId,
+        string jti,
+        DateTimeOffset expiresAt,
+        string applicationVersion,
+        CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentException.ThrowIfNullOrEmpty(applicationVersion);
@@ -111,7 +117,12 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> CreateAsync(ClientRegistration registration, UsedRequestToken requestToken, bool requireUniqueSoftware, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public override async Task<StoreWriteResult> CreateAsync(
+        ClientRegistration registration,
+        UsedRequestToken requestToken,
+        bool requireUniqueSoftware,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         try
@@ -125,7 +136,12 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> UpdateAsync(ClientRegistration registration, string expectedConcurrencyStamp, UsedRequestToken requestToken, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public override async Task<StoreWriteResult> UpdateAsync(
+        ClientRegistration registration,
+        string expectedConcurrencyStamp,
+        UsedRequestToken requestToken,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
         try
@@ -139,7 +155,11 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> SetDisabledAsync(string clientId, bool disabled, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+    public override async Task<StoreWriteResult> SetDisabledAsync(
+        string clientId,
+        bool disabled,
+        Func<DcrDbContext, CancellationToken, Task>? enlist,
+        CancellationToken ct)
     {
         try
         {
