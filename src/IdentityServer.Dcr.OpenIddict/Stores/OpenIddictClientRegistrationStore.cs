@@ -117,7 +117,7 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> CreateAsync(
+    public override Task<StoreWriteResult> CreateAsync(
         ClientRegistration registration,
         UsedRequestToken requestToken,
         bool requireUniqueSoftware,
@@ -125,18 +125,11 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        try
-        {
-            return await base.CreateAsync(registration, requestToken, requireUniqueSoftware, enlist, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _snapshots.Evict(registration.ClientId);
-        }
+        return EvictingAfterAsync(registration.ClientId, base.CreateAsync(registration, requestToken, requireUniqueSoftware, enlist, ct));
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> UpdateAsync(
+    public override Task<StoreWriteResult> UpdateAsync(
         ClientRegistration registration,
         string expectedConcurrencyStamp,
         UsedRequestToken requestToken,
@@ -144,45 +137,21 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        try
-        {
-            return await base.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _snapshots.Evict(registration.ClientId);
-        }
+        return EvictingAfterAsync(
+            registration.ClientId, base.UpdateAsync(registration, expectedConcurrencyStamp, requestToken, enlist, ct));
     }
 
     /// <inheritdoc />
-    public override async Task<StoreWriteResult> SetDisabledAsync(
+    public override Task<StoreWriteResult> SetDisabledAsync(
         string clientId,
         bool disabled,
         Func<DcrDbContext, CancellationToken, Task>? enlist,
         CancellationToken ct)
-    {
-        try
-        {
-            return await base.SetDisabledAsync(clientId, disabled, enlist, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _snapshots.Evict(clientId);
-        }
-    }
+        => EvictingAfterAsync(clientId, base.SetDisabledAsync(clientId, disabled, enlist, ct));
 
     /// <inheritdoc />
-    public override async Task<bool> DeleteAsync(string clientId, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
-    {
-        try
-        {
-            return await base.DeleteAsync(clientId, enlist, ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            _snapshots.Evict(clientId);
-        }
-    }
+    public override Task<bool> DeleteAsync(string clientId, Func<DcrDbContext, CancellationToken, Task>? enlist, CancellationToken ct)
+        => EvictingAfterAsync(clientId, base.DeleteAsync(clientId, enlist, ct));
 
     /// <inheritdoc />
     protected override async Task OnWritingAsync(DcrDbContext context, RegistrationWrite write, CancellationToken ct)
@@ -256,6 +225,19 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         await store.SetPermissionsAsync(application, Mapper.GetPermissions(registration), ct).ConfigureAwait(false);
         await store.SetRedirectUrisAsync(application, Mapper.GetRedirectUris(registration), ct).ConfigureAwait(false);
         await store.SetSettingsAsync(application, Mapper.GetSettings(registration), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a write, then drops the client's cached application whatever the outcome (after the commit).</summary>
+    private async Task<T> EvictingAfterAsync<T>(string clientId, Task<T> write)
+    {
+        try
+        {
+            return await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            _snapshots.Evict(clientId);
+        }
     }
 
     /// <summary>The condition "the application of client {3} has concurrency token {4}", for the model's table and columns.</summary>

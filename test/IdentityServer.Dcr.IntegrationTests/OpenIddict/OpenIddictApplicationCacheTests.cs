@@ -74,17 +74,10 @@ public sealed class OpenIddictApplicationCacheTests
     [Test]
     public async Task Token_ClientDisabledByAnotherInstance_NeverGetsATokenFromTheCopy()
     {
-        // Arrange
-        var (tpp, clientId) = await RegisterAsync();
-        await AssertTokenAsync(tpp, clientId);
-        await ExecuteAsync(
+        // Arrange, Act
+        var (first, second) = await TokensAfterAWriteElsewhereAsync(
             "UPDATE \"OpenIddictApplications\" SET \"ConcurrencyToken\" = gen_random_uuid()::text, "
-            + "\"Settings\" = (\"Settings\"::jsonb || '{\"dcr:disabled_at\":\"2026-12-06T00:00:00Z\"}')::text WHERE \"ClientId\" = @c",
-            clientId);
-
-        // Act
-        var first = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
-        var second = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+            + "\"Settings\" = (\"Settings\"::jsonb || '{\"dcr:disabled_at\":\"2026-12-06T00:00:00Z\"}')::text WHERE \"ClientId\" = @c");
 
         // Assert: the copy's request is refused as changed, the next one reads the disabled client.
         Assert.Multiple(() =>
@@ -98,17 +91,10 @@ public sealed class OpenIddictApplicationCacheTests
     [Test]
     public async Task Token_ApplicationDeletedByAnotherInstance_InvalidClientNeverAServerError()
     {
-        // Arrange
-        var (tpp, clientId) = await RegisterAsync();
-        await AssertTokenAsync(tpp, clientId);
-        await ExecuteAsync(
+        // Arrange, Act
+        var (first, second) = await TokensAfterAWriteElsewhereAsync(
             "DELETE FROM \"OpenIddictTokens\" WHERE \"ApplicationId\" IN (SELECT \"Id\" FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @c); "
-            + "DELETE FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @c",
-            clientId);
-
-        // Act
-        var first = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
-        var second = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+            + "DELETE FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @c");
 
         // Assert
         Assert.Multiple(() =>
@@ -147,6 +133,18 @@ public sealed class OpenIddictApplicationCacheTests
     {
         var tpp = _bank.Environment.NewTpp();
         return (tpp, await _bank.RegisterAsync(tpp));
+    }
+
+    /// <summary>A client takes its copy with one token, "another instance" writes its row, then two token requests.</summary>
+    private async Task<((HttpStatusCode Status, JsonObject Body) First, (HttpStatusCode Status, JsonObject Body) Second)> TokensAfterAWriteElsewhereAsync(
+        string sql)
+    {
+        var (tpp, clientId) = await RegisterAsync();
+        await AssertTokenAsync(tpp, clientId);
+        await ExecuteAsync(sql, clientId);
+        var first = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+        var second = await _bank.TokenWithAssertionAsync(tpp.TransportCertificate, clientId, _bank.Assertion(clientId, tpp.SigningKey));
+        return (first, second);
     }
 
     private async Task AssertTokenAsync(TestTpp tpp, string clientId)
