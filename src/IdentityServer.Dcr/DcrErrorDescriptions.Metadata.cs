@@ -69,7 +69,9 @@ public static partial class DcrErrorDescriptions
     /// <summary>The client named by a registration update or read is not registered (<c>invalid_client_metadata</c>).</summary>
     public const string ClientNotFound = "The client does not exist.";
 
-    internal static string RequestKeyNotUsable(string? reason) => $"The software_jwks_endpoint may not be used: {Reason(reason)}.";
+    // The lookup's reasons are sentences of their own: one full stop, not two.
+    internal static string RequestKeyNotUsable(string? reason)
+        => $"The software_jwks_endpoint may not be used: {Reason(reason).TrimEnd('.')}.";
 
     internal static string RequestJwksNotUsable(string? reason) => $"The software's JWKS could not be used: {Reason(reason)}.";
 

@@ -4,6 +4,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Configuration;
 using IdentityServer.Dcr.Testing;
 using IdentityServer.Dcr.Testing.Lifecycle;
 
@@ -78,7 +79,7 @@ public sealed class RegistrationEndpointTests
         using var response = await _environment.PostAsync(null, _environment.SignedRequest(tpp));
 
         // Assert
-        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata, "A transport certificate is required: connect with mutual TLS.");
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
     }
 
@@ -95,7 +96,7 @@ public sealed class RegistrationEndpointTests
         using var response = await _environment.PostAsync(certificate, _environment.SignedRequest(tpp));
 
         // Assert
-        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata, "The transport certificate is not trusted by this bank (PartialChain).");
         Assert.That(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error_description"]?.GetValue<string>(), Does.Contain("not trusted"));
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
     }
@@ -111,7 +112,7 @@ public sealed class RegistrationEndpointTests
         using var response = await _environment.PostAsync(other.TransportCertificate, _environment.SignedRequest(tpp));
 
         // Assert
-        await AssertErrorAsync(response, DcrErrors.UnapprovedSoftwareStatement);
+        await AssertErrorAsync(response, DcrErrors.UnapprovedSoftwareStatement, "The transport certificate does not belong to the organisation or software of the software statement.");
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
     }
 
@@ -128,7 +129,7 @@ public sealed class RegistrationEndpointTests
 
         // Assert
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Created));
-        await AssertErrorAsync(second, DcrErrors.InvalidClientMetadata);
+        await AssertErrorAsync(second, DcrErrors.InvalidClientMetadata, "The request's jti has already been used; sign a new request with a fresh jti.");
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
     }
 
@@ -191,7 +192,7 @@ public sealed class RegistrationEndpointTests
         using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp), contentType);
 
         // Assert
-        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata, "The request's Content-Type must be application/jose, application/jwt or application/json.");
     }
 
     [Test]
@@ -204,7 +205,7 @@ public sealed class RegistrationEndpointTests
         using var response = await _environment.PostAsync(tpp.TransportCertificate, new string('a', 2 * 1024 * 1024));
 
         // Assert
-        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata);
+        await AssertErrorAsync(response, DcrErrors.InvalidClientMetadata, $"The request body is larger than {new RequestObjectOptions().MaxBodySize} bytes.");
     }
 
     [Test]
@@ -229,7 +230,7 @@ public sealed class RegistrationEndpointTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
     }
 
-    internal static async Task AssertErrorAsync(HttpResponseMessage response, string error)
+    internal static async Task AssertErrorAsync(HttpResponseMessage response, string error, string description)
     {
         var text = await response.Content.ReadAsStringAsync();
         var body = JsonNode.Parse(text)!.AsObject();
@@ -238,7 +239,7 @@ public sealed class RegistrationEndpointTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), text);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/json"));
             Assert.That(body["error"]?.GetValue<string>(), Is.EqualTo(error), text);
-            Assert.That(body["error_description"]?.GetValue<string>(), Is.Not.Empty);
+            Assert.That(body["error_description"]?.GetValue<string>(), Is.EqualTo(description), text);
         });
     }
 

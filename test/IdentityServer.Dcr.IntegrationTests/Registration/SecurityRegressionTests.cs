@@ -45,7 +45,7 @@ public sealed class SecurityRegressionTests
         var body = RawJws.WithSignature(header, Claims(tpp), []);
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, "The registration request is unsigned (alg none is not accepted).");
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public sealed class SecurityRegressionTests
         var body = tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement, "The software statement is unsigned (alg none is not accepted).");
     }
 
     /// <summary>
@@ -78,7 +78,7 @@ public sealed class SecurityRegressionTests
         var body = RawJws.Hs256(publicKeyPem, header, Claims(tpp));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, "The registration request is signed with HS256; accepted: PS256, ES256.");
     }
 
     /// <summary>
@@ -93,7 +93,7 @@ public sealed class SecurityRegressionTests
         var body = RawJws.WithSignature(RawJws.HeaderFor(tpp.SigningKey), Claims(tpp), new byte[64]);
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, "The registration request's signature is not valid: the signature is invalid.");
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public sealed class SecurityRegressionTests
         var body = tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidSoftwareStatement, "The software statement's signature is not valid: the signature is invalid.");
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds());
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement, "The software statement has expired.");
     }
 
     /// <summary>
@@ -140,7 +140,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["iat"] = DateTimeOffset.UtcNow.AddDays(-2).ToUnixTimeSeconds());
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement, "The software statement was issued more than 30 minutes ago; obtain a new one.");
     }
 
     /// <summary>
@@ -160,7 +160,7 @@ public sealed class SecurityRegressionTests
         using var second = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp, c => c["jti"] = jti));
 
         // Assert
-        await RegistrationEndpointTests.AssertErrorAsync(second, DcrErrors.InvalidClientMetadata);
+        await RegistrationEndpointTests.AssertErrorAsync(second, DcrErrors.InvalidClientMetadata, "The request's jti has already been used; sign a new request with a fresh jti.");
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.EqualTo(1));
     }
 
@@ -190,7 +190,7 @@ public sealed class SecurityRegressionTests
         var body = RawJws.Sign(attacker, header, Claims(tpp));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, $"The registration request carries a '{headerName}' header; keys are never taken from the token, so it is refused.");
         Assert.That(_environment.Documents.RequestsFor(path), Is.Zero);
     }
 
@@ -208,7 +208,7 @@ public sealed class SecurityRegressionTests
         var ssa = RawJws.Sign(attacker, header, _environment.Directory.SoftwareStatementClaims(tpp));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement, "The software statement carries a 'jwk' header; keys are never taken from the token, so it is refused.");
     }
 
     /// <summary>
@@ -227,7 +227,7 @@ public sealed class SecurityRegressionTests
         using var response = await _environment.PostAsync(other.TransportCertificate, _environment.SignedRequest(tpp));
 
         // Assert
-        await RegistrationEndpointTests.AssertErrorAsync(response, DcrErrors.UnapprovedSoftwareStatement);
+        await RegistrationEndpointTests.AssertErrorAsync(response, DcrErrors.UnapprovedSoftwareStatement, "The transport certificate does not belong to the organisation or software of the software statement.");
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
         Assert.That(await _environment.CountRegistrationsAsync(other.SoftwareId), Is.Zero);
     }
@@ -246,7 +246,7 @@ public sealed class SecurityRegressionTests
         body += new string(' ', limit + 1 - Encoding.UTF8.GetByteCount(body));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, $"The request body is larger than {limit} bytes.");
     }
 
     /// <summary>
@@ -261,7 +261,7 @@ public sealed class SecurityRegressionTests
         var ssa = _environment.Directory.IssueSoftwareStatement(tpp, c => c["software_client_description"] = new string('x', 20_000));
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement);
+        await AssertRejectedAsync(tpp, tpp.Sign(tpp.RegistrationClaims(ssa, TestEnvironment.Audience)), DcrErrors.InvalidSoftwareStatement, "The software statement is longer than 16384 characters.");
     }
 
     /// <summary>
@@ -318,7 +318,9 @@ public sealed class SecurityRegressionTests
         var body = _environment.SignedRequest(tpp, c => c[claim] = victim.SoftwareId);
 
         // Act / Assert
-        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata);
+        await AssertRejectedAsync(tpp, body, DcrErrors.InvalidClientMetadata, claim == "iss"
+            ? $"The registration request's iss '{victim.SoftwareId}' must be the software statement's software_id."
+            : "The request's software_id must match the software statement's software_id.");
         Assert.That(await _environment.CountRegistrationsAsync(victim.SoftwareId), Is.Zero);
     }
 
@@ -339,7 +341,7 @@ public sealed class SecurityRegressionTests
         using var response = await environment.PostAsync(tpp.TransportCertificate, environment.SignedRequest(tpp));
 
         // Assert
-        await RegistrationEndpointTests.AssertErrorAsync(response, DcrErrors.InvalidSoftwareStatement);
+        await RegistrationEndpointTests.AssertErrorAsync(response, DcrErrors.InvalidSoftwareStatement, "The software_jwks_endpoint may not be used: The JWKS host does not resolve to a public address.");
         Assert.Multiple(async () =>
         {
             Assert.That(environment.Documents.RequestsFor(path), Is.Zero, "the TPP's JWKS path must not be fetched");
@@ -350,10 +352,10 @@ public sealed class SecurityRegressionTests
 
     private JsonObject Claims(TestTpp tpp) => tpp.RegistrationClaims(_environment.Directory.IssueSoftwareStatement(tpp), TestEnvironment.Audience);
 
-    private async Task AssertRejectedAsync(TestTpp tpp, string body, string error)
+    private async Task AssertRejectedAsync(TestTpp tpp, string body, string error, string description)
     {
         using var response = await _environment.PostAsync(tpp.TransportCertificate, body);
-        await RegistrationEndpointTests.AssertErrorAsync(response, error);
+        await RegistrationEndpointTests.AssertErrorAsync(response, error, description);
         Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
     }
 
