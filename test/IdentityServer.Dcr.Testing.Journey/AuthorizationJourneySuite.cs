@@ -158,7 +158,9 @@ public abstract partial class AuthorizationJourneySuite : DemoBankSuite
         {
             Assert.That(response.Headers.Location!.GetLeftPart(UriPartial.Path), Is.EqualTo(RedirectUri));
             Assert.That(fragment.GetValueOrDefault("error"), Is.EqualTo("access_denied"));
-            Assert.That(fragment.GetValueOrDefault("error_description"), Does.StartWith("None of the requested acr values (urn:example:loa-9)"));
+            Assert.That(fragment.GetValueOrDefault("error_description"), Is.EqualTo(
+                "None of the requested acr values (urn:example:loa-9) is one this bank's sign-in delivers: "
+                + "urn:openbanking:psd2:sca, urn:openbanking:psd2:ca."));
             Assert.That(fragment.GetValueOrDefault("state"), Is.EqualTo("s-acr2"));
             Assert.That(fragment.ContainsKey("code"), Is.False);
             Assert.That(await IntentStatusAsync(intent), Is.EqualTo(IntentStatus.AwaitingAuthorisation));

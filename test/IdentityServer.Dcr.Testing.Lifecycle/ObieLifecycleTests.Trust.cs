@@ -331,7 +331,9 @@ public abstract partial class ObieLifecycleTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
             Assert.That(json["error"]?.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
-            Assert.That(json["error_description"]?.GetValue<string>(), Does.StartWith("An update cannot change token_endpoint_auth_method"));
+            Assert.That(json["error_description"]?.GetValue<string>(), Is.EqualTo(
+                "An update cannot change token_endpoint_auth_method from 'private_key_jwt' to 'client_secret_basic': "
+                + "moving between secret-based and key- or certificate-based client authentication needs a new registration."));
             Assert.That(current["token_endpoint_auth_method"]?.GetValue<string>(), Is.EqualTo("private_key_jwt"));
         });
     }
