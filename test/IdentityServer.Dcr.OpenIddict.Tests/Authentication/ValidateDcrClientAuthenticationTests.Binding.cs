@@ -86,7 +86,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests
             if (rejected)
             {
                 Assert.That(context.Error, Is.EqualTo("invalid_client"));
-                Assert.That(context.ErrorDescription, Does.Contain("not trusted"));
+                Assert.That(context.ErrorDescription, Is.EqualTo("The transport certificate is not trusted."), "the chain check's own description");
             }
         });
     }
@@ -108,7 +108,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests
         Assert.Multiple(() =>
         {
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
-            Assert.That(context.ErrorDescription, Does.Contain("transport certificate is required"));
+            Assert.That(context.ErrorDescription, Is.EqualTo("A transport certificate is required: connect with mutual TLS."));
         });
     }
 }

@@ -153,7 +153,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         {
             Assert.That(context.IsRejected, Is.True);
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
-            Assert.That(context.ErrorDescription, Does.Contain($"registered for '{registered}'"));
+            Assert.That(context.ErrorDescription, Is.EqualTo($"The client is registered for '{registered}' client authentication."));
             Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1580));
         });
     }
@@ -174,7 +174,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
-            Assert.That(context.ErrorDescription, Does.Contain("not enabled"));
+            Assert.That(context.ErrorDescription, Is.EqualTo("The 'tls_client_auth' client authentication method is not enabled."));
             Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1581));
         });
     }
@@ -212,7 +212,7 @@ public sealed partial class ValidateDcrClientAuthenticationTests : IDisposable
         Assert.Multiple(() =>
         {
             Assert.That(context.Error, Is.EqualTo("invalid_client"));
-            Assert.That(context.ErrorDescription, Does.Contain("not trusted"));
+            Assert.That(context.ErrorDescription, Is.EqualTo("The transport certificate is not trusted."), "the chain check's own description");
             Assert.That(_engineLogger.Collector.GetSnapshot().Select(r => r.Id.Id), Does.Contain(1583));
         });
     }
