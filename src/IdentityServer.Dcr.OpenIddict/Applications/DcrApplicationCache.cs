@@ -60,6 +60,19 @@ internal sealed class DcrApplicationCache : IOpenIddictApplicationCache<OpenIddi
         }
     }
 
+    /// <summary>
+    /// Drops the client's copy kept across requests: after a refused token request, the next one reads the application
+    /// afresh, so a copy that is older than a write elsewhere (a new method, a new scope) costs the client one refusal.
+    /// </summary>
+    /// <param name="clientId">The client.</param>
+    public void Forget(string clientId)
+    {
+        if (_resolved is not null)
+        {
+            _snapshots.Evict(clientId);
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask AddAsync(OpenIddictEntityFrameworkCoreApplication application, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public static partial class DcrOpenIddictBuilderExtensions
             .AddServer(server =>
             {
                 server.AddEventHandler(UseDcrApplicationCache.Descriptor);
+                server.AddEventHandler(ForgetDcrApplicationAfterRefusal.Descriptor);
                 server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
                 server.AddEventHandler(RequireClientCredentialsAuthentication.Descriptor);
                 server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);

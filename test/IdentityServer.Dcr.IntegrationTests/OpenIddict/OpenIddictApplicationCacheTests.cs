@@ -106,6 +106,37 @@ public sealed class OpenIddictApplicationCacheTests
     }
 
     [Test]
+    public async Task Token_MethodChangedByAnotherInstance_RefusedOnceByTheOldCopyThenAccepted()
+    {
+        // Arrange: the copy (private_key_jwt) is taken; "another instance" then moves the client to tls_client_auth. The
+        // old copy refuses the method before any assertion is recorded, so only the refusal itself can drop the copy.
+        var (tpp, clientId) = await RegisterAsync();
+        await AssertTokenAsync(tpp, clientId);
+        var settings = new JsonObject
+        {
+            ["dcr:token_endpoint_auth_method"] = "tls_client_auth",
+            ["dcr:tls_client_auth_subject_dn"] = tpp.TransportCertificate!.Subject,
+        };
+        await ExecuteAsync(
+            "UPDATE \"OpenIddictApplications\" SET \"ConcurrencyToken\" = gen_random_uuid()::text, "
+            + $"\"Settings\" = (\"Settings\"::jsonb || '{settings.ToJsonString()}')::text WHERE \"ClientId\" = @c",
+            clientId);
+        var form = new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "accounts", ["client_id"] = clientId };
+
+        // Act
+        var first = await _bank.TokenAsync(tpp.TransportCertificate, form);
+        var second = await _bank.TokenAsync(tpp.TransportCertificate, form);
+
+        // Assert: the refusal dropped the copy, so the next request reads the new method.
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Body["error_description"]?.GetValue<string>(), Is.EqualTo("The client is registered for 'private_key_jwt' client authentication."),
+                first.Body.ToJsonString());
+            Assert.That(second.Status, Is.EqualTo(HttpStatusCode.OK), second.Body.ToJsonString());
+        });
+    }
+
+    [Test]
     public async Task Token_AfterAnUpdateOnThisInstance_NewScopeAtOnceWithoutRefusal()
     {
         // Arrange: the copy holds the registered scopes; the client then drops "payments" through management.
