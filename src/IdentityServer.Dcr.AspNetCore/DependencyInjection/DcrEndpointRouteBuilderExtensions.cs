@@ -67,40 +67,29 @@ public static class DcrEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(group);
         var services = ((IEndpointRouteBuilder)group).ServiceProvider;
-        Map(
-            group.MapGet(
-                ClientIdPattern,
-                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
-                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Read)),
-            "GetRegistration",
-            "read a registration",
-            ManagementEndpoints.Operation.Read);
-        Map(
-            group.MapPost(
-                ClientIdPattern,
-                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
-                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.LegacyPostRead)),
-            "GetRegistrationByPost",
-            "read a registration (POST, before 3.4)",
-            ManagementEndpoints.Operation.LegacyPostRead);
-        var update = (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
-            => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Update);
-        Map(group.MapPut(ClientIdPattern, update), "UpdateRegistration", "update a registration", ManagementEndpoints.Operation.Update);
-        group.MapDcrOtherMediaTypes(HttpMethods.Put, ClientIdPattern, update, $"{displayPrefix}: update a registration");
-        Map(
-            group.MapDelete(
-                ClientIdPattern,
-                (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
-                    => ManagementEndpoints.HandleAsync(context, clientId, ManagementEndpoints.Operation.Delete)),
-            "DeleteRegistration",
-            "delete a registration",
-            ManagementEndpoints.Operation.Delete);
-
-        void Map(RouteHandlerBuilder endpoint, string name, string display, ManagementEndpoints.Operation operation)
-            => endpoint
+        (string Method, ManagementEndpoints.Operation Operation, string Name, string Display)[] endpoints =
+        [
+            (HttpMethods.Get, ManagementEndpoints.Operation.Read, "GetRegistration", "read a registration"),
+            (HttpMethods.Post, ManagementEndpoints.Operation.LegacyPostRead, "GetRegistrationByPost", "read a registration (POST, before 3.4)"),
+            (HttpMethods.Put, ManagementEndpoints.Operation.Update, "UpdateRegistration", "update a registration"),
+            (HttpMethods.Delete, ManagementEndpoints.Operation.Delete, "DeleteRegistration", "delete a registration"),
+        ];
+        foreach (var (method, operation, name, display) in endpoints)
+        {
+            var handler = Handler(operation);
+            group.MapMethods(ClientIdPattern, [method], handler)
                 .WithName($"{namePrefix}.{name}")
                 .WithDisplayName($"{displayPrefix}: {display}")
                 .DescribeManagement(services, operation);
+            if (operation == ManagementEndpoints.Operation.Update)
+            {
+                group.MapDcrOtherMediaTypes(method, ClientIdPattern, handler, $"{displayPrefix}: {display}");
+            }
+        }
+
+        static Delegate Handler(ManagementEndpoints.Operation operation)
+            => (HttpContext context, [FromRoute(Name = ClientIdParameter)] string clientId)
+                => ManagementEndpoints.HandleAsync(context, clientId, operation);
     }
 
     /// <summary>

@@ -26,8 +26,8 @@ public static partial class DcrOpenIddictBuilderExtensions
         services.AddOpenIddict()
             .AddServer(server =>
             {
-                server.AddEventHandler(UseDcrApplicationCache.Descriptor);
-                server.AddEventHandler(ForgetDcrApplicationAfterRefusal.Descriptor);
+                server.AddEventHandler(DcrApplicationCacheHandlers.UseDescriptor);
+                server.AddEventHandler(DcrApplicationCacheHandlers.ForgetDescriptor);
                 server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
                 server.AddEventHandler(RequireClientCredentialsAuthentication.Descriptor);
                 server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);
