@@ -151,7 +151,7 @@ internal sealed class DcrApplicationCache : IOpenIddictApplicationCache<OpenIddi
             }
         }
 
-        var application = DcrApplicationSnapshots.Materialize(snapshot);
+        var application = DcrApplicationSnapshots.Copy(snapshot);
         _context.Attach(application);
         return application;
     }

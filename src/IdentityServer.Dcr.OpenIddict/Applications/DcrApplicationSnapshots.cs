@@ -9,7 +9,7 @@ namespace IdentityServer.Dcr.OpenIddict.Applications;
 
 /// <summary>
 /// Copies of registered clients' OpenIddict applications kept across requests, for the token endpoint
-/// (<see cref="DcrApplicationCache"/>). Each request gets its own instance (<see cref="Materialize"/>), never a shared
+/// (<see cref="DcrApplicationCache"/>). Each request gets its own instance (<see cref="Copy"/>), never a shared
 /// one, so no two requests or database contexts ever hold the same entity.
 /// </summary>
 /// <remarks>
@@ -62,10 +62,10 @@ internal sealed class DcrApplicationSnapshots : IDisposable
         _cache.Remove(clientId);
     }
 
-    /// <summary>A fresh, untracked instance of the copy, for one request.</summary>
-    public static OpenIddictEntityFrameworkCoreApplication Materialize(OpenIddictEntityFrameworkCoreApplication snapshot) => Copy(snapshot);
-
-    /// <summary>Every mapped scalar property of the application (the navigation collections are not loaded).</summary>
+    /// <summary>
+    /// A fresh, untracked instance with every mapped scalar property of the application (the navigation collections are
+    /// not loaded): what is kept, and what each request gets.
+    /// </summary>
     internal static OpenIddictEntityFrameworkCoreApplication Copy(OpenIddictEntityFrameworkCoreApplication source) => new()
     {
         ApplicationType = source.ApplicationType,
