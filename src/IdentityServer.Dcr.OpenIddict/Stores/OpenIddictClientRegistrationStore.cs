@@ -171,7 +171,14 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
             await openIddict.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
             openIddict.Database.AutoSavepointsEnabled = false;
             var store = new OpenIddictEntityFrameworkCoreApplicationStore(Cache, new FixedContext(openIddict), EntityFrameworkOptions);
-            var application = await store.FindByClientIdAsync(write.ClientId, ct).ConfigureAwait(false);
+
+            // A new registration's client_id is new (the registration row's key is written in this transaction), so its
+            // application is inserted without a query first. An existing application with that client_id, one not made
+            // by this plug-in, fails the insert on OpenIddict's unique index and so the whole registration: it is never
+            // taken over.
+            var application = write.Kind == RegistrationWriteKind.Create
+                ? null
+                : await store.FindByClientIdAsync(write.ClientId, ct).ConfigureAwait(false);
             switch (write.Kind)
             {
                 case RegistrationWriteKind.Delete:

@@ -8,6 +8,7 @@ using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Applications;
 using IdentityServer.Dcr.Stores;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.OpenIddict;
@@ -109,6 +110,53 @@ public sealed class ApplicationSynchronisationTests
             Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
             Assert.That(await _environment.CountApplicationsAsync(clientId), Is.Zero);
         });
+    }
+
+    [Test]
+    public async Task Create_ClientIdOfAnApplicationNotMadeByDcr_NeverTakesItOverAndStoresNothing()
+    {
+        // Arrange: an application with the client_id exists without a registration (made by the bank, not by DCR), as
+        // when a bank's own client_id scheme collides with a client it created by hand.
+        var tpp = _environment.NewTpp();
+        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
+        var clientId = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["client_id"]!.GetValue<string>();
+        var store = _environment.Host.Services.GetRequiredService<IClientRegistrationStore>();
+        var registration = (await store.FindByClientIdAsync(clientId, CancellationToken.None))!;
+        await ExecuteAsync("DELETE FROM \"DcrClientRegistrations\" WHERE \"ClientId\" = @v", clientId);
+        const string Version = "SELECT \"ConcurrencyToken\" FROM \"OpenIddictApplications\" WHERE \"ClientId\" = @v";
+        var before = await ScalarAsync(Version, clientId);
+        var request = new UsedRequestToken(tpp.SoftwareId, Guid.NewGuid().ToString(), DateTimeOffset.UtcNow.AddMinutes(5));
+
+        // Act: the insert of the application fails on OpenIddict's unique client_id, so the whole write does.
+        var thrown = Assert.CatchAsync(() => store.CreateAsync(registration, request, requireUniqueSoftware: false, CancellationToken.None));
+
+        // Assert: a 503-class fault, no registration, and the existing application untouched.
+        Assert.Multiple(async () =>
+        {
+            Assert.That(thrown, Is.InstanceOf<DcrInfrastructureException>());
+            Assert.That(await _environment.CountRegistrationsAsync(tpp.SoftwareId), Is.Zero);
+            Assert.That(await _environment.CountUsedTokensAsync(tpp.SoftwareId), Is.EqualTo(1), "only the first request's jti");
+            Assert.That(await _environment.CountApplicationsAsync(clientId), Is.EqualTo(1));
+            Assert.That(await ScalarAsync(Version, clientId), Is.EqualTo(before), "the application was not rewritten");
+        });
+    }
+
+    private async Task ExecuteAsync(string sql, string value)
+    {
+        await using var connection = new NpgsqlConnection(_environment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("v", value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<string> ScalarAsync(string sql, string value)
+    {
+        await using var connection = new NpgsqlConnection(_environment.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("v", value);
+        return (string)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Fails the application write of chosen software, to prove the registration rolls back with it.</summary>
