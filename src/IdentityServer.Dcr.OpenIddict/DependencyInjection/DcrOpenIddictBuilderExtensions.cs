@@ -47,7 +47,7 @@ public static partial class DcrOpenIddictBuilderExtensions
         // A closed registration wins over OpenIddict's open generic one (OpenIddictApplicationCache<>).
         services.AddOptions<IdentityServer.Dcr.OpenIddict.DcrOpenIddictOptions>();
         services.Replace(ServiceDescriptor.Scoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication>, DcrApplicationCache>());
-        services.TryAddScoped<DcrOpenIddictDbContext>(sp => sp.GetRequiredService<DcrOpenIddictDbContextOptionsFactory>().Create());
+        services.TryAddScoped<DcrOpenIddictDbContext>(sp => sp.GetRequiredService<DcrOpenIddictDbContextOptionsFactory>().Rent());
         services.RemoveAll<EntityFrameworkClientRegistrationStore>();
         services.AddSingleton<EntityFrameworkClientRegistrationStore>(sp => new OpenIddictClientRegistrationStore(
             sp.GetRequiredService<IDbContextFactory<DcrDbContext>>(),
