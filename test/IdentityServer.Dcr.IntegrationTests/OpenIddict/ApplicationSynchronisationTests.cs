@@ -6,9 +6,12 @@ using System.Net;
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.OpenIddict.Applications;
+using IdentityServer.Dcr.OpenIddict.EntityFramework;
 using IdentityServer.Dcr.Stores;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpenIddict.EntityFrameworkCore.Models;
 using IdentityServer.Dcr.Testing.Lifecycle;
 
 namespace IdentityServer.Dcr.IntegrationTests.OpenIddict;
@@ -139,6 +142,35 @@ public sealed class ApplicationSynchronisationTests
             Assert.That(await _environment.CountApplicationsAsync(clientId), Is.EqualTo(1));
             Assert.That(await ScalarAsync(Version, clientId), Is.EqualTo(before), "the application was not rewritten");
         });
+    }
+
+    [Test]
+    public async Task ScopedOpenIddictContext_IsRentedFromAPool_AndComesBackWithNothingTracked()
+    {
+        // Arrange: a request scope's context tracks an application, then the scope ends.
+        DcrOpenIddictDbContext first;
+        var scope = _environment.Host.Services.CreateAsyncScope();
+        await using (scope)
+        {
+            first = scope.ServiceProvider.GetRequiredService<DcrOpenIddictDbContext>();
+            first.Attach(new OpenIddictEntityFrameworkCoreApplication { ClientId = "tracked-" + Guid.NewGuid() });
+            Assert.That(first.ChangeTracker.Entries().Count(), Is.EqualTo(1));
+        }
+
+        // Act: the next request scope.
+        var next = _environment.Host.Services.CreateAsyncScope();
+        await using (next)
+        {
+            var second = next.ServiceProvider.GetRequiredService<DcrOpenIddictDbContext>();
+
+            // Assert: the same instance, reset, and still on the database.
+            Assert.Multiple(async () =>
+            {
+                Assert.That(second, Is.SameAs(first), "the context is pooled");
+                Assert.That(second.ChangeTracker.Entries(), Is.Empty);
+                Assert.That(await second.Set<OpenIddictEntityFrameworkCoreApplication>().CountAsync(), Is.GreaterThanOrEqualTo(0));
+            });
+        }
     }
 
     private async Task ExecuteAsync(string sql, string value)
