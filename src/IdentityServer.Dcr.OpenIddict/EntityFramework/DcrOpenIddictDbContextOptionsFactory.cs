@@ -18,23 +18,26 @@ namespace IdentityServer.Dcr.OpenIddict.EntityFramework;
 /// or the caller's connection: building options per context would make EF Core look up its internal service
 /// provider on every request (a measurable share of the token endpoint's CPU). The request-scoped context OpenIddict's
 /// stores use (<see cref="Rent"/>) comes from a pool, like the DCR contexts: a new context builds its EF Core services
-/// on first use, about a twentieth of a token request's CPU. A context on a caller's connection is never pooled (a
-/// pooled context must not keep a connection it does not own). EF Core logs through the host's logger factory, like
-/// the DCR contexts.
+/// on first use, about a twentieth of a token request's CPU. So does the context a registration's write enlists in the
+/// DCR context's connection and transaction (<see cref="EnlistAsync"/>), from a pool of its own, without a connection
+/// string: the lease takes the caller's connection away from it before it goes back, so that a pooled context never
+/// keeps a connection it does not own. EF Core logs through the host's logger factory, like the DCR contexts.
 /// </remarks>
 internal sealed class DcrOpenIddictDbContextOptionsFactory
 {
     private readonly IDbContextFactory<DcrDbContext> _dcrContexts;
     private readonly ILoggerFactory? _loggerFactory;
-    private readonly Lazy<Func<DbConnection?, DcrOpenIddictDbContext>> _create;
+    private readonly Lazy<Func<DcrOpenIddictDbContext>> _create;
     private readonly Lazy<Func<DcrOpenIddictDbContext>> _rent;
+    private readonly Lazy<Func<DcrOpenIddictDbContext>> _enlist;
 
     public DcrOpenIddictDbContextOptionsFactory(IDbContextFactory<DcrDbContext> dcrContexts, ILoggerFactory? loggerFactory = null)
     {
         _dcrContexts = dcrContexts;
         _loggerFactory = loggerFactory;
         _create = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
-        _rent = new(ResolvePool, LazyThreadSafetyMode.ExecutionAndPublication);
+        _rent = new(() => ResolvePool(withConnectionString: true), LazyThreadSafetyMode.ExecutionAndPublication);
+        _enlist = new(() => ResolvePool(withConnectionString: false), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>
@@ -43,18 +46,40 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
     public DcrOpenIddictDbContext Rent() => _rent.Value();
 
     /// <summary>Creates a context with its own connection.</summary>
-    public DcrOpenIddictDbContext Create() => _create.Value(null);
+    public DcrOpenIddictDbContext Create() => _create.Value();
 
-    /// <summary>Creates a context on <paramref name="connection"/> (which the caller owns).</summary>
-    public DcrOpenIddictDbContext Create(DbConnection connection) => _create.Value(connection);
+    /// <summary>
+    /// Rents a pooled context on <paramref name="connection"/> (which the caller owns), enlisted in
+    /// <paramref name="transaction"/> when there is one; disposing the lease takes the connection away from the context
+    /// and returns it to the pool.
+    /// </summary>
+    public async Task<ConnectionLease> EnlistAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        var context = _enlist.Value();
+        try
+        {
+            context.Database.SetDbConnection(connection, contextOwnsConnection: false);
+            if (transaction is not null)
+            {
+                await context.Database.UseTransactionAsync(transaction, ct).ConfigureAwait(false);
+            }
+
+            return new ConnectionLease(context);
+        }
+        catch
+        {
+            await new ConnectionLease(context).DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     /// <summary>A SQLite context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
     internal static DcrOpenIddictDbContext CreateSqlite(string connectionString)
-        => Bind(new SqliteDcrOpenIddictDbContext(SqliteOptions(null)), connectionString, null);
+        => Bind(new SqliteDcrOpenIddictDbContext(SqliteOptions(null)), connectionString);
 
     /// <summary>A PostgreSQL context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
     internal static DcrOpenIddictDbContext CreatePostgreSql(string connectionString)
-        => Bind(new PostgreSqlDcrOpenIddictDbContext(PostgreSqlOptions(null)), connectionString, null);
+        => Bind(new PostgreSqlDcrOpenIddictDbContext(PostgreSqlOptions(null)), connectionString);
 
     private static DbContextOptions<SqliteDcrOpenIddictDbContext> SqliteOptions(ILoggerFactory? loggerFactory)
     {
@@ -70,23 +95,20 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
         return (loggerFactory is null ? builder : builder.UseLoggerFactory(loggerFactory)).Options;
     }
 
-    private static DcrOpenIddictDbContext Bind(DcrOpenIddictDbContext context, string? connectionString, DbConnection? connection)
+    private static DcrOpenIddictDbContext Bind(DcrOpenIddictDbContext context, string? connectionString)
     {
-        if (connection is not null)
-        {
-            context.Database.SetDbConnection(connection, contextOwnsConnection: false);
-        }
-        else
-        {
-            context.Database.SetConnectionString(connectionString);
-        }
-
+        context.Database.SetConnectionString(connectionString);
         return context;
     }
 
-    private Func<DcrOpenIddictDbContext> ResolvePool()
+    private Func<DcrOpenIddictDbContext> ResolvePool(bool withConnectionString)
     {
         var (isSqlite, connectionString) = ReadDcrDatabase();
+        if (!withConnectionString)
+        {
+            connectionString = null;
+        }
+
         if (isSqlite)
         {
             var sqlite = new PooledDbContextFactory<SqliteDcrOpenIddictDbContext>(
@@ -99,17 +121,17 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
         return postgreSql.CreateDbContext;
     }
 
-    private Func<DbConnection?, DcrOpenIddictDbContext> Resolve()
+    private Func<DcrOpenIddictDbContext> Resolve()
     {
         var (isSqlite, connectionString) = ReadDcrDatabase();
         if (isSqlite)
         {
             var sqlite = SqliteOptions(_loggerFactory);
-            return connection => Bind(new SqliteDcrOpenIddictDbContext(sqlite), connectionString, connection);
+            return () => Bind(new SqliteDcrOpenIddictDbContext(sqlite), connectionString);
         }
 
         var postgreSql = PostgreSqlOptions(_loggerFactory);
-        return connection => Bind(new PostgreSqlDcrOpenIddictDbContext(postgreSql), connectionString, connection);
+        return () => Bind(new PostgreSqlDcrOpenIddictDbContext(postgreSql), connectionString);
     }
 
     private static DbContextOptions<TContext> WithConnectionString<TContext>(DbContextOptions<TContext> options, string? connectionString)
@@ -130,5 +152,19 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
             _ => throw new InvalidOperationException(
                 $"The OpenIddict plug-in supports the SQLite and PostgreSQL DCR stores; the registered context is {dcr.GetType().Name}."),
         };
+    }
+
+    /// <summary>A pooled context enlisted in a caller's connection and transaction.</summary>
+    internal readonly struct ConnectionLease(DcrOpenIddictDbContext context) : IAsyncDisposable
+    {
+        /// <summary>The context.</summary>
+        public DcrOpenIddictDbContext Context => context;
+
+        /// <summary>Takes the caller's connection (and transaction) away from the context, then returns it to its pool.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            context.Database.SetDbConnection(null, contextOwnsConnection: false);
+            await context.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -98,10 +98,10 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         // Nothing recorded: the jti was used already, or the application is no longer the version that was checked.
         var current = await ExecuteAsync(nameof(TryRecordClientAssertionAsync), async context =>
         {
-            var openIddict = _contexts.Create(context.Database.GetDbConnection());
-            await using (openIddict.ConfigureAwait(false))
+            var lease = await _contexts.EnlistAsync(context.Database.GetDbConnection(), transaction: null, ct).ConfigureAwait(false);
+            await using (lease.ConfigureAwait(false))
             {
-                return await openIddict.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
+                return await lease.Context.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
                     .Where(application => application.ClientId == clientId)
                     .Select(application => application.ConcurrencyToken)
                     .FirstOrDefaultAsync(ct).ConfigureAwait(false);
@@ -165,10 +165,10 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
         var transaction = context.Database.CurrentTransaction
             ?? throw new InvalidOperationException("OnWritingAsync must run inside the registration's transaction.");
 
-        var openIddict = _contexts.Create(context.Database.GetDbConnection());
-        await using (openIddict.ConfigureAwait(false))
+        var lease = await _contexts.EnlistAsync(context.Database.GetDbConnection(), transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+        await using (lease.ConfigureAwait(false))
         {
-            await openIddict.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct).ConfigureAwait(false);
+            var openIddict = lease.Context;
             openIddict.Database.AutoSavepointsEnabled = false;
             var store = new OpenIddictEntityFrameworkCoreApplicationStore(Cache, new FixedContext(openIddict), EntityFrameworkOptions);
 

@@ -173,6 +173,39 @@ public sealed class ApplicationSynchronisationTests
         }
     }
 
+    [Test]
+    public async Task EnlistedOpenIddictContext_IsPooled_AndDoesNotKeepTheCallersConnection()
+    {
+        // Arrange: a caller's open connection and transaction, as a registration's write has.
+        var factory = _environment.Host.Services.GetRequiredService<DcrOpenIddictDbContextOptionsFactory>();
+        await using var connection = new NpgsqlConnection(_environment.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Act: a lease reads through the caller's transaction, is returned, and the next lease has no transaction.
+        DcrOpenIddictDbContext first;
+        long inTransaction;
+        var lease = await factory.EnlistAsync(connection, transaction, CancellationToken.None);
+        await using (lease)
+        {
+            first = lease.Context;
+            inTransaction = await first.Database.SqlQueryRaw<long>("SELECT txid_current() AS \"Value\"").SingleAsync();
+        }
+
+        var next = await factory.EnlistAsync(connection, transaction: null, CancellationToken.None);
+        await using (next)
+        {
+            // Assert: the same pooled instance, on the caller's connection, outside the first lease's transaction.
+            Assert.Multiple(() =>
+            {
+                Assert.That(inTransaction, Is.GreaterThan(0));
+                Assert.That(next.Context, Is.SameAs(first), "the enlisted context is pooled");
+                Assert.That(next.Context.Database.CurrentTransaction, Is.Null);
+                Assert.That(next.Context.Database.GetDbConnection(), Is.SameAs(connection));
+            });
+        }
+    }
+
     private async Task ExecuteAsync(string sql, string value)
     {
         await using var connection = new NpgsqlConnection(_environment.ConnectionString);
