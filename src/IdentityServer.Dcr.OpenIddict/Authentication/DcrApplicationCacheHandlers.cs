@@ -33,6 +33,7 @@ public sealed class DcrApplicationCacheHandlers : IOpenIddictServerHandler<Proce
     /// <summary>Uses the copies: as soon as OpenIddict knows the request is a token request.</summary>
     public static OpenIddictServerHandlerDescriptor UseDescriptor { get; }
         = OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessRequestContext>()
+            .AddFilter<OpenIddictServerHandlerFilters.RequireTokenRequest>()
             .UseScopedHandler<DcrApplicationCacheHandlers>()
             .SetOrder(OpenIddictServerHandlers.InferEndpointType.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
@@ -50,11 +51,7 @@ public sealed class DcrApplicationCacheHandlers : IOpenIddictServerHandler<Proce
     public ValueTask HandleAsync(ProcessRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.EndpointType == OpenIddictServerEndpointType.Token)
-        {
-            _cache?.UseSnapshots();
-        }
-
+        _cache?.UseSnapshots();
         return ValueTask.CompletedTask;
     }
 

@@ -69,7 +69,7 @@ public static partial class DcrOpenIddictBuilderExtensions
         ArgumentNullException.ThrowIfNull(services);
         var factory = services.GetService<DcrOpenIddictDbContextOptionsFactory>()
             ?? throw new InvalidOperationException("The OpenIddict plug-in is not registered: call services.AddDcr(...).AddOpenIddict().");
-        var context = factory.Create();
+        var context = factory.Rent();
         await using (context.ConfigureAwait(false))
         {
             await context.Database.MigrateAsync(ct).ConfigureAwait(false);

@@ -14,39 +14,31 @@ namespace IdentityServer.Dcr.OpenIddict.EntityFramework;
 /// and connection string are read once from a DCR context, so there is one place to configure the database.
 /// </summary>
 /// <remarks>
-/// The context options are built once, without a connection, and each context is then given the connection string
-/// or the caller's connection: building options per context would make EF Core look up its internal service
-/// provider on every request (a measurable share of the token endpoint's CPU). The request-scoped context OpenIddict's
-/// stores use (<see cref="Rent"/>) comes from a pool, like the DCR contexts: a new context builds its EF Core services
-/// on first use, about a twentieth of a token request's CPU. So does the context a registration's write enlists in the
-/// DCR context's connection and transaction (<see cref="EnlistAsync"/>), from a pool of its own, without a connection
-/// string: the lease takes the caller's connection away from it before it goes back, so that a pooled context never
-/// keeps a connection it does not own. EF Core logs through the host's logger factory, like the DCR contexts.
+/// The contexts come from two pools, like the DCR contexts (building options or a context per request would make EF
+/// Core look up or build its internal services every time: a measurable share of a token request's CPU):
+/// <see cref="Rent"/> gives one with its own connection (OpenIddict's request-scoped stores, migrations); and
+/// <see cref="EnlistAsync"/> one without a connection string, handed the caller's connection and transaction (a
+/// registration's write), whose lease takes the connection away again before the context goes back, so that a pooled
+/// context never keeps a connection it does not own. EF Core logs through the host's logger factory, like the DCR
+/// contexts.
 /// </remarks>
 internal sealed class DcrOpenIddictDbContextOptionsFactory
 {
     private readonly IDbContextFactory<DcrDbContext> _dcrContexts;
     private readonly ILoggerFactory? _loggerFactory;
-    private readonly Lazy<Func<DcrOpenIddictDbContext>> _create;
-    private readonly Lazy<Func<DcrOpenIddictDbContext>> _rent;
-    private readonly Lazy<Func<DcrOpenIddictDbContext>> _enlist;
+    private readonly Lazy<Pools> _pools;
 
     public DcrOpenIddictDbContextOptionsFactory(IDbContextFactory<DcrDbContext> dcrContexts, ILoggerFactory? loggerFactory = null)
     {
         _dcrContexts = dcrContexts;
         _loggerFactory = loggerFactory;
-        _create = new(Resolve, LazyThreadSafetyMode.ExecutionAndPublication);
-        _rent = new(() => ResolvePool(withConnectionString: true), LazyThreadSafetyMode.ExecutionAndPublication);
-        _enlist = new(() => ResolvePool(withConnectionString: false), LazyThreadSafetyMode.ExecutionAndPublication);
+        _pools = new(CreatePools, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>
     /// Rents a context with its own connection from the pool; disposing it returns it, its change tracker cleared.
     /// </summary>
-    public DcrOpenIddictDbContext Rent() => _rent.Value();
-
-    /// <summary>Creates a context with its own connection.</summary>
-    public DcrOpenIddictDbContext Create() => _create.Value();
+    public DcrOpenIddictDbContext Rent() => _pools.Value.Rent();
 
     /// <summary>
     /// Rents a pooled context on <paramref name="connection"/> (which the caller owns), enlisted in
@@ -55,7 +47,7 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
     /// </summary>
     public async Task<ConnectionLease> EnlistAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
-        var context = _enlist.Value();
+        var context = _pools.Value.Enlist();
         try
         {
             context.Database.SetDbConnection(connection, contextOwnsConnection: false);
@@ -75,11 +67,11 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
 
     /// <summary>A SQLite context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
     internal static DcrOpenIddictDbContext CreateSqlite(string connectionString)
-        => Bind(new SqliteDcrOpenIddictDbContext(SqliteOptions(null)), connectionString);
+        => new SqliteDcrOpenIddictDbContext(WithConnectionString(SqliteOptions(null), connectionString));
 
     /// <summary>A PostgreSQL context on <paramref name="connectionString"/>, without logging (design-time tools).</summary>
     internal static DcrOpenIddictDbContext CreatePostgreSql(string connectionString)
-        => Bind(new PostgreSqlDcrOpenIddictDbContext(PostgreSqlOptions(null)), connectionString);
+        => new PostgreSqlDcrOpenIddictDbContext(WithConnectionString(PostgreSqlOptions(null), connectionString));
 
     private static DbContextOptions<SqliteDcrOpenIddictDbContext> SqliteOptions(ILoggerFactory? loggerFactory)
     {
@@ -95,45 +87,6 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
         return (loggerFactory is null ? builder : builder.UseLoggerFactory(loggerFactory)).Options;
     }
 
-    private static DcrOpenIddictDbContext Bind(DcrOpenIddictDbContext context, string? connectionString)
-    {
-        context.Database.SetConnectionString(connectionString);
-        return context;
-    }
-
-    private Func<DcrOpenIddictDbContext> ResolvePool(bool withConnectionString)
-    {
-        var (isSqlite, connectionString) = ReadDcrDatabase();
-        if (!withConnectionString)
-        {
-            connectionString = null;
-        }
-
-        if (isSqlite)
-        {
-            var sqlite = new PooledDbContextFactory<SqliteDcrOpenIddictDbContext>(
-                WithConnectionString(SqliteOptions(_loggerFactory), connectionString));
-            return sqlite.CreateDbContext;
-        }
-
-        var postgreSql = new PooledDbContextFactory<PostgreSqlDcrOpenIddictDbContext>(
-            WithConnectionString(PostgreSqlOptions(_loggerFactory), connectionString));
-        return postgreSql.CreateDbContext;
-    }
-
-    private Func<DcrOpenIddictDbContext> Resolve()
-    {
-        var (isSqlite, connectionString) = ReadDcrDatabase();
-        if (isSqlite)
-        {
-            var sqlite = SqliteOptions(_loggerFactory);
-            return () => Bind(new SqliteDcrOpenIddictDbContext(sqlite), connectionString);
-        }
-
-        var postgreSql = PostgreSqlOptions(_loggerFactory);
-        return () => Bind(new PostgreSqlDcrOpenIddictDbContext(postgreSql), connectionString);
-    }
-
     private static DbContextOptions<TContext> WithConnectionString<TContext>(DbContextOptions<TContext> options, string? connectionString)
         where TContext : DbContext
     {
@@ -141,18 +94,31 @@ internal sealed class DcrOpenIddictDbContextOptionsFactory
         return (DbContextOptions<TContext>)options.WithExtension(relational);
     }
 
-    /// <summary>Which of the two supported DCR databases is registered, and its connection string.</summary>
-    private (bool IsSqlite, string? ConnectionString) ReadDcrDatabase()
+    /// <summary>The two pools, on the provider and connection string of the registered DCR context, read once.</summary>
+    private Pools CreatePools()
     {
         using var dcr = _dcrContexts.CreateDbContext();
-        return dcr switch
+        var connectionString = dcr.Database.GetConnectionString();
+        switch (dcr)
         {
-            SqliteDcrDbContext => (true, dcr.Database.GetConnectionString()),
-            PostgreSqlDcrDbContext => (false, dcr.Database.GetConnectionString()),
-            _ => throw new InvalidOperationException(
-                $"The OpenIddict plug-in supports the SQLite and PostgreSQL DCR stores; the registered context is {dcr.GetType().Name}."),
-        };
+            case SqliteDcrDbContext:
+                var sqlite = SqliteOptions(_loggerFactory);
+                return new Pools(
+                    new PooledDbContextFactory<SqliteDcrOpenIddictDbContext>(WithConnectionString(sqlite, connectionString)).CreateDbContext,
+                    new PooledDbContextFactory<SqliteDcrOpenIddictDbContext>(sqlite).CreateDbContext);
+            case PostgreSqlDcrDbContext:
+                var postgreSql = PostgreSqlOptions(_loggerFactory);
+                return new Pools(
+                    new PooledDbContextFactory<PostgreSqlDcrOpenIddictDbContext>(WithConnectionString(postgreSql, connectionString)).CreateDbContext,
+                    new PooledDbContextFactory<PostgreSqlDcrOpenIddictDbContext>(postgreSql).CreateDbContext);
+            default:
+                throw new InvalidOperationException(
+                    $"The OpenIddict plug-in supports the SQLite and PostgreSQL DCR stores; the registered context is {dcr.GetType().Name}.");
+        }
     }
+
+    /// <summary>Rents contexts with their own connection, and contexts without one for <see cref="EnlistAsync"/>.</summary>
+    private sealed record Pools(Func<DcrOpenIddictDbContext> Rent, Func<DcrOpenIddictDbContext> Enlist);
 
     /// <summary>A pooled context enlisted in a caller's connection and transaction.</summary>
     internal readonly struct ConnectionLease(DcrOpenIddictDbContext context) : IAsyncDisposable

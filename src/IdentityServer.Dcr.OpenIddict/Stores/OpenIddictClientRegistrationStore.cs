@@ -255,7 +255,7 @@ public class OpenIddictClientRegistrationStore : EntityFrameworkClientRegistrati
             return built;
         }
 
-        using var openIddict = _contexts.Create();
+        using var openIddict = _contexts.Rent();
         var entity = openIddict.Model.FindEntityType(typeof(OpenIddictEntityFrameworkCoreApplication))
             ?? throw new InvalidOperationException("The OpenIddict application entity is not in the model.");
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
