@@ -258,10 +258,10 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
             return validation.Redirect(AuthorizationErrors.InvalidRequestObject, DcrErrorDescriptions.ResponseTypeMissing);
         }
 
-        var normalisedResponseType = NormaliseResponseType(responseType);
+        var normalisedResponseType = DcrSpecProfile.NormaliseResponseType(responseType);
         if (!SupportedResponseTypes.Contains(normalisedResponseType)
             || !validation.Registration.Metadata.ResponseTypes.Any(
-                r => string.Equals(NormaliseResponseType(r), normalisedResponseType, StringComparison.Ordinal)))
+                r => string.Equals(DcrSpecProfile.NormaliseResponseType(r), normalisedResponseType, StringComparison.Ordinal)))
         {
             return validation.Redirect(
                 AuthorizationErrors.UnsupportedResponseType,
@@ -350,9 +350,6 @@ public class AuthorizationRequestValidator : IAuthorizationRequestValidator
         validation.Acr = acr;
         return null;
     }
-
-    private static string NormaliseResponseType(string value)
-        => string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     /// <summary>
     /// The <c>acr</c> to assert for a request object that asks for one in <c>claims.id_token</c> or

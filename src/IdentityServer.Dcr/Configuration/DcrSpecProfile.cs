@@ -14,6 +14,10 @@ internal static class DcrSpecProfile
 
     public static readonly IReadOnlyList<string> ResponseTypes = ["code", "code id_token"];
 
+    /// <summary>A <c>response_type</c> with its values in one order (<c>id_token code</c> is <c>code id_token</c>).</summary>
+    public static string NormaliseResponseType(string value)
+        => string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
     public static readonly IReadOnlyList<string> SigningAlgorithms = ["RS256", "PS256", "ES256"];
 
     public static readonly IReadOnlyList<string> BackchannelTokenDeliveryModes = ["poll", "ping", "push"];

@@ -159,8 +159,9 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             return DcrStepResult.Success;
         }
 
-        var normalised = requested.Select(NormaliseResponseType).Distinct(StringComparer.Ordinal).ToList();
-        var supported = options.Registration.ResponseTypes.Select(NormaliseResponseType).Where(DcrSpecProfile.ResponseTypes.Contains).ToList();
+        var normalised = requested.Select(DcrSpecProfile.NormaliseResponseType).Distinct(StringComparer.Ordinal).ToList();
+        var supported = options.Registration.ResponseTypes.Select(DcrSpecProfile.NormaliseResponseType)
+            .Where(DcrSpecProfile.ResponseTypes.Contains).ToList();
         return Select(normalised, supported, MetadataField.ResponseTypes, "response_types", options, out var registered)
             is { Succeeded: false } failure ? failure : Set(() => metadata.ResponseTypes = registered);
     }
@@ -638,9 +639,6 @@ public partial class ClientMetadataValidator : IClientMetadataValidator
             && (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
                 || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));
     }
-
-    private static string NormaliseResponseType(string value)
-        => string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
 
     private static DcrStepResult Set(Action assign)
     {
