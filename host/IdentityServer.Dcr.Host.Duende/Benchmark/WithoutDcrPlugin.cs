@@ -3,9 +3,7 @@
 
 using Duende.IdentityServer.Configuration;
 using Duende.IdentityServer.Configuration.EntityFramework;
-using Duende.IdentityServer.Services;
 using Duende.IdentityServer.Validation;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace IdentityServer.Dcr.Host.Duende.Benchmark;
 
@@ -42,16 +40,6 @@ internal static class WithoutDcrPlugin
         services.AddDcr(configuration.GetSection("Dcr"));
         services.AddDcrPostgreSqlStore(connectionString);
         services.AddIdentityServerConfiguration(_ => { }).AddClientConfigurationStore();
-        if (!services.Any(d => d.ServiceType == typeof(ISecretParser) && d.ImplementationType == typeof(JwtBearerClientAssertionSecretParser)))
-        {
-            identityServer.AddSecretParser<JwtBearerClientAssertionSecretParser>();
-        }
-
-        if (!services.Any(d => d.ServiceType == typeof(ISecretValidator) && d.ImplementationType == typeof(PrivateKeyJwtSecretValidator)))
-        {
-            identityServer.AddSecretValidator<PrivateKeyJwtSecretValidator>();
-        }
-
-        services.TryAddTransient<IReplayCache, DefaultReplayCache>();
+        identityServer.AddJwtBearerClientAuthentication();
     }
 }

@@ -135,15 +135,22 @@ public static class ObieDcrIdentityServerBuilderExtensions
         services.PostConfigure<IdentityServerOptions>(options => options.EmitStateHash = true);
     }
 
-    /// <summary>Wraps the current registration of <typeparamref name="TService"/> (Duende's, or the bank's) in a decorator.</summary>
-    private static void Decorate<TService>(IServiceCollection services, Func<IServiceProvider, TService, TService> decorate)
+    /// <summary>
+    /// Wraps the current registration of <typeparamref name="TService"/> (Duende's, or the bank's) in a decorator, with
+    /// the registration's lifetime unless <paramref name="lifetime"/> says otherwise.
+    /// </summary>
+    private static void Decorate<TService>(
+        IServiceCollection services,
+        Func<IServiceProvider, TService, TService> decorate,
+        ServiceLifetime? lifetime = null)
         where TService : class
     {
         var current = services.LastOrDefault(d => d.ServiceType == typeof(TService) && !d.IsKeyedService)
             ?? throw new InvalidOperationException(
                 $"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
         services.Remove(current);
-        services.Add(ServiceDescriptor.Describe(typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), current.Lifetime));
+        services.Add(ServiceDescriptor.Describe(
+            typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), lifetime ?? current.Lifetime));
     }
 
     /// <summary>
@@ -152,14 +159,10 @@ public static class ObieDcrIdentityServerBuilderExtensions
     /// </summary>
     private static void ReadClientsOncePerRequest(IServiceCollection services)
     {
-        var current = services.LastOrDefault(d => d.ServiceType == typeof(IClientStore) && !d.IsKeyedService);
-        if (current is null || current.ImplementationType == typeof(RequestClientStore))
+        if (services.Any(d => d.ServiceType == typeof(IClientStore) && !d.IsKeyedService))
         {
-            return;
+            Decorate<IClientStore>(services, (_, inner) => new RequestClientStore(inner), ServiceLifetime.Scoped);
         }
-
-        services.Remove(current);
-        services.AddScoped<IClientStore>(sp => new RequestClientStore((IClientStore)Create(sp, current)));
     }
 
     private static object Create(IServiceProvider services, ServiceDescriptor descriptor)
