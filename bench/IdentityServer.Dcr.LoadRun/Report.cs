@@ -71,6 +71,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
 
         static string Reg(ServerRun r, Func<PhaseMetrics, string> f) => r.Registrations is null ? "n/a" : f(r.Registrations);
         static string Tok(ServerRun r, Func<PhaseMetrics, string> f) => r.Tokens is null ? "not available" : f(r.Tokens);
+        static string Work(PhaseMetrics m) => m.Database is not { } d ? "n/a" : (d.StatementsPerOp is { } n ? F(n, "0.00") + " / " : string.Empty) + F(d.WalBytesPerOp / 1024, "0.0");
         static string Cpu(PhaseMetrics m) => F(m.ServerCpuMsPerOp, "0.00") + (m.DatabaseCpuMsPerOp is { } d ? $" +pg {F(d, "0.00")}" : string.Empty);
 
         if (options.Rate is { } offered)
@@ -90,6 +91,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
             scale?.Registrations is null || ours?.Registrations is null ? null : $"@preload within 10% ({Verdict(scale.Registrations.P99Ms <= 1.1 * ours.Registrations.P99Ms)}: {F(scale.Registrations.P99Ms / ours.Registrations.P99Ms, "0.00")}x)"));
         Row("  errors", r => Reg(r, m => $"{m.Errors}/{m.Count}"), null, string.Empty);
         Row("  server CPU ms/reg", r => Reg(r, Cpu), RegistrationCpu, "(ratio incl. PostgreSQL)");
+        Row("  PostgreSQL statements / WAL KB per reg", r => Reg(r, Work), null, "(pg_stat_statements, pg_current_wal_lsn)");
         Row("  load-run CPU ms/reg", r => Reg(r, m => F(m.LoadRunCpuMsPerOp, "0.00")), null, "(client + JWKS server)");
         Row("tokens/s", r => Tok(r, t => F(t.PerSecond)), r => r.Tokens?.PerSecond, Targets(
             ours?.Tokens is null || Peer?.Tokens is null ? null : $"ours >= peer ({Verdict(ours.Tokens.PerSecond >= Peer.Tokens.PerSecond)})"));
@@ -102,6 +104,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
             CpuTarget("ours", ours, "baseline", Baseline),
             CpuTarget("duende", Duende, "plain", Plain),
             "(ratios incl. PostgreSQL)"));
+        Row("  PostgreSQL statements / WAL KB per token", r => Tok(r, Work), null, string.Empty);
         Row("  load-run CPU ms/token", r => Tok(r, t => F(t.LoadRunCpuMsPerOp, "0.00")), null, "(client)");
         Row("peak RSS MB (measured)", r => F(r.PeakRssBytes / 1048576.0, "0"), r => r.PeakRssBytes, Targets(
             ours is null ? null : $"ours <= 300 MB ({Verdict(ours.PeakRssBytes <= 300L * 1048576)})"));

@@ -30,6 +30,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private BenchPki _pki = null!;
     private Workload _workload = null!;
     private JwksServer? _jwks;
+    private DatabaseWorkProbe? _database;
     private (string Root, string Certificate, string Key) _pem;
 
     public async Task<int> RunAsync(CancellationToken ct)
@@ -79,12 +80,14 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         }
 
         stopwatch.Restart();
-        var cluster = await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
+        var cluster = await StartClusterAsync();
         _owned.Add(cluster);
+        _database = await DatabaseWorkProbe.OpenAsync(cluster.ConnectionString, ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
         var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
         durability += "; host pool: No Reset On Close, Max Auto Prepare=20";
-        Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}");
+        Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}; "
+            + (_database.CountsStatements ? "statements counted (pg_stat_statements)" : "WAL counted, not statements (pg_stat_statements not installed)"));
 
         // Each server on a fresh database of the same cluster, so that no run sees another's rows.
         var runs = new List<ServerRun>();
@@ -306,9 +309,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         }
         else
         {
-            var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, () => options.Rate is { } rate
+            var registrations = await MeasuredAsync(label, "registrations", server.ProcessId, databasePid, connectionString, () => options.Rate is { } rate
                 ? OpenLoopDriver.RunAsync("registrations", options.Registrations, rate, MaxInFlight, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct)
-                : LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct));
+                : LoadDriver.RunAsync("registrations", options.Registrations, options.Concurrency, HttpStatusCode.Created, (i, token) => Register(options.Warmup + i, token), keepBodies: true, ct), ct);
             registrationMetrics = registrations.Metrics;
             measuredClients = Registered(registrations.Result, options.Warmup);
         }
@@ -324,9 +327,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
                 return Token(tpp + firstTpp, clientId, assertions[i], tokenEndpoint, token);
             }
 
-            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, () => options.Rate is { } rate
+            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, connectionString, () => options.Rate is { } rate
                 ? OpenLoopDriver.RunAsync("tokens", assertions.Length, rate, MaxInFlight, HttpStatusCode.OK, SendToken, keepBodies: false, ct)
-                : LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, SendToken, keepBodies: false, ct))).Metrics;
+                : LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, SendToken, keepBodies: false, ct), ct)).Metrics;
         }
 
         // Open: the token phase's connections still held by the TPPs.
@@ -354,8 +357,12 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             ["client_assertion"] = assertion,
         }), ct);
 
-    private async Task<(PhaseResult Result, PhaseMetrics Metrics)> MeasuredAsync(string label, string what, int serverPid, int? databasePid, Func<Task<PhaseResult>> run)
+    private async Task<(PhaseResult Result, PhaseMetrics Metrics)> MeasuredAsync(
+        string label, string what, int serverPid, int? databasePid, string? connectionString, Func<Task<PhaseResult>> run, CancellationToken ct)
     {
+        // PostgreSQL's counters first, so that the probe's own statements fall outside the CPU measured below.
+        var database = connectionString is null || _database is null ? null : new NpgsqlConnectionStringBuilder(connectionString).Database;
+        var wal0 = database is null ? null : await _database!.StartAsync(ct);
         var load = ProcStats.LoadAverage();
         var server0 = ProcStats.CpuTime(serverPid);
         var database0 = databasePid is { } db ? ProcStats.CpuTime(db, children: true) : TimeSpan.Zero;
@@ -364,18 +371,20 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         var result = await run();
         var machine1 = ProcStats.MachineCpu();
         var server = ProcStats.CpuTime(serverPid) - server0;
-        var database = databasePid is { } db1 ? ProcStats.CpuTime(db1, children: true) - database0 : TimeSpan.Zero;
+        var databaseCpu = databasePid is { } db1 ? ProcStats.CpuTime(db1, children: true) - database0 : TimeSpan.Zero;
         var self = ProcStats.CpuTime(Environment.ProcessId) - self0;
         var busy = TimeSpan.FromSeconds((machine1.Busy - machine0.Busy) / 100.0);
-        var others = Math.Max(0, (busy - server - database - self).TotalSeconds) / result.Wall.TotalSeconds;
+        var others = Math.Max(0, (busy - server - databaseCpu - self).TotalSeconds) / result.Wall.TotalSeconds;
         var ops = Math.Max(1, result.Count - result.ErrorCount);
+        var work = database is null ? null : await _database!.EndAsync(database, wal0!, ops, ct);
         var metrics = new PhaseMetrics(
             result.Count, result.ErrorCount, result.Errors, result.ErrorSamples, result.Wall.TotalSeconds, result.PerSecond,
             result.Percentile(50), result.Percentile(95), result.Percentile(99), result.Percentile(100),
-            server.TotalMilliseconds / ops, databasePid is null ? null : database.TotalMilliseconds / ops, self.TotalMilliseconds / ops,
-            others, load, ProcStats.LoadAverage(), result.OfferedRate);
+            server.TotalMilliseconds / ops, databasePid is null ? null : databaseCpu.TotalMilliseconds / ops, self.TotalMilliseconds / ops,
+            others, load, ProcStats.LoadAverage(), result.OfferedRate, work);
         Log($"[{label}] {what}: {metrics.PerSecond:0.0}/s, p50 {metrics.P50Ms:0.0} ms, p99 {metrics.P99Ms:0.0} ms, errors {metrics.Errors}, server CPU {metrics.ServerCpuMsPerOp:0.00} ms/op"
-            + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}{Samples(result)}");
+            + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}{Samples(result)}"
+            + (work is null ? string.Empty : "\n    " + work.Describe()));
         return (result, metrics);
     }
 
@@ -444,6 +453,21 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
         return (await command.ExecuteScalarAsync(ct))?.ToString() ?? string.Empty;
+    }
+
+    /// <summary>The durable cluster, with <c>pg_stat_statements</c> loaded where it is installed (its absence only loses the statement counts).</summary>
+    private static async Task<ThrowawayPostgreSqlCluster> StartClusterAsync()
+    {
+        try
+        {
+            return await ThrowawayPostgreSqlCluster.StartAsync(
+                new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings) { [DatabaseWorkProbe.Preload.Key] = DatabaseWorkProbe.Preload.Value });
+        }
+        catch (InvalidOperationException ex)
+        {
+            Log($"PostgreSQL did not start with {DatabaseWorkProbe.Preload.Value} ({ex.Message.Split('\n')[0]}); starting it without: WAL counted, not statements.");
+            return await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
+        }
     }
 
     private static string Samples(PhaseResult result)

@@ -21,7 +21,8 @@ public sealed record PhaseMetrics(
     double OtherProcessesCpuCores,
     string LoadAverageBefore,
     string LoadAverageAfter,
-    double? OfferedRate = null);
+    double? OfferedRate = null,
+    DatabaseWork? Database = null);
 
 /// <summary>Everything measured against one server; <paramref name="Registrations"/> is null where the server has none (the baseline: clients written directly).</summary>
 public sealed record ServerRun(
