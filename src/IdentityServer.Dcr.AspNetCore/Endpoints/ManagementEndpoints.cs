@@ -1,10 +1,12 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Security.Cryptography.X509Certificates;
 using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Logging;
 using IdentityServer.Dcr.AspNetCore.Management;
 using IdentityServer.Dcr.Configuration;
+using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.Stores;
 using IdentityServer.Dcr.Validation;
@@ -158,7 +160,7 @@ internal static class ManagementEndpoints
                 return;
             }
 
-            await ExecuteAsync(context, clientId, operation, services, options, ct).ConfigureAwait(false);
+            await ExecuteAsync(context, registration, certificate, operation, services, options, ct).ConfigureAwait(false);
         }
         catch (DcrInfrastructureException exception)
         {
@@ -167,9 +169,11 @@ internal static class ManagementEndpoints
         }
     }
 
+    // The registration and the certificate as checked above: read and checked once per call.
     private static async Task ExecuteAsync(
         HttpContext context,
-        string clientId,
+        ClientRegistration registration,
+        X509Certificate2? certificate,
         Operation operation,
         IServiceProvider services,
         DcrOptions options,
@@ -180,7 +184,7 @@ internal static class ManagementEndpoints
         {
             case Operation.Read:
             case Operation.LegacyPostRead:
-                var body = await registrations.GetAsync(clientId, ct).ConfigureAwait(false);
+                var body = await registrations.GetAsync(registration, ct).ConfigureAwait(false);
                 if (body is null)
                 {
                     await ChallengeAsync(context, "invalid_token", DcrErrorDescriptions.ClientNotRegistered).ConfigureAwait(false);
@@ -199,11 +203,8 @@ internal static class ManagementEndpoints
                     return;
                 }
 
-                var accessor = services.GetService<IClientCertificateAccessor>()
-                    ?? ActivatorUtilities.CreateInstance<ClientCertificateAccessor>(services);
-                var certificate = await accessor.GetClientCertificateAsync(context, ct).ConfigureAwait(false);
                 var result = await registrations.UpdateAsync(
-                    clientId,
+                    registration,
                     new DcrRequest(context.Request.ContentType, requestBody.Value, certificate),
                     ct).ConfigureAwait(false);
                 if (result.Succeeded)
@@ -220,7 +221,7 @@ internal static class ManagementEndpoints
             case Operation.Delete:
                 var administration = services.GetService<RegistrationAdministration>()
                     ?? ActivatorUtilities.CreateInstance<RegistrationAdministration>(services);
-                await administration.DeleteAsync(clientId, actor: null, ct).ConfigureAwait(false);
+                await administration.DeleteAsync(registration.ClientId, actor: null, ct).ConfigureAwait(false);
 
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 context.Response.Headers.CacheControl = "no-store";

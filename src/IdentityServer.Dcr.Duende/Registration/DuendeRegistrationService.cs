@@ -10,6 +10,7 @@ using Duende.IdentityServer.Configuration.Validation.DynamicClientRegistration;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Duende.Models;
 using IdentityServer.Dcr.Duende.Stores;
+using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Registration;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
@@ -120,11 +121,16 @@ public class DuendeRegistrationService : IRegistrationService
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(request);
         var existing = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
-        if (existing is null)
-        {
-            return DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound));
-        }
+        return existing is null
+            ? DcrResult.Failure<JsonObject>(DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound))
+            : await UpdateAsync(existing, request, ct).ConfigureAwait(false);
+    }
 
+    /// <inheritdoc />
+    public virtual async Task<DcrResult<JsonObject>> UpdateAsync(ClientRegistration existing, DcrRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(request);
         var dcr = new DcrRequestContext(request, DcrOperation.Update) { ExistingRegistration = existing };
         var context = new ObieDynamicClientRegistrationContext(dcr, new ClaimsPrincipal(new ClaimsIdentity()), ct);
         return ToResult(await RunAsync(context).ConfigureAwait(false));
@@ -136,6 +142,13 @@ public class DuendeRegistrationService : IRegistrationService
         ArgumentNullException.ThrowIfNull(clientId);
         var registration = await Registrations.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
         return registration is null ? null : Responses.CreateResponse(registration, null);
+    }
+
+    /// <inheritdoc />
+    public virtual Task<JsonObject?> GetAsync(ClientRegistration registration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return Task.FromResult<JsonObject?>(Responses.CreateResponse(registration, null));
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
+using System.Runtime.CompilerServices;
 using Duende.IdentityServer.Configuration;
 using Duende.IdentityServer.Models;
 using Duende.IdentityServer.Services;
@@ -40,6 +41,9 @@ namespace IdentityServer.Dcr.Duende.Validation;
 /// </remarks>
 public class ObieJwtRequestValidator : JwtRequestValidator
 {
+    /// <summary>The IdentityModel form of each key the engine's JWKS cache holds, made once per key object, not per request.</summary>
+    private static readonly ConditionalWeakTable<Jose.Jwk, Microsoft.IdentityModel.Tokens.JsonWebKey> SecurityKeys = new();
+
     // The keys resolved for the request object being validated, for GetKeysAsync (which sees only the client).
     private static readonly AsyncLocal<IReadOnlyList<SecurityKey>?> ResolvedKeys = new();
 
@@ -191,7 +195,7 @@ public class ObieJwtRequestValidator : JwtRequestValidator
                 continue;
             }
 
-            keys.Add(new Microsoft.IdentityModel.Tokens.JsonWebKey(JwkJson.Of(lookup.Key!)));
+            keys.Add(SecurityKeys.GetValue(lookup.Key!, static jwk => new Microsoft.IdentityModel.Tokens.JsonWebKey(JwkJson.Of(jwk))));
         }
 
         return keys;

@@ -2,6 +2,7 @@
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
 using System.Text.Json.Nodes;
+using IdentityServer.Dcr.Models;
 
 namespace IdentityServer.Dcr.Registration;
 
@@ -39,6 +40,30 @@ public interface IRegistrationService
     /// <returns>The response body for a 200, or the error for a 400.</returns>
     /// <exception cref="DcrInfrastructureException">A dependency failed: answer 503.</exception>
     Task<DcrResult<JsonObject>> UpdateAsync(string clientId, DcrRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// Replaces the metadata of a registration the caller has just read (<c>PUT /register/{ClientId}</c>: the management
+    /// endpoint reads it once, to check the caller's token and certificate against it). As
+    /// <see cref="UpdateAsync(string, DcrRequest, CancellationToken)"/>, without reading it again: the update is written only
+    /// if the registration still has <paramref name="existing"/>'s concurrency stamp, and is applied on top of a newer
+    /// one otherwise.
+    /// </summary>
+    /// <param name="existing">The registration as read.</param>
+    /// <param name="request">The request as received.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The response body for a 200, or the error for a 400.</returns>
+    /// <exception cref="DcrInfrastructureException">A dependency failed: answer 503.</exception>
+    /// <remarks>The default reads the registration again through <see cref="UpdateAsync(string, DcrRequest, CancellationToken)"/>.</remarks>
+    Task<DcrResult<JsonObject>> UpdateAsync(ClientRegistration existing, DcrRequest request, CancellationToken ct)
+        => UpdateAsync((existing ?? throw new ArgumentNullException(nameof(existing))).ClientId, request, ct);
+
+    /// <summary>The response body of <c>GET /register/{ClientId}</c> for a registration the caller has just read.</summary>
+    /// <param name="registration">The registration as read.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    /// <returns>The body, or <see langword="null"/> when there is no such client.</returns>
+    /// <remarks>The default reads the registration again through <see cref="GetAsync(string, CancellationToken)"/>.</remarks>
+    Task<JsonObject?> GetAsync(ClientRegistration registration, CancellationToken ct)
+        => GetAsync((registration ?? throw new ArgumentNullException(nameof(registration))).ClientId, ct);
 
     /// <summary>Reads a registration as the response body of <c>GET /register/{ClientId}</c>.</summary>
     /// <param name="clientId">The client identifier.</param>

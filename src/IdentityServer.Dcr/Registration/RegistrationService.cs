@@ -4,6 +4,7 @@
 using System.Text.Json.Nodes;
 using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
+using IdentityServer.Dcr.Models;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.ResponseGeneration;
 using IdentityServer.Dcr.Stores;
@@ -107,15 +108,23 @@ public class RegistrationService : IRegistrationService
     {
         ArgumentNullException.ThrowIfNull(clientId);
         ArgumentNullException.ThrowIfNull(request);
-        return DcrTelemetry.MeasureRegistrationAsync("update", () => UpdateCoreAsync(clientId, request, ct), r => r.Error?.Error);
+        return DcrTelemetry.MeasureRegistrationAsync("update", () => UpdateCoreAsync(clientId, null, request, ct), r => r.Error?.Error);
     }
 
-    private async Task<DcrResult<JsonObject>> UpdateCoreAsync(string clientId, DcrRequest request, CancellationToken ct)
+    /// <inheritdoc />
+    public virtual Task<DcrResult<JsonObject>> UpdateAsync(ClientRegistration existing, DcrRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(request);
+        return DcrTelemetry.MeasureRegistrationAsync("update", () => UpdateCoreAsync(existing.ClientId, existing, request, ct), r => r.Error?.Error);
+    }
+
+    private async Task<DcrResult<JsonObject>> UpdateCoreAsync(string clientId, ClientRegistration? existing, DcrRequest request, CancellationToken ct)
     {
         var context = new DcrRequestContext(request, DcrOperation.Update);
         try
         {
-            context.ExistingRegistration = await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
+            context.ExistingRegistration = existing ?? await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
             if (context.ExistingRegistration is null)
             {
                 return await RejectAsync(context, DcrError.InvalidClientMetadata(DcrErrorDescriptions.ClientNotFound)).ConfigureAwait(false);
@@ -156,6 +165,13 @@ public class RegistrationService : IRegistrationService
         ArgumentNullException.ThrowIfNull(clientId);
         var registration = await Store.FindByClientIdAsync(clientId, ct).ConfigureAwait(false);
         return registration is null ? null : ResponseGenerator.CreateResponse(registration, null);
+    }
+
+    /// <inheritdoc />
+    public virtual Task<JsonObject?> GetAsync(ClientRegistration registration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        return Task.FromResult<JsonObject?>(ResponseGenerator.CreateResponse(registration, null));
     }
 
     /// <inheritdoc />

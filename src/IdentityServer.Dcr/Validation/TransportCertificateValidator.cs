@@ -50,6 +50,11 @@ public class TransportCertificateValidator : ITransportCertificateValidator
     protected ILogger Logger { get; }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The chain is checked by <see cref="ValidateChainAsync"/>, so a certificate object that passed is not built into a
+    /// chain again while its verdict is kept: a <c>PUT</c> on the management endpoint checks the connection's certificate
+    /// before and during the update, and a kept-open connection presents the same object on every call.
+    /// </remarks>
     public virtual Task<DcrStepResult> ValidateCertificateAsync(DcrRequestContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -66,7 +71,7 @@ public class TransportCertificateValidator : ITransportCertificateValidator
             return Task.FromResult(DcrStepResult.Failure(DcrError.CertificateMissing()));
         }
 
-        return Task.FromResult(ValidateChain(certificate, options));
+        return ValidateChainAsync(certificate, ct);
     }
 
     /// <inheritdoc />
