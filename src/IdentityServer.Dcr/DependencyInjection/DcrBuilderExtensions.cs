@@ -33,13 +33,17 @@ public static class DcrBuilderExtensions
         where T : class, IRequestObjectValidator
         => builder.Replace<IRequestObjectValidator, T>(ServiceLifetime.Transient);
 
-    /// <summary>Replaces the transport certificate validator.</summary>
+    /// <summary>
+    /// Replaces the transport certificate validator, as a singleton like the default: it keeps the chain and revocation
+    /// verdicts of <see cref="TransportCertificateValidator"/> across requests (a transient one would check every
+    /// certificate from scratch, every request). <typeparamref name="T"/> must not depend on scoped services.
+    /// </summary>
     /// <typeparam name="T">The validator type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
     public static IDcrBuilder AddTransportCertificateValidator<T>(this IDcrBuilder builder)
         where T : class, ITransportCertificateValidator
-        => builder.Replace<ITransportCertificateValidator, T>(ServiceLifetime.Transient);
+        => builder.Replace<ITransportCertificateValidator, T>(ServiceLifetime.Singleton);
 
     /// <summary>Replaces the client metadata validator.</summary>
     /// <typeparam name="T">The validator type.</typeparam>
