@@ -43,6 +43,9 @@ public sealed class DatabaseWorkProbe
     /// <summary>The extension's server setting: the load run starts its cluster with it where the library is installed.</summary>
     public static readonly KeyValuePair<string, string> Preload = new("shared_preload_libraries", "pg_stat_statements");
 
+    /// <summary>Longer than any phase: the checkpoints are the ones <see cref="StartAsync"/> makes between phases.</summary>
+    public static readonly KeyValuePair<string, string> CheckpointTimeout = new("checkpoint_timeout", "30min");
+
     private const int Shown = 12;
     private const int QueryLength = 110;
     private readonly string _admin;
@@ -71,10 +74,15 @@ public sealed class DatabaseWorkProbe
     /// <summary>Whether statements are counted (<c>pg_stat_statements</c> loaded), not only the WAL.</summary>
     public bool CountsStatements => _statements;
 
-    /// <summary>Starts a phase: the statement counters reset, and the write-ahead log's position now.</summary>
+    /// <summary>
+    /// Starts a phase: a checkpoint first, so that no phase pays for the dirty pages of the one before it (the cluster's
+    /// <c>checkpoint_timeout</c> is longer than any phase, so none lands inside one; each phase still pays the full-page
+    /// writes of the pages it touches first), then the statement counters reset and the write-ahead log's position now.
+    /// </summary>
     public async Task<string> StartAsync(CancellationToken ct)
     {
         await using var connection = await OpenConnectionAsync(_admin, ct);
+        await ExecuteAsync(connection, "CHECKPOINT", ct);
         if (_statements)
         {
             await ExecuteAsync(connection, "SELECT pg_stat_statements_reset()", ct);

@@ -84,7 +84,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         _owned.Add(cluster);
         _database = await DatabaseWorkProbe.OpenAsync(cluster.ConnectionString, ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
-        var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method')", ct);
+        var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method','checkpoint_timeout')", ct);
         durability += "; host pool: No Reset On Close, Max Auto Prepare=20";
         Log($"PostgreSQL started in {stopwatch.Elapsed.TotalSeconds:0.0} s: {postgresVersion.Split(" on ")[0]}; {durability}; "
             + (_database.CountsStatements ? "statements counted (pg_stat_statements)" : "WAL counted, not statements (pg_stat_statements not installed)"));
@@ -461,12 +461,19 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         try
         {
             return await ThrowawayPostgreSqlCluster.StartAsync(
-                new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings) { [DatabaseWorkProbe.Preload.Key] = DatabaseWorkProbe.Preload.Value });
+                new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
+                {
+                    [DatabaseWorkProbe.Preload.Key] = DatabaseWorkProbe.Preload.Value,
+                    [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
+                });
         }
         catch (InvalidOperationException ex)
         {
             Log($"PostgreSQL did not start with {DatabaseWorkProbe.Preload.Value} ({ex.Message.Split('\n')[0]}); starting it without: WAL counted, not statements.");
-            return await ThrowawayPostgreSqlCluster.StartAsync(ThrowawayPostgreSqlCluster.DurableSettings);
+            return await ThrowawayPostgreSqlCluster.StartAsync(new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
+            {
+                [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
+            });
         }
     }
 
