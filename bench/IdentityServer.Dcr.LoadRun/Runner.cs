@@ -270,8 +270,10 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
 
             if (tokenEndpoint is not null && clients.Count > 0)
             {
-                var assertions = Assertions(clients, 1);
-                var warmTokens = await LoadDriver.RunAsync("warm-up tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, (i, token) => Token(clients[i].Tpp + firstTpp, clients[i].ClientId, assertions[i], tokenEndpoint, token), keepBodies: false, ct);
+                // As many per client as the measured phase sends: the token path gets the calls its tiered JIT needs before it is measured.
+                var assertions = Assertions(clients, Math.Max(1, options.TokensPerClient));
+                var warmTokens = await LoadDriver.RunAsync("warm-up tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK,
+                    (i, token) => Token(clients[i % clients.Count].Tpp + firstTpp, clients[i % clients.Count].ClientId, assertions[i], tokenEndpoint, token), keepBodies: false, ct);
                 Log($"[{label}] warm-up tokens: {assertions.Length - warmTokens.ErrorCount}/{assertions.Length}{Samples(warmTokens)}");
             }
 
