@@ -149,8 +149,9 @@ public static class ObieDcrIdentityServerBuilderExtensions
             ?? throw new InvalidOperationException(
                 $"AddObieDynamicClientRegistration needs Duende's {typeof(TService).Name}: call AddIdentityServer() first.");
         services.Remove(current);
+        var inner = Inner(current);
         services.Add(ServiceDescriptor.Describe(
-            typeof(TService), sp => decorate(sp, (TService)Create(sp, current)), lifetime ?? current.Lifetime));
+            typeof(TService), sp => decorate(sp, (TService)inner(sp)), lifetime ?? current.Lifetime));
     }
 
     /// <summary>
@@ -165,10 +166,23 @@ public static class ObieDcrIdentityServerBuilderExtensions
         }
     }
 
-    private static object Create(IServiceProvider services, ServiceDescriptor descriptor)
-        => descriptor.ImplementationInstance
-            ?? descriptor.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!);
+    // How the wrapped registration makes its service: a type's constructor is bound once (ActivatorUtilities.CreateFactory),
+    // not looked up by reflection at every resolution (a scoped service, such as the client store, is made per request).
+    private static Func<IServiceProvider, object> Inner(ServiceDescriptor descriptor)
+    {
+        if (descriptor.ImplementationInstance is { } instance)
+        {
+            return _ => instance;
+        }
+
+        if (descriptor.ImplementationFactory is { } factory)
+        {
+            return factory;
+        }
+
+        var create = ActivatorUtilities.CreateFactory(descriptor.ImplementationType!, Type.EmptyTypes);
+        return services => create(services, null);
+    }
 
     private static void RemoveSecretValidator<T>(IServiceCollection services)
     {
