@@ -59,8 +59,9 @@ public static class HostSetup
             environment["ConnectionStrings__IdentityServer"] = connectionString;
 
             // Without a license (trial mode) Duende logs, on the first request of each client, an error listing every
-            // client seen so far: formatting thousands of client ids per new client, 5 to 7 % of the host's CPU in a
-            // token phase of 6,000 clients (perf, docs/benchmarks.md). A licensed server does not; neither run pays it.
+            // client seen so far: formatting thousands of client ids per new client, 12 to 14 % of the host's CPU in a
+            // token phase of 6,000 clients, and the console writer's 7 % (perf, docs/benchmarks.md). A licensed server
+            // does not; neither run pays it.
             environment["Logging__LogLevel__Duende.IdentityServer.License"] = "None";
         }
 
