@@ -118,6 +118,20 @@ public sealed partial class TestEnvironment : IAsyncDisposable
         return tpp;
     }
 
+    /// <summary>
+    /// Registers a new TPP (asserting <c>201</c>) and returns it, its client identifier and its registration's management
+    /// address.
+    /// </summary>
+    public async Task<(TestTpp Tpp, string ClientId, Uri ManagementUri)> RegisterNewTppAsync()
+    {
+        var tpp = NewTpp();
+        using var response = await PostAsync(tpp.TransportCertificate, SignedRequest(tpp));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.That(response.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Created), body.ToJsonString());
+        var clientId = body["client_id"]!.GetValue<string>();
+        return (tpp, clientId, new Uri(Host.RegistrationEndpoint + "/" + clientId));
+    }
+
     /// <summary>Publishes a new JWKS for <paramref name="tpp"/> (key rotation).</summary>
     public void PublishJwks(TestTpp tpp, params TestSigningKey[] keys)
         => Documents.Serve($"tpp/{tpp.SoftwareId}.jwks", TestSigningKey.JwksOf(keys));

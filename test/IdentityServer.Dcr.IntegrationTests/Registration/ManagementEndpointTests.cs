@@ -29,15 +29,7 @@ public sealed class ManagementEndpointTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _environment.DisposeAsync();
 
-    private async Task<(TestTpp Tpp, string ClientId, Uri Uri)> RegisterAsync()
-    {
-        var tpp = _environment.NewTpp();
-        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
-        var clientId = body["client_id"]!.GetValue<string>();
-        return (tpp, clientId, new Uri(_environment.Host.RegistrationEndpoint + "/" + clientId));
-    }
+    private Task<(TestTpp Tpp, string ClientId, Uri ManagementUri)> RegisterAsync() => _environment.RegisterNewTppAsync();
 
     [Test]
     public async Task Get_OwnRegistration_Returns200WithRegisteredMetadata()

@@ -117,15 +117,7 @@ public sealed class ManagementReadsTests
         });
     }
 
-    private async Task<(TestTpp Tpp, string ClientId, Uri Uri)> RegisterAsync()
-    {
-        var tpp = _environment.NewTpp();
-        using var response = await _environment.PostAsync(tpp.TransportCertificate, _environment.SignedRequest(tpp));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToJsonString());
-        var clientId = body["client_id"]!.GetValue<string>();
-        return (tpp, clientId, new Uri(_environment.Host.RegistrationEndpoint + "/" + clientId));
-    }
+    private Task<(TestTpp Tpp, string ClientId, Uri ManagementUri)> RegisterAsync() => _environment.RegisterNewTppAsync();
 
     private sealed class Counters
     {
