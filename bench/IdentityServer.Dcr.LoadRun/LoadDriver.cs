@@ -83,6 +83,8 @@ public static class OpenLoopDriver
         var samples = new ConcurrentQueue<string>();
         using var slots = new SemaphoreSlim(maxInFlight);
         var started = Stopwatch.GetTimestamp();
+        var gcPause0 = GC.GetTotalPauseDuration();
+        long maxLag = 0;
         var tasks = new Task[count];
         for (var i = 0; i < count; i++)
         {
@@ -99,6 +101,16 @@ public static class OpenLoopDriver
                 await slots.WaitAsync(ct);
                 try
                 {
+                    // How late the load run itself sends: a stall of the sender would otherwise pass for the server's.
+                    var lag = Stopwatch.GetTimestamp() - scheduled;
+                    for (var seen = Interlocked.Read(ref maxLag); lag > seen; seen = Interlocked.Read(ref maxLag))
+                    {
+                        if (Interlocked.CompareExchange(ref maxLag, lag, seen) == seen)
+                        {
+                            break;
+                        }
+                    }
+
                     using var response = await send(index, ct);
                     var body = await response.Content.ReadAsStringAsync(ct);
                     latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
@@ -127,7 +139,11 @@ public static class OpenLoopDriver
         }
 
         await Task.WhenAll(tasks);
-        return new PhaseResult(name, count, maxInFlight, Stopwatch.GetElapsedTime(started), latencies, outcomes, new Dictionary<string, int>(errors), [.. samples], rate);
+        return new PhaseResult(name, count, maxInFlight, Stopwatch.GetElapsedTime(started), latencies, outcomes, new Dictionary<string, int>(errors), [.. samples], rate)
+        {
+            MaxSendLagMs = maxLag * 1000.0 / Stopwatch.Frequency,
+            LoadRunGcPauseMs = (GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds,
+        };
     }
 }
 
@@ -135,6 +151,12 @@ public static class OpenLoopDriver
 public sealed record PhaseResult(string Name, int Count, int Concurrency, TimeSpan Wall, double[] Latencies, LoadDriver.Outcome[] Outcomes, IReadOnlyDictionary<string, int> Errors, IReadOnlyList<string> ErrorSamples, double? OfferedRate = null)
 {
     public int ErrorCount => Errors.Values.Sum();
+
+    /// <summary>Open loop: the latest the load run sent a request after its scheduled time (its own stalls, not the server's).</summary>
+    public double? MaxSendLagMs { get; init; }
+
+    /// <summary>Open loop: the load run's own GC pauses during the phase.</summary>
+    public double? LoadRunGcPauseMs { get; init; }
 
     public double PerSecond => (Count - ErrorCount) / Wall.TotalSeconds;
 

@@ -385,7 +385,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             server.TotalMilliseconds / ops, databasePid is null ? null : databaseCpu.TotalMilliseconds / ops, self.TotalMilliseconds / ops,
             others, load, ProcStats.LoadAverage(), result.OfferedRate, work);
         Log($"[{label}] {what}: {metrics.PerSecond:0.0}/s, p50 {metrics.P50Ms:0.0} ms, p99 {metrics.P99Ms:0.0} ms, errors {metrics.Errors}, server CPU {metrics.ServerCpuMsPerOp:0.00} ms/op"
-            + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}{Samples(result)}"
+            + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}"
+            + (result.MaxSendLagMs is { } lag ? $"; the load run's latest send {lag:0.0} ms after schedule, its GC pauses {result.LoadRunGcPauseMs:0} ms" : string.Empty)
+            + $"{Samples(result)}"
             + (work is null ? string.Empty : "\n    " + work.Describe()));
         return (result, metrics);
     }
