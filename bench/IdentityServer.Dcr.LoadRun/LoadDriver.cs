@@ -84,7 +84,7 @@ public static class OpenLoopDriver
         using var slots = new SemaphoreSlim(maxInFlight);
         var started = Stopwatch.GetTimestamp();
         var gcPause0 = GC.GetTotalPauseDuration();
-        long maxLag = 0;
+        var lags = new long[count];
         var tasks = new Task[count];
         for (var i = 0; i < count; i++)
         {
@@ -102,15 +102,7 @@ public static class OpenLoopDriver
                 try
                 {
                     // How late the load run itself sends: a stall of the sender would otherwise pass for the server's.
-                    var lag = Stopwatch.GetTimestamp() - scheduled;
-                    for (var seen = Interlocked.Read(ref maxLag); lag > seen; seen = Interlocked.Read(ref maxLag))
-                    {
-                        if (Interlocked.CompareExchange(ref maxLag, lag, seen) == seen)
-                        {
-                            break;
-                        }
-                    }
-
+                    lags[index] = Stopwatch.GetTimestamp() - scheduled;
                     using var response = await send(index, ct);
                     var body = await response.Content.ReadAsStringAsync(ct);
                     latencies[index] = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
@@ -141,7 +133,7 @@ public static class OpenLoopDriver
         await Task.WhenAll(tasks);
         return new PhaseResult(name, count, maxInFlight, Stopwatch.GetElapsedTime(started), latencies, outcomes, new Dictionary<string, int>(errors), [.. samples], rate)
         {
-            MaxSendLagMs = maxLag * 1000.0 / Stopwatch.Frequency,
+            MaxSendLagMs = (count == 0 ? 0 : lags.Max()) * 1000.0 / Stopwatch.Frequency,
             LoadRunGcPauseMs = (GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds,
         };
     }

@@ -462,22 +462,19 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     /// <summary>The durable cluster, with <c>pg_stat_statements</c> loaded where it is installed (its absence only loses the statement counts).</summary>
     private static async Task<ThrowawayPostgreSqlCluster> StartClusterAsync()
     {
+        var settings = new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
+        {
+            [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
+        };
         try
         {
             return await ThrowawayPostgreSqlCluster.StartAsync(
-                new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
-                {
-                    [DatabaseWorkProbe.Preload.Key] = DatabaseWorkProbe.Preload.Value,
-                    [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
-                });
+                new Dictionary<string, string>(settings) { [DatabaseWorkProbe.Preload.Key] = DatabaseWorkProbe.Preload.Value });
         }
         catch (InvalidOperationException ex)
         {
             Log($"PostgreSQL did not start with {DatabaseWorkProbe.Preload.Value} ({ex.Message.Split('\n')[0]}); starting it without: WAL counted, not statements.");
-            return await ThrowawayPostgreSqlCluster.StartAsync(new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
-            {
-                [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
-            });
+            return await ThrowawayPostgreSqlCluster.StartAsync(settings);
         }
     }
 

@@ -126,10 +126,8 @@ public static class ObieDcrIdentityServerBuilderExtensions
     private static void AddAuthorizationJourney(IServiceCollection services)
     {
         services.AddHttpContextAccessor();
-        Decorate<IAuthorizeRequestValidator>(services, (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeRequestValidator>(sp, inner));
-        Decorate<IHttpResponseWriter<AuthorizeResult>>(
-            services,
-            (sp, inner) => ActivatorUtilities.CreateInstance<ObieAuthorizeHttpWriter>(sp, inner));
+        Decorate<IAuthorizeRequestValidator>(services, Decorator<IAuthorizeRequestValidator, ObieAuthorizeRequestValidator>());
+        Decorate<IHttpResponseWriter<AuthorizeResult>>(services, Decorator<IHttpResponseWriter<AuthorizeResult>, ObieAuthorizeHttpWriter>());
         ReplaceDuendeDefault<IAuthorizeResponseGenerator, AuthorizeResponseGenerator, ObieAuthorizeResponseGenerator>(services);
         ReplaceDuendeDefault<IClaimsService, DefaultClaimsService, ObieClaimsService>(services);
         services.PostConfigure<IdentityServerOptions>(options => options.EmitStateHash = true);
@@ -164,6 +162,14 @@ public static class ObieDcrIdentityServerBuilderExtensions
         {
             Decorate<IClientStore>(services, (_, inner) => new RequestClientStore(inner), ServiceLifetime.Scoped);
         }
+    }
+
+    // A decorator type whose constructor takes the wrapped service, bound once like the wrapped one below.
+    private static Func<IServiceProvider, TService, TService> Decorator<TService, TDecorator>()
+        where TDecorator : TService
+    {
+        var create = ActivatorUtilities.CreateFactory(typeof(TDecorator), [typeof(TService)]);
+        return (services, inner) => (TService)create(services, [inner]);
     }
 
     // How the wrapped registration makes its service: a type's constructor is bound once (ActivatorUtilities.CreateFactory),
