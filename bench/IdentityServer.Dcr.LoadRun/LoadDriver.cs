@@ -82,6 +82,7 @@ public static class OpenLoopDriver
         var errors = new ConcurrentDictionary<string, int>();
         var samples = new ConcurrentQueue<string>();
         using var slots = new SemaphoreSlim(maxInFlight);
+        var startedUtc = DateTime.UtcNow;
         var started = Stopwatch.GetTimestamp();
         var gcPause0 = GC.GetTotalPauseDuration();
         var lags = new long[count];
@@ -135,6 +136,7 @@ public static class OpenLoopDriver
         {
             MaxSendLagMs = (count == 0 ? 0 : lags.Max()) * 1000.0 / Stopwatch.Frequency,
             LoadRunGcPauseMs = (GC.GetTotalPauseDuration() - gcPause0).TotalMilliseconds,
+            StartedUtc = startedUtc,
         };
     }
 }
@@ -150,7 +152,49 @@ public sealed record PhaseResult(string Name, int Count, int Concurrency, TimeSp
     /// <summary>Open loop: the load run's own GC pauses during the phase.</summary>
     public double? LoadRunGcPauseMs { get; init; }
 
+    /// <summary>Open loop: when request 0 was scheduled; request <c>i</c> was scheduled <c>i / OfferedRate</c> seconds later.</summary>
+    public DateTime? StartedUtc { get; init; }
+
     public double PerSecond => (Count - ErrorCount) / Wall.TotalSeconds;
+
+    /// <summary>
+    /// Open loop: the episodes of slow answers (over <paramref name="thresholdMs"/>), requests scheduled less than a second apart
+    /// counting as one, with their scheduled wall-clock times (UTC), so that a stall can be lined up with the server's,
+    /// PostgreSQL's and the machine's logs. At most <paramref name="max"/>, slowest first.
+    /// </summary>
+    public IReadOnlyList<(DateTime From, DateTime To, int Requests, double MaxMs)> SlowEpisodes(double thresholdMs, int max = 5)
+    {
+        if (StartedUtc is not { } start || OfferedRate is not { } rate)
+        {
+            return [];
+        }
+
+        var episodes = new List<(DateTime From, DateTime To, int Requests, double MaxMs)>();
+        var last = double.NegativeInfinity;
+        for (var i = 0; i < Latencies.Length; i++)
+        {
+            if (Latencies[i] <= thresholdMs)
+            {
+                continue;
+            }
+
+            var at = i / rate;
+            var time = start.AddSeconds(at);
+            if (at - last < 1 && episodes.Count > 0)
+            {
+                var e = episodes[^1];
+                episodes[^1] = (e.From, time, e.Requests + 1, Math.Max(e.MaxMs, Latencies[i]));
+            }
+            else
+            {
+                episodes.Add((time, time, 1, Latencies[i]));
+            }
+
+            last = at;
+        }
+
+        return [.. episodes.OrderByDescending(e => e.MaxMs).Take(max)];
+    }
 
     public double Percentile(double p)
     {

@@ -14,6 +14,8 @@ public sealed class LoadRunOptions
           --concurrency C        requests in flight (default 16)
           --rate R               open loop: offer R operations per second in the measured phases, whatever the answers
                                  (latency counted from each request's scheduled time; achieved vs offered rate reported)
+          --token-rate T         open loop for the token phase at T per second (default: --rate's; alone, the registrations
+                                 stay closed-loop), since the two phases' maximum rates differ
           --warmup W             untimed registrations (and tokens) per server before the timed part (default 3000: tiered JIT settles)
           --tokens-per-client K  token requests per registered client (default 1)
           --preload M            after the small-database run, bulk-load M registrations into PostgreSQL and repeat (default 0: skip)
@@ -32,6 +34,8 @@ public sealed class LoadRunOptions
           --connection-close     close each TPP's connection after its registration (default: keep it for its token requests)
           --host-dll PATH        use this built host instead of building host/IdentityServer.Dcr.Host in Release
           --host-env KEY=VALUE   an extra environment variable for the host (repeatable; experiments such as DOTNET_gcServer=0)
+          --pg-setting KEY=VALUE a setting of the run's PostgreSQL cluster (repeatable; diagnostics such as log_min_duration_statement=50;
+                                 the cluster's log is kept in the run directory as postgres.log)
           --quiet-threshold F    before each server, wait until other processes use less than F of the CPUs (default 0.25)
           --quiet-wait S         ... for at most S seconds, then run anyway and say so (default 180)
           --request-timeout S    per-request time-out (default 30)
@@ -44,6 +48,11 @@ public sealed class LoadRunOptions
 
     /// <summary>The offered rate of the open-loop mode (operations per second); <see langword="null"/>: closed loop at <see cref="Concurrency"/>.</summary>
     public double? Rate { get; private set; }
+
+    /// <summary>The offered rate of the token phase; <see cref="Rate"/>'s unless <c>--token-rate</c> is given.</summary>
+    public double? TokenRate => _tokenRate ?? Rate;
+
+    private double? _tokenRate;
 
     public int Warmup { get; private set; } = 3000;
 
@@ -65,6 +74,9 @@ public sealed class LoadRunOptions
     public string? HostDll { get; private set; }
 
     public IDictionary<string, string> HostEnvironment { get; } = new Dictionary<string, string>();
+
+    /// <summary>Extra settings of the run's PostgreSQL cluster (<c>--pg-setting</c>), over the durable ones.</summary>
+    public IDictionary<string, string> PostgreSqlSettings { get; } = new Dictionary<string, string>();
 
     public double QuietThreshold { get; private set; } = 0.25;
 
@@ -89,6 +101,9 @@ public sealed class LoadRunOptions
                 case "--rate":
                     options.Rate = double.Parse(Next(), CultureInfo.InvariantCulture) is var rate && rate > 0 ? rate : throw new ArgumentException("--rate must be positive.");
                     break;
+                case "--token-rate":
+                    options._tokenRate = double.Parse(Next(), CultureInfo.InvariantCulture) is var tokenRate && tokenRate > 0 ? tokenRate : throw new ArgumentException("--token-rate must be positive.");
+                    break;
                 case "--warmup": options.Warmup = NextInt(0); break;
                 case "--tokens-per-client": options.TokensPerClient = NextInt(0); break;
                 case "--preload": options.Preload = NextInt(0); break;
@@ -108,6 +123,14 @@ public sealed class LoadRunOptions
                 case "--host-env":
                     var pair = Next().Split('=', 2);
                     options.HostEnvironment[pair[0]] = pair.Length == 2 ? pair[1] : throw new ArgumentException("--host-env takes KEY=VALUE.");
+                    break;
+                case "--pg-setting":
+                    var setting = Next().Split('=', 2);
+                    options.PostgreSqlSettings[setting[0]] = setting.Length != 2
+                        ? throw new ArgumentException("--pg-setting takes KEY=VALUE.")
+                        : setting[1].IndexOfAny([.. " \t|&;<>()$`'\"\\*?!#~"]) < 0
+                            ? setting[1]
+                            : throw new ArgumentException("--pg-setting values reach pg_ctl's shell: no spaces or shell characters.");
                     break;
                 case "--quiet-threshold": options.QuietThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--quiet-wait": options.QuietWait = TimeSpan.FromSeconds(NextInt(0)); break;

@@ -72,35 +72,41 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         static string Reg(ServerRun r, Func<PhaseMetrics, string> f) => r.Registrations is null ? "n/a" : f(r.Registrations);
         static string Tok(ServerRun r, Func<PhaseMetrics, string> f) => r.Tokens is null ? "not available" : f(r.Tokens);
         static string Work(PhaseMetrics m) => m.Database is not { } d ? "n/a" : (d.StatementsPerOp is { } n ? F(n, "0.00") + " / " : string.Empty) + F(d.WalBytesPerOp / 1024, "0.0");
+        static string Offered(double? rate) => rate is { } r ? F(r) : "closed";
         static string Cpu(PhaseMetrics m) => F(m.ServerCpuMsPerOp, "0.00") + (m.DatabaseCpuMsPerOp is { } d ? $" +pg {F(d, "0.00")}" : string.Empty);
 
-        if (options.Rate is { } offered)
+        if (options.Rate is not null || options.TokenRate is not null)
         {
-            Row("offered rate/s (open loop)", _ => F(offered), null, "achieved = successes / wall, below");
+            Row("offered rate/s (open loop)", _ => Offered(options.Rate) + " / " + Offered(options.TokenRate), null, "(reg / tokens; achieved = successes / wall, below)");
         }
 
         var ours = Ours;
         var scale = Scale;
+        // An open-loop phase's rate is the offered one: its target is the p99 against the peer's at the same rate (issue 13).
+        var openRegistrations = options.Rate is not null;
+        var openTokens = options.TokenRate is not null;
         Row("registrations/s", r => Reg(r, m => F(m.PerSecond)), r => r.Registrations?.PerSecond, Targets(
-            Peer is null || ours?.Registrations is null ? null : $">= 1.5x peer ({Verdict(ours.Registrations.PerSecond >= 1.5 * Peer.Registrations!.PerSecond)})",
-            Duende?.Registrations is null || Plain?.Registrations is null ? null : $"duende >= 1.0x plain ({Verdict(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond)})"));
+            openRegistrations || Peer is null || ours?.Registrations is null ? null : $">= 1.5x peer ({Verdict(ours.Registrations.PerSecond >= 1.5 * Peer.Registrations!.PerSecond)})",
+            openRegistrations || Duende?.Registrations is null || Plain?.Registrations is null ? null : $"duende >= 1.0x plain ({Verdict(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond)})"));
         Row("  p50 ms", r => Reg(r, m => F(m.P50Ms)), r => r.Registrations?.P50Ms, string.Empty);
         Row("  p95 ms", r => Reg(r, m => F(m.P95Ms)), r => r.Registrations?.P95Ms, string.Empty);
         Row("  p99 ms", r => Reg(r, m => F(m.P99Ms)), r => r.Registrations?.P99Ms, Targets(
-            ours?.Registrations is null ? null : $"ours <= 20 ms at 16 ({Verdict(ours.Registrations.P99Ms <= 20)})",
+            ours?.Registrations is null ? null : openRegistrations ? P99Target(ours.Registrations, Peer?.Registrations) : $"ours <= 20 ms at 16 ({Verdict(ours.Registrations.P99Ms <= 20)})",
             scale?.Registrations is null || ours?.Registrations is null ? null : $"@preload within 10% ({Verdict(scale.Registrations.P99Ms <= 1.1 * ours.Registrations.P99Ms)}: {F(scale.Registrations.P99Ms / ours.Registrations.P99Ms, "0.00")}x)"));
         Row("  errors", r => Reg(r, m => $"{m.Errors}/{m.Count}"), null, string.Empty);
         Row("  server CPU ms/reg", r => Reg(r, Cpu), RegistrationCpu, "(ratio incl. PostgreSQL)");
         Row("  PostgreSQL statements / WAL KB per reg", r => Reg(r, Work), null, "(pg_stat_statements, pg_current_wal_lsn)");
         Row("  load-run CPU ms/reg", r => Reg(r, m => F(m.LoadRunCpuMsPerOp, "0.00")), null, "(client + JWKS server)");
         Row("tokens/s", r => Tok(r, t => F(t.PerSecond)), r => r.Tokens?.PerSecond, Targets(
-            ours?.Tokens is null || Peer?.Tokens is null ? null : $"ours >= peer ({Verdict(ours.Tokens.PerSecond >= Peer.Tokens.PerSecond)})"));
+            openTokens || ours?.Tokens is null || Peer?.Tokens is null ? null : $"ours >= peer ({Verdict(ours.Tokens.PerSecond >= Peer.Tokens.PerSecond)})"));
         Row("  p50 ms", r => Tok(r, t => F(t.P50Ms)), r => r.Tokens?.P50Ms, string.Empty);
         Row("  p95 ms", r => Tok(r, t => F(t.P95Ms)), r => r.Tokens?.P95Ms, string.Empty);
         Row("  p99 ms", r => Tok(r, t => F(t.P99Ms)), r => r.Tokens?.P99Ms, Targets(
+            openTokens && ours?.Tokens is not null ? P99Target(ours.Tokens, Peer?.Tokens) : null,
             scale?.Tokens is null || ours?.Tokens is null ? null : $"@preload within 10% ({Verdict(scale.Tokens.P99Ms <= 1.1 * ours.Tokens.P99Ms)})"));
         Row("  errors", r => Tok(r, t => $"{t.Errors}/{t.Count}"), null, string.Empty);
         Row("  server CPU ms/token", r => Tok(r, Cpu), TokenCpu, Targets(
+            ours is null || Peer is null ? null : $"ours <= peer ({Verdict(TokenCpu(ours) <= TokenCpu(Peer))})",
             CpuTarget("ours", ours, "baseline", Baseline),
             CpuTarget("duende", Duende, "plain", Plain),
             "(ratios incl. PostgreSQL)"));
@@ -119,7 +125,9 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
 
         output.WriteLine();
         output.WriteLine($"IdentityServer.Dcr load run, {started:yyyy-MM-dd HH:mm} UTC: {options.Registrations} registrations per server, "
-            + (options.Rate is { } r ? $"open loop at {r.ToString(CultureInfo.InvariantCulture)}/s (latency from the scheduled time)" : $"concurrency {options.Concurrency}") + $", {options.TokensPerClient} token(s) per client"
+            + (options.Rate is { } r ? $"open loop at {r.ToString(CultureInfo.InvariantCulture)}/s (latency from the scheduled time)" : $"concurrency {options.Concurrency}")
+            + (options.TokenRate is { } t && t != options.Rate ? $", tokens in an open loop at {t.ToString(CultureInfo.InvariantCulture)}/s" : string.Empty)
+            + $", {options.TokensPerClient} token(s) per client"
             + (options.ConnectionClose ? ", connections closed after each registration" : ", each TPP's connection kept open for its token requests"));
         output.WriteLine($"machine: {machine.Summary}");
         if (options.HostEnvironment.Count > 0)
@@ -182,7 +190,7 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
         var document = new
         {
             started,
-            options = new { options.Servers, options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment, options.ConnectionClose },
+            options = new { options.Servers, options.Registrations, options.Concurrency, options.Warmup, options.TokensPerClient, options.Preload, options.KeyPool, options.HostEnvironment, options.ConnectionClose, options.Rate, options.TokenRate, options.PostgreSqlSettings },
             machine,
             postgreSql,
             durability,
@@ -202,14 +210,17 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
             preload,
             targets = new[]
             {
-                new { target = "registrations/s >= 1.5x peer", met = ours?.Registrations is null || peer?.Registrations is null ? null : (bool?)(ours.Registrations.PerSecond >= 1.5 * peer.Registrations.PerSecond) },
-                new { target = "registration p99 <= 20 ms at 16", met = ours?.Registrations is null ? null : (bool?)(ours.Registrations.P99Ms <= 20) },
-                new { target = "tokens/s >= peer", met = ours?.Tokens is null || peer?.Tokens is null ? null : (bool?)(ours.Tokens.PerSecond >= peer.Tokens.PerSecond) },
+                new { target = "registrations/s >= 1.5x peer", met = options.Rate is not null || ours?.Registrations is null || peer?.Registrations is null ? null : (bool?)(ours.Registrations.PerSecond >= 1.5 * peer.Registrations.PerSecond) },
+                new { target = "registration p99 <= 20 ms at 16", met = options.Rate is not null || ours?.Registrations is null ? null : (bool?)(ours.Registrations.P99Ms <= 20) },
+                new { target = "tokens/s >= peer", met = options.TokenRate is not null || ours?.Tokens is null || peer?.Tokens is null ? null : (bool?)(ours.Tokens.PerSecond >= peer.Tokens.PerSecond) },
                 new { target = "registration p99 @preload within 10%", met = scale?.Registrations is null || ours?.Registrations is null ? null : (bool?)(scale.Registrations.P99Ms <= 1.1 * ours.Registrations.P99Ms) },
                 new { target = "token p99 @preload within 10%", met = scale?.Tokens is null || ours?.Tokens is null ? null : (bool?)(scale.Tokens.P99Ms <= 1.1 * ours.Tokens.P99Ms) },
                 new { target = "host peak RSS <= 300 MB", met = ours is null ? null : (bool?)(ours.PeakRssBytes <= 300L * 1048576) },
+                new { target = "ours CPU per token <= peer (incl. PostgreSQL)", met = ours is null || peer is null || TokenCpu(ours) is not { } x || TokenCpu(peer) is not { } y ? null : (bool?)(x <= y) },
+                new { target = "open loop: registration p99 <= peer's at the same rate", met = options.Rate is null || ours?.Registrations is null || peer?.Registrations is null ? null : (bool?)(ours.Registrations.P99Ms <= peer.Registrations.P99Ms) },
+                new { target = "open loop: token p99 <= peer's at the same rate", met = options.TokenRate is null || ours?.Tokens is null || peer?.Tokens is null ? null : (bool?)(ours.Tokens.P99Ms <= peer.Tokens.P99Ms) },
                 new { target = "ours CPU per token <= 1.10x baseline (incl. PostgreSQL)", met = CpuMet(ours, Baseline) },
-                new { target = "duende registrations/s >= 1.0x duende-plain", met = Duende?.Registrations is null || Plain?.Registrations is null ? null : (bool?)(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond) },
+                new { target = "duende registrations/s >= 1.0x duende-plain", met = options.Rate is not null ? null : Duende?.Registrations is null || Plain?.Registrations is null ? null : (bool?)(Duende.Registrations.PerSecond >= Plain.Registrations.PerSecond) },
                 new { target = "duende CPU per token <= 1.10x duende-plain (incl. PostgreSQL)", met = CpuMet(Duende, Plain) },
             },
         };
@@ -231,6 +242,10 @@ public sealed class Report(LoadRunOptions options, Machine machine, string postg
 
     private static string? CpuTarget(string a, ServerRun? runA, string b, ServerRun? runB)
         => runA is null || runB is null ? null : $"{a} <= 1.10x {b} ({Verdict(CpuMet(runA, runB))}: {RatioText(TokenCpu(runA), TokenCpu(runB))})";
+
+    /// <summary>Issue 13's open-loop target: ours' p99 at most the peer's at the same offered rate.</summary>
+    private static string? P99Target(PhaseMetrics ours, PhaseMetrics? peer)
+        => peer is null ? null : $"open loop: ours <= peer ({Verdict(ours.P99Ms <= peer.P99Ms)})";
 
     private static string Targets(params string?[] targets) => string.Join("; ", targets.Where(t => !string.IsNullOrEmpty(t)));
 

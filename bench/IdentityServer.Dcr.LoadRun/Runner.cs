@@ -27,6 +27,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
     private readonly string _repository = HostSetup.FindRepository();
     private readonly string _runDirectory = Directory.CreateTempSubdirectory("dcr-loadrun-").FullName;
     private readonly List<IDisposable> _owned = [];
+    private ThrowawayPostgreSqlCluster? _cluster;
     private BenchPki _pki = null!;
     private Workload _workload = null!;
     private JwksServer? _jwks;
@@ -80,8 +81,9 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         }
 
         stopwatch.Restart();
-        var cluster = await StartClusterAsync();
+        var cluster = await StartClusterAsync(options.PostgreSqlSettings);
         _owned.Add(cluster);
+        _cluster = cluster;
         _database = await DatabaseWorkProbe.OpenAsync(cluster.ConnectionString, ct);
         var postgresVersion = await ScalarAsync(cluster.ConnectionString, "SELECT version()", ct);
         var durability = await ScalarAsync(cluster.ConnectionString, "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync','synchronous_commit','full_page_writes','wal_sync_method','checkpoint_timeout')", ct);
@@ -329,7 +331,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
                 return Token(tpp + firstTpp, clientId, assertions[i], tokenEndpoint, token);
             }
 
-            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, connectionString, () => options.Rate is { } rate
+            tokens = (await MeasuredAsync(label, "tokens", server.ProcessId, databasePid, connectionString, () => options.TokenRate is { } rate
                 ? OpenLoopDriver.RunAsync("tokens", assertions.Length, rate, MaxInFlight, HttpStatusCode.OK, SendToken, keepBodies: false, ct)
                 : LoadDriver.RunAsync("tokens", assertions.Length, options.Concurrency, HttpStatusCode.OK, SendToken, keepBodies: false, ct), ct)).Metrics;
         }
@@ -387,6 +389,7 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         Log($"[{label}] {what}: {metrics.PerSecond:0.0}/s, p50 {metrics.P50Ms:0.0} ms, p99 {metrics.P99Ms:0.0} ms, errors {metrics.Errors}, server CPU {metrics.ServerCpuMsPerOp:0.00} ms/op"
             + (metrics.DatabaseCpuMsPerOp is { } d ? $" + PostgreSQL {d:0.00} ms/op" : string.Empty) + $", load run {metrics.LoadRunCpuMsPerOp:0.00} ms/op, others {others:0.00} cores; load {load} -> {metrics.LoadAverageAfter}"
             + (result.MaxSendLagMs is { } lag ? $"; the load run's latest send {lag:0.0} ms after schedule, its GC pauses {result.LoadRunGcPauseMs:0} ms" : string.Empty)
+            + SlowEpisodes(result, metrics.P50Ms)
             + $"{Samples(result)}"
             + (work is null ? string.Empty : "\n    " + work.Describe()));
         return (result, metrics);
@@ -459,13 +462,21 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
         return (await command.ExecuteScalarAsync(ct))?.ToString() ?? string.Empty;
     }
 
-    /// <summary>The durable cluster, with <c>pg_stat_statements</c> loaded where it is installed (its absence only loses the statement counts).</summary>
-    private static async Task<ThrowawayPostgreSqlCluster> StartClusterAsync()
+    /// <summary>
+    /// The durable cluster, with <c>pg_stat_statements</c> loaded where it is installed (its absence only loses the statement counts)
+    /// and the <c>--pg-setting</c> extras.
+    /// </summary>
+    private static async Task<ThrowawayPostgreSqlCluster> StartClusterAsync(IDictionary<string, string> extra)
     {
         var settings = new Dictionary<string, string>(ThrowawayPostgreSqlCluster.DurableSettings)
         {
             [DatabaseWorkProbe.CheckpointTimeout.Key] = DatabaseWorkProbe.CheckpointTimeout.Value,
         };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
         try
         {
             return await ThrowawayPostgreSqlCluster.StartAsync(
@@ -476,6 +487,17 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
             Log($"PostgreSQL did not start with {DatabaseWorkProbe.Preload.Value} ({ex.Message.Split('\n')[0]}); starting it without: WAL counted, not statements.");
             return await ThrowawayPostgreSqlCluster.StartAsync(settings);
         }
+    }
+
+    /// <summary>Open loop: where the slow answers (over ten times the median, and over 100 ms) were, in wall-clock time.</summary>
+    private static string SlowEpisodes(PhaseResult result, double p50)
+    {
+        var threshold = Math.Max(100, 10 * p50);
+        var episodes = result.SlowEpisodes(threshold);
+        return episodes.Count == 0
+            ? string.Empty
+            : $"\n    answers over {threshold:0} ms (scheduled, UTC): " + string.Join("; ", episodes.Select(e =>
+                $"{e.From:HH:mm:ss.fff}–{e.To:HH:mm:ss.fff} {e.Requests} requests, slowest {e.MaxMs:0} ms"));
     }
 
     private static string Samples(PhaseResult result)
@@ -492,6 +514,11 @@ public sealed class Runner(LoadRunOptions options) : IAsyncDisposable
 
         _workload?.Dispose();
         _pki?.Dispose();
+        if (_cluster?.LogFilePath is { } log && File.Exists(log))
+        {
+            File.Copy(log, Path.Combine(_runDirectory, "postgres.log"), overwrite: true);
+        }
+
         foreach (var owned in _owned)
         {
             owned.Dispose();

@@ -52,6 +52,9 @@ public sealed class ThrowawayPostgreSqlCluster : IDisposable
         }
     }
 
+    /// <summary>The server's log file (<c>pg_ctl -l</c>), beside the data directory; null before the start.</summary>
+    public string? LogFilePath => _cluster.DataDirectoryPath is { } data ? Path.Combine(Path.GetDirectoryName(data)!, "postgres.log") : null;
+
     /// <summary>Starts a cluster on a free loopback port.</summary>
     /// <param name="settings">Server settings (<c>-c name=value</c>); <see cref="DurableSettings"/> when null.</param>
     /// <returns>The running cluster.</returns>
