@@ -46,6 +46,12 @@ public static partial class DcrErrorDescriptions
     public const string ForwardedCertificateInvalid =
         "The client certificate forwarded by the proxy must be exactly one header value holding exactly one certificate.";
 
+    /// <summary>
+    /// A request the framework could not read (a form or body over its limits, a malformed body); the framework's reason
+    /// follows.
+    /// </summary>
+    public const string RequestUnreadable = "The request could not be read:";
+
     /// <summary>A store or JWKS host the registration service depends on is unavailable (<c>503</c>).</summary>
     public const string ServiceUnavailable = "The registration service is temporarily unavailable; retry later.";
 

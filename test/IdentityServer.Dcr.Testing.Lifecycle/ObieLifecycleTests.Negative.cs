@@ -30,6 +30,27 @@ public abstract partial class ObieLifecycleTests
     }
 
     [Test]
+    public async Task Token_FormOverTheFrameworksFieldLimit_Returns400InvalidRequestNot500()
+    {
+        // Arrange: more fields than ASP.NET Core reads (1,024), which the token endpoint's form reader refuses by throwing.
+        var tpp = Environment.NewTpp();
+        var form = string.Join('&', Enumerable.Range(0, 1100).Select(i => $"f{i}=1"));
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Post, Host.TokenEndpoint, tpp.TransportCertificate,
+            body: form, contentType: "application/x-www-form-urlencoded");
+
+        // Assert
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_request"));
+            Assert.That(json["error_description"]!.GetValue<string>(), Does.StartWith(DcrErrorDescriptions.RequestUnreadable));
+        });
+    }
+
+    [Test]
     public async Task Register_WithoutTransportCertificate_Returns400()
     {
         // Arrange

@@ -5,6 +5,7 @@ using IdentityServer.Dcr.AspNetCore.Certificates;
 using IdentityServer.Dcr.AspNetCore.Faults;
 using IdentityServer.Dcr.AspNetCore.Management;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -13,17 +14,20 @@ namespace Microsoft.Extensions.DependencyInjection;
 #pragma warning restore IDE0130
 
 /// <summary>
-/// Wires the two middlewares every host of the DCR endpoints needs in front of everything else:
+/// Wires the middlewares every host of the DCR endpoints needs in front of everything else:
 /// <see cref="InfrastructureFaultMiddleware"/> (a dependency outage is a 503, on every endpoint, the token endpoints of
-/// OpenIddict and Duende included) and <see cref="ForwardedCertificateMiddleware"/> (a trusted proxy's forwarded
-/// certificate as the connection's).
+/// OpenIddict and Duende included), <see cref="MalformedRequestMiddleware"/> (a form or body the framework cannot read
+/// is a 400 or 413 <c>invalid_request</c>, not a 500) and <see cref="ForwardedCertificateMiddleware"/> (a trusted
+/// proxy's forwarded certificate as the connection's); and, for Development, the same answers under the developer
+/// exception page.
 /// </summary>
 public static class DcrPipelineServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="InfrastructureFaultMiddleware"/> and <see cref="ForwardedCertificateMiddleware"/> at the very
-    /// start of the pipeline (a startup filter), so that every later component (authentication, OpenIddict, Duende,
-    /// the DCR endpoints) is covered. The forwarding is a no-op for requests that do not come from
+    /// Adds <see cref="InfrastructureFaultMiddleware"/>, <see cref="MalformedRequestMiddleware"/> and
+    /// <see cref="ForwardedCertificateMiddleware"/> at the very start of the pipeline (a startup filter), so that every
+    /// later component (authentication, OpenIddict, Duende, the DCR endpoints) is covered; the developer exception page,
+    /// which <c>WebApplication</c> places inside them in Development, gets a filter that gives the same two answers. The forwarding is a no-op for requests that do not come from
     /// <c>Dcr:Transport:TrustedProxies</c> or when <c>Dcr:Transport:ForwardedCertificateHeader</c> is not set. Called by
     /// the OpenIddict and Duende plug-ins; a host with <c>MapDcr</c> only calls it itself.
     /// </summary>
@@ -35,6 +39,7 @@ public static class DcrPipelineServiceCollectionExtensions
         services.TryAddSingleton<IClientCertificateAccessor, ClientCertificateAccessor>();
         services.TryAddScoped<RegistrationAdministration>();
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, DcrPipelineStartupFilter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeveloperPageExceptionFilter, DcrDeveloperPageExceptionFilter>());
         return services;
     }
 
@@ -45,6 +50,15 @@ public static class DcrPipelineServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.UseMiddleware<InfrastructureFaultMiddleware>();
+    }
+
+    /// <summary>Adds <see cref="MalformedRequestMiddleware"/> here (for hosts that place middleware by hand).</summary>
+    /// <param name="app">The application.</param>
+    /// <returns><paramref name="app"/>.</returns>
+    public static IApplicationBuilder UseDcrMalformedRequests(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<MalformedRequestMiddleware>();
     }
 
     /// <summary>
@@ -64,6 +78,7 @@ public static class DcrPipelineServiceCollectionExtensions
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
             app.UseDcrInfrastructureFaults();
+            app.UseDcrMalformedRequests();
             app.UseDcrForwardedCertificates();
             next(app);
         };

@@ -56,4 +56,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1058, EventName = nameof(InfrastructureFault), Level = LogLevel.Error,
         Message = "Request to {Path} answered 503: a dependency of the bank is unavailable")]
     public static partial void InfrastructureFault(this ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1062, EventName = nameof(MalformedRequest), Level = LogLevel.Information,
+        Message = "Request to {Path} could not be read, answered {Status}: {Reason}")]
+    public static partial void MalformedRequest(this ILogger logger, string path, int status, string reason);
 }

@@ -1,0 +1,91 @@
+// Copyright (c) IdentityServer.Dcr contributors.
+// Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
+
+using IdentityServer.Dcr.AspNetCore.Endpoints;
+using IdentityServer.Dcr.AspNetCore.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace IdentityServer.Dcr.AspNetCore.Faults;
+
+/// <summary>
+/// Turns a request that ASP.NET Core itself cannot read into an OAuth error, wherever it is read: a form over the
+/// framework's limits (a key over 2,048 characters, a value over 4 MB, more than 1,024 fields), a body over Kestrel's
+/// <c>MaxRequestBodySize</c>, a malformed or too slow body. OpenIddict's and Duende's token, pushed authorization and
+/// authorization endpoints, and a host's own forms, read the form through the framework and let its exception escape:
+/// without this it is a 500 (in Development, with the stack trace). The answer is <c>invalid_request</c> (RFC 6749
+/// section 5.2) with the status the framework gives (<c>413</c> for a body too large, otherwise <c>400</c>).
+/// </summary>
+public sealed class MalformedRequestMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the middleware.</summary>
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <param name="logger">The logger.</param>
+    public MalformedRequestMiddleware(RequestDelegate next, ILogger<MalformedRequestMiddleware> logger)
+    {
+        _next = next;
+        _logger = logger;
+    }
+
+    /// <summary>Runs the pipeline; answers <c>invalid_request</c> for an unreadable request when the response has not started.</summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task.</returns>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await _next(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (
+            !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsMalformedRequest(exception, out _))
+        {
+            await WriteAsync(context, exception, _logger).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) says the client's request could not be read: the framework's
+    /// <see cref="BadHttpRequestException"/> (its status in <paramref name="statusCode"/>), or an
+    /// <see cref="InvalidDataException"/> thrown by the framework's form or multipart readers (<c>400</c>).
+    /// </summary>
+    /// <param name="exception">The exception.</param>
+    /// <param name="statusCode">The status to answer with.</param>
+    /// <returns><see langword="true"/> for a request the client must change.</returns>
+    public static bool IsMalformedRequest(Exception exception, out int statusCode)
+        => (statusCode = Find(exception) switch
+        {
+            BadHttpRequestException bad => bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
+            InvalidDataException => StatusCodes.Status400BadRequest,
+            _ => 0,
+        }) != 0;
+
+    /// <summary>Logs and writes the answer for a request <see cref="IsMalformedRequest"/> recognised.</summary>
+    internal static Task WriteAsync(HttpContext context, Exception exception, ILogger logger)
+    {
+        var found = Find(exception)!;
+        IsMalformedRequest(found, out var status);
+        logger.MalformedRequest(context.Request.Path.Value ?? string.Empty, status, found.Message);
+        context.Response.Clear();
+        return DcrHttp.WriteErrorAsync(
+            context, status, new DcrError("invalid_request", $"{DcrErrorDescriptions.RequestUnreadable} {found.Message}"));
+    }
+
+    private static Exception? Find(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var (current, seen) = (exception, 0); current is not null && seen < 32; current = current.InnerException, seen++)
+        {
+            if (current is BadHttpRequestException
+                || current is InvalidDataException { Source: "Microsoft.AspNetCore.WebUtilities" or "Microsoft.AspNetCore.Http" })
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+}
