@@ -52,6 +52,12 @@ public static partial class DcrErrorDescriptions
     /// </summary>
     public const string RequestUnreadable = "The request could not be read:";
 
+    /// <summary>An OAuth request parameter sent more than once (RFC 6749 section 3.1).</summary>
+    /// <param name="name">The parameter.</param>
+    /// <returns>The description.</returns>
+    public static string ParameterRepeated(string name)
+        => $"The '{name}' parameter is sent more than once; request parameters must not repeat (RFC 6749 section 3.1).";
+
     /// <summary>A store or JWKS host the registration service depends on is unavailable (<c>503</c>).</summary>
     public const string ServiceUnavailable = "The registration service is temporarily unavailable; retry later.";
 

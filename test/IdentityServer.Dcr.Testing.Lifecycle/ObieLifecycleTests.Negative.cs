@@ -51,6 +51,36 @@ public abstract partial class ObieLifecycleTests
     }
 
     [Test]
+    public async Task Token_ScopeSentTwice_RefusedWithoutAToken()
+    {
+        // Arrange: a valid assertion, and the scope parameter twice (RFC 6749 section 3.1: parameters must not repeat).
+        // OpenIddict reads a repeated parameter as no value, which the grant used to take as every registered scope.
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var assertion = TestEnvironment.ClientAssertion(tpp.SigningKey, clientId, Host.TokenEndpoint, null);
+        var form = "grant_type=client_credentials&scope=accounts&scope=payments&client_id=" + Uri.EscapeDataString(clientId)
+            + "&client_assertion_type=" + Uri.EscapeDataString("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            + "&client_assertion=" + Uri.EscapeDataString(assertion);
+
+        // Act
+        using var response = await Environment.SendAsync(HttpMethod.Post, Host.TokenEndpoint, tpp.TransportCertificate,
+            body: form, contentType: "application/x-www-form-urlencoded");
+
+        // Assert: OpenIddict names the repeated parameter; Duende joins the values into one scope it does not know.
+        var json = await ReadJsonAsync(response);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json.ContainsKey("access_token"), Is.False, json.ToJsonString());
+            Assert.That(json["error"]!.GetValue<string>(), Is.AnyOf("invalid_request", "invalid_scope"));
+            if (json["error"]!.GetValue<string>() == "invalid_request")
+            {
+                Assert.That(json["error_description"]!.GetValue<string>(), Is.EqualTo(DcrErrorDescriptions.ParameterRepeated("scope")));
+            }
+        });
+    }
+
+    [Test]
     public async Task Register_WithoutTransportCertificate_Returns400()
     {
         // Arrange

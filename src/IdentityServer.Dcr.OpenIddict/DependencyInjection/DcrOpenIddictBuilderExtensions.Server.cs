@@ -28,6 +28,8 @@ public static partial class DcrOpenIddictBuilderExtensions
             {
                 server.AddEventHandler(DcrApplicationCacheHandlers.UseDescriptor);
                 server.AddEventHandler(DcrApplicationCacheHandlers.ForgetDescriptor);
+                server.AddEventHandler(RejectRepeatedParameters.TokenDescriptor);
+                server.AddEventHandler(RejectRepeatedParameters.PushedAuthorizationDescriptor);
                 server.AddEventHandler(ValidateDcrClientAuthentication.Descriptor);
                 server.AddEventHandler(RequireClientCredentialsAuthentication.Descriptor);
                 server.AddEventHandler(ApplyDcrClientAssertionParameters.Descriptor);

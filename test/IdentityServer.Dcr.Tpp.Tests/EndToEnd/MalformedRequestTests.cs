@@ -10,7 +10,8 @@ namespace IdentityServer.Dcr.Tpp.Tests.EndToEnd;
 /// <summary>
 /// A form the framework cannot read (over its key, value or field-count limits) on the demo bank in its shipped
 /// Development profile: <c>400 invalid_request</c> as JSON, never the developer exception page's 500 with a stack trace,
-/// on OpenIddict's token and pushed authorization endpoints and on the host's own operator form.
+/// on OpenIddict's token and pushed authorization endpoints and on the host's own operator form; and a parameter sent
+/// twice at the token and pushed authorization endpoints is <c>invalid_request</c> naming it (RFC 6749 section 3.1).
 /// </summary>
 [TestFixture]
 [Category("Integration")]
@@ -62,6 +63,27 @@ public sealed class MalformedRequestTests
             Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_request"));
             Assert.That(json["error_description"]!.GetValue<string>(), Does.StartWith(DcrErrorDescriptions.RequestUnreadable).And.Contain("limit"));
             Assert.That(body, Does.Not.Contain(" at "), "no stack trace");
+        });
+    }
+
+    [TestCase("/connect/token", "grant_type=client_credentials&grant_type=client_credentials&client_id=c")]
+    [TestCase("/connect/par", "client_id=c&client_id=c&response_type=code&scope=openid")]
+    public async Task Post_ParameterSentTwice_400InvalidRequestNamingIt(string path, string form)
+    {
+        // Act
+        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        using var content = new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var response = await client.PostAsync(new Uri(_host.Url + path), content);
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        var json = JsonNode.Parse(body)!;
+        var repeated = form.Split('&')[0].Split('=')[0];
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), body);
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_request"), body);
+            Assert.That(json["error_description"]!.GetValue<string>(), Is.EqualTo(DcrErrorDescriptions.ParameterRepeated(repeated)), body);
         });
     }
 }
