@@ -61,6 +61,9 @@ public static partial class DcrErrorDescriptions
     internal const string UpdateMovesClient =
         "The software statement is for another software or organisation than this client; a client cannot be moved.";
 
+    internal const string UpdateNamesAnotherClient =
+        "The request's client_id is not the client being updated; send this client's own client_id, or none.";
+
     internal const string ClientDeletedDuringUpdate = "The client was deleted while this update was processed.";
 
     internal const string SoftwareAlreadyRegistered =

@@ -264,6 +264,38 @@ public abstract partial class ObieLifecycleTests
     }
 
     [Test]
+    public async Task Put_ClientIdOfAnotherClient_Returns400AndChangesNothing_OwnClientIdAccepted()
+    {
+        // Arrange: two clients; the first one's update names the second in its client_id (RFC 7592 §2.2).
+        var tpp = Environment.NewTpp();
+        var (clientId, _) = await RegisterAsync(tpp);
+        var (otherId, _) = await RegisterAsync(Environment.NewTpp());
+        var token = await TokenWithPrivateKeyJwtAsync(tpp, clientId);
+        var uri = ManagementUri(clientId);
+
+        // Act
+        using var foreign = await Environment.SendAsync(HttpMethod.Put, uri, tpp.TransportCertificate, token,
+            Environment.SignedRequest(tpp, c => { c["client_id"] = otherId; c["scope"] = "openid accounts"; }));
+        using var readAfterForeign = await Environment.SendAsync(HttpMethod.Get, uri, tpp.TransportCertificate, token);
+        using var own = await Environment.SendAsync(HttpMethod.Put, uri, tpp.TransportCertificate, token,
+            Environment.SignedRequest(tpp, c => { c["client_id"] = clientId; c["scope"] = "openid accounts"; }));
+
+        // Assert
+        var json = await ReadJsonAsync(foreign);
+        var unchanged = await ReadJsonAsync(readAfterForeign);
+        var updated = await ReadJsonAsync(own);
+        Assert.Multiple(() =>
+        {
+            Assert.That(foreign.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
+            Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_client_metadata"));
+            Assert.That(json["error_description"]!.GetValue<string>(), Does.Contain("client_id"));
+            Assert.That(unchanged["scope"]!.GetValue<string>(), Does.Contain("payments"), "the refused update changed nothing");
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK), updated.ToJsonString());
+            Assert.That(updated["scope"]!.GetValue<string>(), Is.EqualTo("openid accounts"));
+        });
+    }
+
+    [Test]
     public async Task Get_UnknownClient_Returns401AndRevokesThePresentedToken()
     {
         // Arrange

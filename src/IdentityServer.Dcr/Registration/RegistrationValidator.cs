@@ -5,6 +5,7 @@ using IdentityServer.Dcr.Diagnostics;
 using IdentityServer.Dcr.Logging;
 using IdentityServer.Dcr.Processing;
 using IdentityServer.Dcr.RequestParsing;
+using IdentityServer.Dcr.Tokens;
 using IdentityServer.Dcr.Validation;
 using Microsoft.Extensions.Logging;
 
@@ -93,7 +94,8 @@ public class RegistrationValidator : IRegistrationValidator
     /// <summary>
     /// The update rules (RFC 7592 §2.2), for a request with an existing registration: the software statement must name
     /// the registration's own software and organisation (<c>unapproved_software_statement</c>: a client cannot be
-    /// moved), and the client cannot move between secret-based and key- or certificate-based authentication
+    /// moved), a <c>client_id</c> in the request must be the client's own (<c>invalid_client_metadata</c>), and the
+    /// client cannot move between secret-based and key- or certificate-based authentication
     /// (<c>invalid_client_metadata</c>: the secret would be missing, or left behind unused).
     /// </summary>
     /// <param name="context">The validated request context.</param>
@@ -112,6 +114,14 @@ public class RegistrationValidator : IRegistrationValidator
         {
             Logger.UpdateMovesClient(existing.ClientId, ssa.SoftwareId, ssa.OrganisationId);
             return DcrError.UnapprovedSoftwareStatement(DcrErrorDescriptions.UpdateMovesClient);
+        }
+
+        // RFC 7592 §2.2: a client_id in the update must be the client's own (OBIE makes it optional in requests); one naming
+        // another client is a contradiction, not a field to ignore.
+        if (ClaimReader.ReadString(context.RequestClaims, "client_id", out var named) is var state && state != ClaimState.Absent
+            && (state != ClaimState.Present || !string.Equals(named, existing.ClientId, StringComparison.Ordinal)))
+        {
+            return DcrError.InvalidClientMetadata(DcrErrorDescriptions.UpdateNamesAnotherClient);
         }
 
         var wasSecret = RegistrationProcessor.SecretMethods.Contains(existing.Metadata.TokenEndpointAuthMethod);
