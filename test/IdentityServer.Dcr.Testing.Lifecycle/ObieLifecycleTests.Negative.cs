@@ -46,7 +46,10 @@ public abstract partial class ObieLifecycleTests
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), json.ToJsonString());
             Assert.That(json["error"]!.GetValue<string>(), Is.EqualTo("invalid_request"));
-            Assert.That(json["error_description"]!.GetValue<string>(), Does.StartWith(DcrErrorDescriptions.RequestUnreadable));
+
+            // Duende reads the form itself and answers invalid_request without a description; OpenIddict lets the
+            // framework's exception escape to the plug-in's middleware, which says why.
+            Assert.That(json["error_description"]?.GetValue<string>(), Is.Null.Or.StartWith(DcrErrorDescriptions.RequestUnreadable));
         });
     }
 
