@@ -63,6 +63,14 @@ public sealed class AttachDcrDiscoveryMetadata : IOpenIddictServerHandler<Handle
             };
         }
 
+        // The pushed authorization endpoint authenticates clients as the token endpoint does (RFC 9126 §2), with the
+        // plug-in's rules: OpenIddict would list its own methods (client secrets among them), which it then refuses.
+        if (context.PushedAuthorizationEndpoint is not null
+            && context.Metadata.TryGetValue("token_endpoint_auth_methods_supported", out var methods))
+        {
+            context.Metadata["pushed_authorization_request_endpoint_auth_methods_supported"] = methods;
+        }
+
         if (context.AuthorizationEndpoint is not null)
         {
             AttachAuthorizationMetadata(context);
