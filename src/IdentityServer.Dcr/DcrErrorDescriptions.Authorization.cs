@@ -51,7 +51,7 @@ public static partial class DcrErrorDescriptions
     internal static string RequestObjectMalformed(string problem) => $"The request object {problem}.";
 
     // No full stop: the lookup's reason ends the sentence.
-    internal static string RequestObjectKeyNotFound(string? reason) => $"The request object's signing key was not found: {Reason(reason)}";
+    internal static string RequestObjectKeyNotFound(string? reason) => $"The request object's signing key was not found: {Reason(reason)}.";
 
     internal static string RequestObjectSignatureInvalid(string? failure) => $"The request object's signature was not verified: {failure}.";
 

@@ -37,7 +37,7 @@ public static partial class DcrErrorDescriptions
         => $"The client assertion must expire within {maxLifetime.TotalMinutes:0} minutes.";
 
     // No full stop: the lookup's reason ends the sentence.
-    internal static string AssertionKeyNotFound(string? reason) => $"The client assertion's signing key was not found: {Reason(reason)}";
+    internal static string AssertionKeyNotFound(string? reason) => $"The client assertion's signing key was not found: {Reason(reason)}.";
 
     internal static string AssertionKeyMisfit(string misfit) => $"The client assertion's signing key does not fit its algorithm: {misfit}.";
 

@@ -74,7 +74,7 @@ public static partial class DcrErrorDescriptions
 
     // The lookup's reasons are sentences of their own: one full stop, not two.
     internal static string RequestKeyNotUsable(string? reason)
-        => $"The software_jwks_endpoint may not be used: {Reason(reason).TrimEnd('.')}.";
+        => $"The software_jwks_endpoint may not be used: {Reason(reason)}.";
 
     internal static string RequestJwksNotUsable(string? reason) => $"The software's JWKS could not be used: {Reason(reason)}.";
 

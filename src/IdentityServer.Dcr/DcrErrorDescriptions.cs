@@ -23,10 +23,13 @@ public static partial class DcrErrorDescriptions
 
     internal const string ClientDisabled = "The client is disabled by the bank.";
 
-    /// <summary>A JWKS lookup's reason, cut to <see cref="MaxReasonLength"/>, to embed in a description.</summary>
+    /// <summary>
+    /// A JWKS lookup's reason, cut to <see cref="MaxReasonLength"/>, to embed in a description, without its own full stop
+    /// (the description ends the sentence: no "..").
+    /// </summary>
     /// <param name="reason">The reason.</param>
     /// <returns>The text to embed.</returns>
-    internal static string Reason(string? reason) => Truncate(reason, MaxReasonLength);
+    internal static string Reason(string? reason) => Truncate(reason, MaxReasonLength).TrimEnd('.');
 
     internal static string AlgorithmNotAccepted(string what, string algorithm, IEnumerable<string> accepted)
         => $"The {what} is signed with {Truncate(algorithm)}; accepted: {string.Join(", ", accepted)}.";
