@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Infrastructure;
 
@@ -52,5 +53,14 @@ internal static class DcrDbContextOptionsConfigurer
     {
         builder.ReplaceService<IModelCacheKeyFactory, DcrModelCacheKeyFactory>();
         builder.ReplaceService<IMigrationsAssembly, DcrMigrationsAssembly>();
+
+        // The store reads every failed command itself: a key conflict (a replayed jti, a software already registered,
+        // a concurrent write) is the client's refusal, an outage is logged at Error by the store (event 1560) and
+        // answered 503, and anything else escapes to the host's own error handling. EF Core's own Error entries for the
+        // same command, each with a stack trace, would let any client write into the bank's error log by replaying a
+        // request; they stay available at Debug (categories Microsoft.EntityFrameworkCore.Database.Command and .Update).
+        builder.ConfigureWarnings(w => w.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
     }
 }

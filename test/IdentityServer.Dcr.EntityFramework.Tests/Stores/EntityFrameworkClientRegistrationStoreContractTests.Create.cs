@@ -3,6 +3,8 @@
 
 using IdentityServer.Dcr.EntityFramework.Stores;
 using IdentityServer.Dcr.Stores;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.EntityFramework.Tests.Stores;
 
@@ -106,6 +108,34 @@ public abstract partial class EntityFrameworkClientRegistrationStoreContractTest
         Assert.That(result, Is.EqualTo(StoreWriteResult.RequestTokenReplayed));
         Assert.That(await CountRowsAsync(), Is.EqualTo((1, 1)));
         Assert.That(await Store.ExistsForSoftwareAsync("software-b", CancellationToken.None), Is.False);
+    }
+
+    [Test]
+    public async Task CreateAsync_ReplayedToken_LogsNoErrorBecauseTheClientNotTheBankIsAtFault()
+    {
+        // Arrange: a store with every category's logs collected. A replay is the client's fault: EF Core's own entries
+        // for the failed INSERT (with stack traces) at Error would let any client fill the bank's error log.
+        await using var services = await BuildAsync(async s =>
+        {
+            s.AddFakeLogging();
+            await AddStoreForFreshDatabaseAsync(s);
+        });
+        await services.MigrateDcrDatabaseAsync();
+        var store = services.GetRequiredService<EntityFrameworkClientRegistrationStore>();
+        var logs = services.GetFakeLogCollector();
+        var token = TestRegistrations.Token();
+        await store.CreateAsync(TestRegistrations.Create(softwareId: "software-a"), token, false, CancellationToken.None);
+
+        // Act
+        var result = await store.CreateAsync(TestRegistrations.Create(softwareId: "software-b"), token, false, CancellationToken.None);
+
+        // Assert
+        var errors = logs.GetSnapshot().Where(r => r.Level >= LogLevel.Error).Select(r => $"{r.Category}: {r.Message}").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result, Is.EqualTo(StoreWriteResult.RequestTokenReplayed));
+            Assert.That(errors, Is.Empty);
+        });
     }
 
     [Test]
