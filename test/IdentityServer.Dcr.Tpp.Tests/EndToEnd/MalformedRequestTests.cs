@@ -66,6 +66,29 @@ public sealed class MalformedRequestTests
         });
     }
 
+    [Test]
+    public async Task Post_BodyOverKestrelsLimit_413InvalidRequestAsJson()
+    {
+        // Arrange: eight values under the form's 4 MB value limit, 32 MB in all: over Kestrel's 30,000,000-byte body limit.
+        var value = new string('A', 4_000_000);
+        var form = string.Join('&', Enumerable.Range(0, 8).Select(i => $"f{i}={value}"));
+
+        // Act: Expect: 100-continue, so that the answer arrives before the body is sent (Kestrel closes the connection
+        // after a 413, and a client still sending would see a broken pipe instead of the answer).
+        using var client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        using var content = new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var response = await client.PostAsync(new Uri(_host.Url + "/connect/token"), content);
+        var body = await response.Content.ReadAsStringAsync();
+
+        // Assert
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge), body[..Math.Min(body.Length, 500)]);
+            Assert.That(JsonNode.Parse(body)!["error"]!.GetValue<string>(), Is.EqualTo("invalid_request"));
+        });
+    }
+
     [TestCase("/connect/token", "grant_type=client_credentials&grant_type=client_credentials&client_id=c")]
     [TestCase("/connect/par", "client_id=c&client_id=c&response_type=code&scope=openid")]
     public async Task Post_ParameterSentTwice_400InvalidRequestNamingIt(string path, string form)
