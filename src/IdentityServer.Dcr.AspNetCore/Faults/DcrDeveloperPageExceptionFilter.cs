@@ -1,10 +1,7 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.AspNetCore.Endpoints;
-using IdentityServer.Dcr.AspNetCore.Logging;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace IdentityServer.Dcr.AspNetCore.Faults;
@@ -32,19 +29,17 @@ internal sealed class DcrDeveloperPageExceptionFilter : IDeveloperPageExceptionF
         ArgumentNullException.ThrowIfNull(next);
         var context = errorContext.HttpContext;
         var exception = errorContext.Exception;
-        if (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+        if (DcrFaultAnswers.CanAnswer(context))
         {
             if (InfrastructureFaultMiddleware.IsInfrastructureFault(exception))
             {
-                _infrastructure.InfrastructureFault(context.Request.Path.Value ?? string.Empty, exception);
-                context.Response.Clear();
-                await DcrHttp.WriteUnavailableAsync(context).ConfigureAwait(false);
+                await DcrFaultAnswers.WriteUnavailableAsync(context, exception, _infrastructure).ConfigureAwait(false);
                 return;
             }
 
-            if (MalformedRequestMiddleware.IsMalformedRequest(exception, out _))
+            if (MalformedRequestMiddleware.Find(exception) is { } cause)
             {
-                await MalformedRequestMiddleware.WriteAsync(context, exception, _malformed).ConfigureAwait(false);
+                await DcrFaultAnswers.WriteUnreadableAsync(context, cause, MalformedRequestMiddleware.Status(cause), _malformed).ConfigureAwait(false);
                 return;
             }
         }

@@ -3,8 +3,6 @@
 
 using System.Data.Common;
 using System.Net.Sockets;
-using IdentityServer.Dcr.AspNetCore.Endpoints;
-using IdentityServer.Dcr.AspNetCore.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -40,12 +38,9 @@ public sealed class InfrastructureFaultMiddleware
         {
             await _next(context).ConfigureAwait(false);
         }
-        catch (Exception exception) when (
-            !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsInfrastructureFault(exception))
+        catch (Exception exception) when (DcrFaultAnswers.CanAnswer(context) && IsInfrastructureFault(exception))
         {
-            _logger.InfrastructureFault(context.Request.Path.Value ?? string.Empty, exception);
-            context.Response.Clear();
-            await DcrHttp.WriteUnavailableAsync(context).ConfigureAwait(false);
+            await DcrFaultAnswers.WriteUnavailableAsync(context, exception, _logger).ConfigureAwait(false);
         }
     }
 

@@ -1,8 +1,6 @@
 // Copyright (c) IdentityServer.Dcr contributors.
 // Licensed under the Apache License, Version 2.0. See LICENSE in the repository root.
 
-using IdentityServer.Dcr.AspNetCore.Endpoints;
-using IdentityServer.Dcr.AspNetCore.Logging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -40,10 +38,9 @@ public sealed class MalformedRequestMiddleware
         {
             await _next(context).ConfigureAwait(false);
         }
-        catch (Exception exception) when (
-            !context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && IsMalformedRequest(exception, out _))
+        catch (Exception exception) when (DcrFaultAnswers.CanAnswer(context) && Find(exception) is { } cause)
         {
-            await WriteAsync(context, exception, _logger).ConfigureAwait(false);
+            await DcrFaultAnswers.WriteUnreadableAsync(context, cause, Status(cause), _logger).ConfigureAwait(false);
         }
     }
 
@@ -56,25 +53,14 @@ public sealed class MalformedRequestMiddleware
     /// <param name="statusCode">The status to answer with.</param>
     /// <returns><see langword="true"/> for a request the client must change.</returns>
     public static bool IsMalformedRequest(Exception exception, out int statusCode)
-        => (statusCode = Find(exception) switch
-        {
-            BadHttpRequestException bad => bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest,
-            InvalidDataException => StatusCodes.Status400BadRequest,
-            _ => 0,
-        }) != 0;
-
-    /// <summary>Logs and writes the answer for a request <see cref="IsMalformedRequest"/> recognised.</summary>
-    internal static Task WriteAsync(HttpContext context, Exception exception, ILogger logger)
     {
-        var found = Find(exception)!;
-        IsMalformedRequest(found, out var status);
-        logger.MalformedRequest(context.Request.Path.Value ?? string.Empty, status, found.Message);
-        context.Response.Clear();
-        return DcrHttp.WriteErrorAsync(
-            context, status, new DcrError("invalid_request", $"{DcrErrorDescriptions.RequestUnreadable} {found.Message}"));
+        var cause = Find(exception);
+        statusCode = cause is null ? 0 : Status(cause);
+        return cause is not null;
     }
 
-    private static Exception? Find(Exception exception)
+    /// <summary>The exception, of <paramref name="exception"/> and those it wraps, that says the request could not be read.</summary>
+    internal static Exception? Find(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         for (var (current, seen) = (exception, 0); current is not null && seen < 32; current = current.InnerException, seen++)
@@ -88,4 +74,8 @@ public sealed class MalformedRequestMiddleware
 
         return null;
     }
+
+    /// <summary>The status for a <see cref="Find"/> result: the framework's own client-error status, else 400.</summary>
+    internal static int Status(Exception cause)
+        => cause is BadHttpRequestException { StatusCode: >= 400 and < 500 } bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
 }

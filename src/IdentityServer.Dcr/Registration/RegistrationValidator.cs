@@ -118,8 +118,9 @@ public class RegistrationValidator : IRegistrationValidator
 
         // RFC 7592 §2.2: a client_id in the update must be the client's own (OBIE makes it optional in requests); one naming
         // another client is a contradiction, not a field to ignore.
-        if (ClaimReader.ReadString(context.RequestClaims, "client_id", out var named) is var state && state != ClaimState.Absent
-            && (state != ClaimState.Present || !string.Equals(named, existing.ClientId, StringComparison.Ordinal)))
+        var named = ClaimReader.ReadString(context.RequestClaims, "client_id", out var requested);
+        if (named == ClaimState.WrongType
+            || (named == ClaimState.Present && !string.Equals(requested, existing.ClientId, StringComparison.Ordinal)))
         {
             return DcrError.InvalidClientMetadata(DcrErrorDescriptions.UpdateNamesAnotherClient);
         }
